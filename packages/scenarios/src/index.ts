@@ -1,0 +1,2 @@
+// Public API of @synack/scenarios: filled in by the package issue.
+export {};

@@ -1,0 +1,2 @@
+// Public API of @synack/tcp-sim: filled in by the package issue.
+export {};

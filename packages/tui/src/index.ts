@@ -1,0 +1,2 @@
+// Public API of @synack/tui: filled in by the package issue.
+export {};
