@@ -1,0 +1,123 @@
+/**
+ * `faults:` scripted link faults, each one action and a predicate over segments:
+ *
+ *     faults:
+ *       - drop: { from: client, flags: SYN }             # the first SYN from the client is lost
+ *       - delay: { duration: 2s, nth: 3 }                # the 3rd segment on the link arrives 2 s late
+ *       - corrupt: { from: server, flags: FIN, times: 1 }
+ *
+ * `flags` is an exact flag set (`SYN,ACK` or a list); `nth` picks the nth matching segment (1-based);
+ * `times` is how many matching segments the fault hits (default 1, `all` for every one).
+ */
+import { isScalar } from 'yaml';
+import { didYouMean } from './did-you-mean.js';
+import type { EndpointNames } from './parse.js';
+import type { Entry, Reader, YamlNode } from './reader.js';
+import { type FaultAction, type FaultSpec, type SegmentMatch, TCP_FLAGS, type TcpFlagName } from './types.js';
+
+const FAULT_ACTIONS = ['drop', 'duplicate', 'corrupt', 'delay'] as const;
+export const MATCH_FIELDS = ['from', 'to', 'flags', 'nth', 'payloadIncludes'] as const;
+
+export function readFaults(reader: Reader, node: YamlNode, names: EndpointNames): FaultSpec[] {
+  const faults: FaultSpec[] = [];
+  for (const item of reader.seq(node, 'faults') ?? []) {
+    const entries = reader.map(item, 'a fault', FAULT_ACTIONS);
+    if (entries === undefined) continue;
+    if (entries.length !== 1) {
+      reader.fail('SCENARIO_BAD_VALUE', `a fault is one of: ${FAULT_ACTIONS.join(', ')}`, item);
+      continue;
+    }
+    const fault = readFault(reader, entries[0] as Entry, names);
+    if (fault) faults.push({ ...fault, source: reader.locate(item) });
+  }
+  return faults;
+}
+
+function readFault(
+  reader: Reader,
+  entry: Entry,
+  names: EndpointNames,
+): Omit<FaultSpec, 'source'> | undefined {
+  const extra = entry.key === 'delay' ? ['duration', 'times'] : ['times'];
+  const fields = reader.map(entry.value, `'${entry.key}'`, [...MATCH_FIELDS, ...extra]);
+  if (fields === undefined) return undefined;
+  const byKey = new Map(fields.map((f) => [f.key, f.value]));
+  const match = readSegmentMatch(reader, byKey, names, entry.key);
+  const timesNode = byKey.get('times');
+  const times =
+    timesNode === undefined
+      ? 1
+      : isScalar(timesNode) && timesNode.value === 'all'
+        ? Number.POSITIVE_INFINITY
+        : reader.number(timesNode, `${entry.key}: times`, { min: 1, integer: true });
+  let action: FaultAction | undefined = entry.key as 'drop' | 'duplicate' | 'corrupt';
+  if (entry.key === 'delay') {
+    const durationNode = byKey.get('duration');
+    const duration =
+      durationNode === undefined
+        ? reader.fail('SCENARIO_MISSING_FIELD', "delay needs a 'duration'", entry.value)
+        : reader.duration(durationNode, 'delay: duration');
+    action = duration === undefined ? undefined : { delay: duration };
+  }
+  if (match === undefined || times === undefined || action === undefined) return undefined;
+  return { match, action, times };
+}
+
+export function readSegmentMatch(
+  reader: Reader,
+  fields: ReadonlyMap<string, YamlNode>,
+  names: EndpointNames,
+  what: string,
+): SegmentMatch | undefined {
+  let ok = true;
+  const endpoint = (key: 'from' | 'to') => {
+    const node = fields.get(key);
+    if (node === undefined) return undefined;
+    const name = names.check(reader.string(node, `${what}: ${key}`), node);
+    if (name === undefined) ok = false;
+    return name;
+  };
+  const from = endpoint('from');
+  const to = endpoint('to');
+  const flagsNode = fields.get('flags');
+  const flags = flagsNode === undefined ? undefined : readFlags(reader, flagsNode, `${what}: flags`);
+  if (flagsNode !== undefined && flags === undefined) ok = false;
+  const nthNode = fields.get('nth');
+  const nth =
+    nthNode === undefined ? undefined : reader.number(nthNode, `${what}: nth`, { min: 1, integer: true });
+  if (nthNode !== undefined && nth === undefined) ok = false;
+  const payloadNode = fields.get('payloadIncludes');
+  const payloadIncludes =
+    payloadNode === undefined ? undefined : reader.string(payloadNode, `${what}: payloadIncludes`);
+  if (payloadNode !== undefined && payloadIncludes === undefined) ok = false;
+  if (!ok) return undefined;
+  return {
+    ...(from === undefined ? {} : { from }),
+    ...(to === undefined ? {} : { to }),
+    ...(flags === undefined ? {} : { flags }),
+    ...(nth === undefined ? {} : { nth }),
+    ...(payloadIncludes === undefined ? {} : { payloadIncludes }),
+  };
+}
+
+/** `SYN,ACK`, `SYN+ACK`, `[SYN, ACK]` or `none` (a segment with no flags at all). */
+export function readFlags(reader: Reader, node: YamlNode, what: string): TcpFlagName[] | undefined {
+  const words =
+    isScalar(node) && typeof node.value === 'string'
+      ? node.value.split(/[,+\s]+/).filter((w) => w.length > 0)
+      : (reader.seq(node, what) ?? []).map((n) => (isScalar(n) ? String(n.value) : ''));
+  if (words.length === 1 && words[0] === 'none') return [];
+  const flags: TcpFlagName[] = [];
+  for (const word of words.map((w) => w.toUpperCase())) {
+    if (!(TCP_FLAGS as readonly string[]).includes(word)) {
+      return reader.fail(
+        'SCENARIO_BAD_VALUE',
+        `${what}: '${word}' is not a TCP flag (${TCP_FLAGS.join(', ')})`,
+        node,
+        didYouMean(word, TCP_FLAGS),
+      );
+    }
+    flags.push(word as TcpFlagName);
+  }
+  return flags;
+}
