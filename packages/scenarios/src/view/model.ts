@@ -1,0 +1,106 @@
+/**
+ * The view model: what the world looks like at one point of a run, derived from the trace alone.
+ *
+ * Every view (the TUI, the text ladder, Mermaid) reads these values rather than the machines, so that
+ * stepping back is re-deriving from a shorter prefix of the trace (or re-running the same seed), and no
+ * view keeps its own copy of history. `viewAt(run, cursor)` builds it; everything here is plain data.
+ */
+import type { TcpStateName, WsStateName } from '../language/types.js';
+
+/** SND.*, RCV.* as RFC 9293 3.3.1 names them, relative to the ISN/IRS (as Wireshark shows them). */
+export interface TcbView {
+  readonly iss: number;
+  readonly irs: number;
+  readonly sndUna: number;
+  readonly sndNxt: number;
+  readonly sndWnd: number;
+  readonly rcvNxt: number;
+  readonly rcvWnd: number;
+  readonly cwnd?: number;
+  readonly ssthresh?: number;
+  readonly srtt?: number;
+  readonly rto?: number;
+}
+
+export interface TimerView {
+  /** 'RTO', '2MSL', 'SYN', 'persist', 'delayed-ack', 'keepalive'. */
+  readonly kind: string;
+  readonly setAt: number;
+  readonly deadline: number;
+}
+
+export interface TransitionView {
+  readonly from: TcpStateName;
+  readonly to: TcpStateName;
+  readonly time: number;
+  /** The rule that caused it, e.g. '3.10.7.4 step 2: RST in window'. */
+  readonly cause: string;
+}
+
+export interface EndpointView {
+  readonly name: string;
+  readonly role: 'client' | 'server';
+  readonly address: string;
+  readonly port: number | undefined;
+  /** The endpoint's main connection's TCP state (a listening server shows LISTEN until it accepts). */
+  readonly tcp: TcpStateName;
+  readonly lastTransition: TransitionView | undefined;
+  readonly tcb: TcbView | undefined;
+  readonly timers: readonly TimerView[];
+  readonly ws: WsStateName | undefined;
+}
+
+export type SegmentFate = 'in-flight' | 'delivered' | 'dropped' | 'corrupted' | 'duplicate';
+
+/** One arrow of the ladder: a segment on its way from one endpoint to the other. */
+export interface ArrowView {
+  readonly segmentId: number;
+  readonly from: string;
+  readonly to: string;
+  readonly sentAt: number;
+  /** When it arrived (or will arrive, when known), or was lost. */
+  readonly endAt: number | undefined;
+  readonly fate: SegmentFate;
+  readonly flags: readonly string[];
+  /** Relative to the sender's ISN / the receiver's ISN, as Wireshark's "relative sequence numbers". */
+  readonly seq: number;
+  readonly ack: number;
+  readonly len: number;
+  readonly window: number;
+  readonly retransmission: boolean;
+  /** What the payload carries: 'HTTP GET /', 'HTTP 101', 'WS text "hi" (masked)', 'WS close 1000'... */
+  readonly carries: string | undefined;
+  /** The whole IPv4 packet, for the inspector. */
+  readonly bytes: Uint8Array;
+}
+
+export interface View {
+  readonly time: number;
+  /** Index of the last trace event included; -1 before the first. */
+  readonly cursor: number;
+  readonly total: number;
+  readonly endpoints: readonly EndpointView[];
+  readonly arrows: readonly ArrowView[];
+  /** The event at the cursor, explained: a narration key and its parameters (see narration/). */
+  readonly narration: Narration | undefined;
+}
+
+export type Narration =
+  | { readonly key: 'segment-sent'; readonly arrow: ArrowView; readonly firstHandshake: 1 | 2 | 3 | undefined }
+  | { readonly key: 'segment-delivered'; readonly arrow: ArrowView }
+  | { readonly key: 'segment-lost'; readonly arrow: ArrowView; readonly reason: string }
+  | { readonly key: 'state-change'; readonly endpoint: string; readonly transition: TransitionView }
+  | { readonly key: 'timer-set' | 'timer-fired'; readonly endpoint: string; readonly timer: TimerView }
+  | {
+      readonly key: 'ws-frame';
+      readonly endpoint: string;
+      readonly direction: 'sent' | 'received';
+      readonly opcode: string;
+      readonly length: number;
+      readonly masked: boolean;
+    }
+  | { readonly key: 'ws-message'; readonly endpoint: string; readonly text: string | undefined; readonly length: number }
+  | { readonly key: 'ws-state'; readonly endpoint: string; readonly from: WsStateName; readonly to: WsStateName }
+  | { readonly key: 'ws-close'; readonly endpoint: string; readonly code: number; readonly reason: string }
+  | { readonly key: 'app-call'; readonly endpoint: string; readonly call: string }
+  | { readonly key: 'error'; readonly endpoint: string; readonly code: string; readonly message: string };
