@@ -24,7 +24,7 @@ type LinkField = (typeof LINK_FIELDS)[number];
 
 export function readLink(reader: Reader, node: YamlNode, names: EndpointNames): Record<string, LinkSpec> {
   const directions = names.endpoints.flatMap((a) =>
-    names.endpoints.filter((b) => b !== a && a.role !== b.role).map((b) => `${a.name}>${b.name}`),
+    names.endpoints.filter((b) => b !== a).map((b) => `${a.name}>${b.name}`),
   );
   const entries = reader.map(node, 'link', [...LINK_FIELDS, ...directions]) ?? [];
   const link: Record<string, LinkSpec> = {};

@@ -210,8 +210,15 @@ function readAction(reader: Reader, entry: Entry, names: EndpointNames): Action 
         toNode === undefined
           ? names.firstOf('server')
           : names.check(reader.string(toNode, `${type}: to`), toNode);
-      if (who === undefined || to === undefined) return undefined;
-      if (type === 'connect') return { type, by: who, to };
+      const portNode = fields.get('port');
+      const port =
+        portNode === undefined
+          ? undefined
+          : reader.number(portNode, `${type}: port`, { min: 1, max: 65535, integer: true });
+      if (who === undefined || to === undefined || (portNode !== undefined && port === undefined))
+        return undefined;
+      const target = { by: who, to, ...(port === undefined ? {} : { port }) };
+      if (type === 'connect') return { type, ...target };
       const pathNode = fields.get('path');
       const path = pathNode === undefined ? '/' : reader.string(pathNode, 'open: path');
       const protocolsNode = fields.get('protocols');
@@ -224,7 +231,7 @@ function readAction(reader: Reader, entry: Entry, names: EndpointNames): Action 
       if (path === undefined || !path.startsWith('/')) {
         return reader.fail('SCENARIO_BAD_VALUE', "open: path must start with '/'", pathNode);
       }
-      return { type, by: who, to, path, protocols };
+      return { type, ...target, path, protocols };
     }
     case 'send':
     case 'ping':

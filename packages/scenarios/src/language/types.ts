@@ -90,11 +90,13 @@ export interface RawFrameSpec {
 
 export type Action =
   | { readonly type: 'listen'; readonly by: string }
-  | { readonly type: 'connect'; readonly by: string; readonly to: string }
+  | { readonly type: 'connect'; readonly by: string; readonly to: string; readonly port?: number }
   | {
       readonly type: 'open';
       readonly by: string;
       readonly to: string;
+      /** Connect to this port instead of the one `to` listens on (a closed port, say). */
+      readonly port?: number;
       readonly path: string;
       readonly protocols: readonly string[];
     }

@@ -86,7 +86,11 @@ export interface View {
 }
 
 export type Narration =
-  | { readonly key: 'segment-sent'; readonly arrow: ArrowView; readonly firstHandshake: 1 | 2 | 3 | undefined }
+  | {
+      readonly key: 'segment-sent';
+      readonly arrow: ArrowView;
+      readonly firstHandshake: 1 | 2 | 3 | undefined;
+    }
   | { readonly key: 'segment-delivered'; readonly arrow: ArrowView }
   | { readonly key: 'segment-lost'; readonly arrow: ArrowView; readonly reason: string }
   | { readonly key: 'state-change'; readonly endpoint: string; readonly transition: TransitionView }
@@ -99,8 +103,18 @@ export type Narration =
       readonly length: number;
       readonly masked: boolean;
     }
-  | { readonly key: 'ws-message'; readonly endpoint: string; readonly text: string | undefined; readonly length: number }
-  | { readonly key: 'ws-state'; readonly endpoint: string; readonly from: WsStateName; readonly to: WsStateName }
+  | {
+      readonly key: 'ws-message';
+      readonly endpoint: string;
+      readonly text: string | undefined;
+      readonly length: number;
+    }
+  | {
+      readonly key: 'ws-state';
+      readonly endpoint: string;
+      readonly from: WsStateName;
+      readonly to: WsStateName;
+    }
   | { readonly key: 'ws-close'; readonly endpoint: string; readonly code: number; readonly reason: string }
   | { readonly key: 'app-call'; readonly endpoint: string; readonly call: string }
   | { readonly key: 'error'; readonly endpoint: string; readonly code: string; readonly message: string };
