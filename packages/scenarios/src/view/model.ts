@@ -70,8 +70,10 @@ export interface ArrowView {
   readonly retransmission: boolean;
   /** What the payload carries: 'HTTP GET /', 'HTTP 101', 'WS text "hi" (masked)', 'WS close 1000'... */
   readonly carries: string | undefined;
-  /** The whole IPv4 packet, for the inspector. */
-  readonly bytes: Uint8Array;
+  /** The whole IPv4 packet as hex, for the inspector (decoded only when a segment is selected). */
+  readonly hex: string;
+  /** Which copy this arrow is: 0 for the original, 1.. for duplicates the link made. */
+  readonly copy: number;
 }
 
 export interface View {
