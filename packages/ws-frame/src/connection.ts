@@ -1,0 +1,569 @@
+/**
+ * `WebSocketProtocol`: one RFC 6455 connection, sans-I/O. Bytes go in through `receive()` and
+ * `receiveEof()`; bytes to write come out of `takeOutgoing()`, and what happened comes out of
+ * `takeEvents()`. It never reads a socket, a clock or an entropy source (masks and keys come from the
+ * injected `random`), and it never throws on peer bytes: every violation becomes an `error` event and the
+ * close the RFC prescribes (7.1.7 "Fail the WebSocket Connection").
+ *
+ * Theory of operation, by state (readyState in brackets):
+ * - CONNECTING [0]: the opening handshake (section 4) is included. A client has queued its request and
+ *   parses the response head; a server parses the request head and queues 101 or 400/426. With
+ *   `handshake: 'skip'` the connection starts OPEN (for callers that did the handshake themselves).
+ * - OPEN [1]: frames flow both ways; pings are answered with pongs at once, even between the fragments
+ *   of a message (5.5.2, 5.4).
+ * - CLOSING [2]: a close frame was sent (by `close()`, in reply to the peer's, or when failing).
+ *   Data may still arrive until the peer's close frame.
+ * - CLOSED [3]: the transport is gone: `receiveEof()` or `abort()` was called (7.1.4), or the opening
+ *   handshake failed. The `closed` event carries code, reason and wasClean.
+ * Closing the transport is requested with an `end-transport` event: the server asks for it as soon as
+ * both close frames have crossed (7.1.1: "the server SHOULD close the underlying TCP connection first"),
+ * the client once the server's FIN arrived; either asks for it right away when failing the connection.
+ *
+ * Byte offsets in `frame-received` / `frame-sent` count from the first byte after the HTTP head in that
+ * direction (0 for the first frame), so a transport can map them to its own sequence numbers.
+ * A `frame-received` event is emitted when the frame's header has been read and validated (its payload
+ * may still be arriving); `frame-sent` when the frame is queued for output.
+ */
+import {
+  CloseCode,
+  encodeClosePayload,
+  isValidWireCloseCode,
+  MAX_CLOSE_REASON_BYTES,
+  parseClosePayload,
+} from './close.js';
+import { WebSocketError, WebSocketUsageError, wsError } from './errors.js';
+import { encodeFrameHeader, type FrameInput, isControlOpcode, Opcode } from './frame.js';
+import { concatBytes, type FrameHeader, FrameParser, type FrameSink } from './frame-parser.js';
+import {
+  buildClientRequest,
+  type ClientRequestOptions,
+  ServerHandshake,
+  type ServerHandshakeOptions,
+  type ServerHandshakeResult,
+  validateServerResponse,
+} from './handshake.js';
+import {
+  type HttpRequestHead,
+  HttpRequestParser,
+  type HttpResponseHead,
+  HttpResponseParser,
+} from './http-head.js';
+import { applyMask } from './mask.js';
+import { DEFAULT_LIMITS, MessageAssembler } from './message.js';
+import type { RandomSource } from './random.js';
+import { encodeUtf8 } from './utf8.js';
+
+export type ConnectionState = 'CONNECTING' | 'OPEN' | 'CLOSING' | 'CLOSED';
+export type ReadyState = 0 | 1 | 2 | 3;
+const READY_STATE: Record<ConnectionState, ReadyState> = { CONNECTING: 0, OPEN: 1, CLOSING: 2, CLOSED: 3 };
+
+export interface FrameEventFields {
+  opcode: number;
+  fin: boolean;
+  rsv: number;
+  masked: boolean;
+  maskKey: Uint8Array | null;
+  payloadLength: number;
+  headerLength: number;
+  /** Offset of the frame's first byte in this direction's stream, counted after the HTTP head. */
+  offset: number;
+}
+
+export type ProtocolEvent =
+  | {
+      type: 'handshake-request';
+      direction: 'sent' | 'received';
+      head: HttpRequestHead | null;
+      bytes: Uint8Array;
+    }
+  | {
+      type: 'handshake-response';
+      direction: 'sent' | 'received';
+      status: number;
+      head: HttpResponseHead | null;
+      bytes: Uint8Array;
+    }
+  | { type: 'open'; protocol: string; extensions: string }
+  | ({ type: 'frame-received' } & FrameEventFields)
+  | ({ type: 'frame-sent' } & FrameEventFields)
+  | { type: 'message'; binary: false; data: string }
+  | { type: 'message'; binary: true; data: Uint8Array }
+  | { type: 'ping'; data: Uint8Array }
+  | { type: 'pong'; data: Uint8Array }
+  /** The peer's close frame (1005 when it had no status code). */
+  | { type: 'close'; code: number; reason: string }
+  | { type: 'error'; error: WebSocketError }
+  | { type: 'state'; from: ConnectionState; to: ConnectionState }
+  /** The transport should be half-closed now (TCP FIN). */
+  | { type: 'end-transport' }
+  | { type: 'closed'; code: number; reason: string; wasClean: boolean };
+
+interface CommonOptions {
+  /** Largest message (and frame) accepted, in bytes. Default 16 MiB. */
+  maxMessageSize?: number;
+  /** Most fragments in one message. Default 65,536. */
+  maxFragments?: number;
+}
+
+export type WebSocketProtocolOptions =
+  | (CommonOptions & {
+      role: 'client';
+      /** Request options (without `random`), or 'skip' to start OPEN. */
+      handshake: Omit<ClientRequestOptions, 'random'> | 'skip';
+      /** Source of the handshake key and of every frame's masking key (RFC 6455 5.3, 10.3). */
+      random: RandomSource;
+    })
+  | (CommonOptions & {
+      role: 'server';
+      /** Handshake options (default {}), an already accepted handshake, or 'skip' to start OPEN. */
+      handshake?: ServerHandshakeOptions | Extract<ServerHandshakeResult, { status: 'accepted' }> | 'skip';
+    });
+
+/** Above this size a payload is queued as its own array instead of being copied behind its header. */
+const COPY_THRESHOLD = 4096;
+
+export class WebSocketProtocol implements FrameSink {
+  readonly role: 'client' | 'server';
+  private stateValue: ConnectionState = 'CONNECTING';
+  private outgoing: Uint8Array[] = [];
+  private outgoingBytes = 0;
+  private events: ProtocolEvent[] = [];
+  private readonly random: RandomSource | null;
+  private readonly parser: FrameParser;
+  private readonly assembler: MessageAssembler;
+  /** Head parser while the opening handshake runs (client: response; server: request). */
+  private clientHandshake: {
+    parser: HttpResponseParser;
+    key: string;
+    protocols: readonly string[];
+    extensions?: string;
+  } | null = null;
+  private serverHandshake: ServerHandshake | null = null;
+  /** Bytes of frames queued so far (offset of the next frame sent). */
+  private sentOffset = 0;
+  private controlPieces: Uint8Array[] = [];
+  private closeSent = false;
+  private closeReceived: { code: number; reason: string } | null = null;
+  private transportEnded = false;
+  /** No more frames are read (peer closed, or we failed the connection). */
+  private inputDone = false;
+  private failed = false;
+  private protocolValue = '';
+  private extensionsValue = '';
+
+  constructor(options: WebSocketProtocolOptions) {
+    this.role = options.role;
+    this.random = options.role === 'client' ? options.random : null;
+    const maxMessageSize = options.maxMessageSize ?? DEFAULT_LIMITS.maxMessageSize;
+    this.assembler = new MessageAssembler({
+      maxMessageSize,
+      maxFragments: options.maxFragments ?? DEFAULT_LIMITS.maxFragments,
+    });
+    this.parser = new FrameParser(this, { role: options.role, maxPayloadLength: maxMessageSize });
+    if (options.role === 'client') {
+      if (options.handshake === 'skip') this.open('', '');
+      else this.startClientHandshake(options.handshake, options.random);
+    } else {
+      const hs = options.handshake ?? {};
+      if (hs === 'skip') this.open('', '');
+      else if ('status' in hs) this.serverAccepted(hs);
+      else this.serverHandshake = new ServerHandshake(hs);
+    }
+  }
+
+  get state(): ConnectionState {
+    return this.stateValue;
+  }
+  get readyState(): ReadyState {
+    return READY_STATE[this.stateValue];
+  }
+  /** The subprotocol agreed in the handshake ('' for none). */
+  get protocol(): string {
+    return this.protocolValue;
+  }
+  get extensions(): string {
+    return this.extensionsValue;
+  }
+  /** Bytes queued for output and not yet taken. */
+  get bufferedAmount(): number {
+    return this.outgoingBytes;
+  }
+
+  takeOutgoing(): Uint8Array[] {
+    const out = this.outgoing;
+    this.outgoing = [];
+    this.outgoingBytes = 0;
+    return out;
+  }
+
+  takeEvents(): ProtocolEvent[] {
+    const out = this.events;
+    this.events = [];
+    return out;
+  }
+
+  // ---- input -------------------------------------------------------------------------------------
+
+  /** Bytes from the transport. The array may be modified (payloads are unmasked in place). */
+  receive(bytes: Uint8Array): void {
+    if (this.stateValue === 'CLOSED' || this.inputDone || bytes.length === 0) return;
+    if (this.clientHandshake !== null) {
+      const hs = this.clientHandshake;
+      const parsed = hs.parser.push(bytes);
+      if (parsed.status === 'incomplete') return;
+      this.clientHandshake = null;
+      if (parsed.status === 'error') {
+        this.handshakeFailed(wsError('WS_ERR_HANDSHAKE_FAILED', parsed.error.reason));
+        return;
+      }
+      const { head } = parsed;
+      this.emit({
+        type: 'handshake-response',
+        direction: 'received',
+        status: head.status,
+        head,
+        bytes: parsed.bytes,
+      });
+      const verdict = validateServerResponse(head, hs);
+      if ('code' in verdict) {
+        this.handshakeFailed(verdict);
+        return;
+      }
+      this.open(verdict.protocol, verdict.extensions);
+      bytes = parsed.rest;
+    } else if (this.serverHandshake !== null) {
+      const result = this.serverHandshake.push(bytes);
+      if (result.status === 'incomplete') return;
+      this.serverHandshake = null;
+      if (result.status === 'rejected') {
+        if (result.request !== null) {
+          this.emit({
+            type: 'handshake-request',
+            direction: 'received',
+            head: result.request,
+            bytes: result.requestBytes!,
+          });
+        }
+        this.write(result.response);
+        this.emit({
+          type: 'handshake-response',
+          direction: 'sent',
+          status: result.httpStatus,
+          head: null,
+          bytes: result.response,
+        });
+        this.handshakeFailed(wsError('WS_ERR_HANDSHAKE_FAILED', result.reason));
+        return;
+      }
+      this.serverAccepted(result);
+      return;
+    }
+    if (bytes.length > 0) this.parser.push(bytes);
+  }
+
+  /** The peer half-closed the transport (TCP FIN received). */
+  receiveEof(): void {
+    if (this.stateValue === 'CLOSED') return;
+    this.inputDone = true;
+    this.endTransport();
+    this.finish();
+  }
+
+  /** The transport was torn down (reset or error): the connection is CLOSED at once (7.1.5: 1006). */
+  abort(): void {
+    if (this.stateValue === 'CLOSED') return;
+    this.inputDone = true;
+    this.finish();
+  }
+
+  // ---- output ------------------------------------------------------------------------------------
+
+  /** Sends a text or binary message. Returns false when the connection is closing (data dropped). */
+  send(data: string | Uint8Array): boolean {
+    this.requireNotConnecting('send');
+    if (this.stateValue !== 'OPEN') return false;
+    if (typeof data === 'string') this.queueFrame({ opcode: Opcode.Text, payload: encodeUtf8(data) });
+    else this.queueFrame({ opcode: Opcode.Binary, payload: data });
+    return true;
+  }
+
+  /** RFC 6455 5.5.2: a ping with up to 125 bytes of application data. */
+  ping(data: Uint8Array | string = new Uint8Array(0)): boolean {
+    return this.sendControl(Opcode.Ping, data);
+  }
+
+  /** RFC 6455 5.5.3: an unsolicited pong serves as a unidirectional heartbeat. */
+  pong(data: Uint8Array | string = new Uint8Array(0)): boolean {
+    return this.sendControl(Opcode.Pong, data);
+  }
+
+  /**
+   * Sends any frame as given (fragments, odd RSV bits, reserved opcodes): for scenarios that show or
+   * provoke protocol behaviour. Masking still follows the role. The caller owns protocol correctness.
+   */
+  sendFrame(frame: FrameInput): boolean {
+    this.requireNotConnecting('sendFrame');
+    if (this.stateValue !== 'OPEN' && !(this.stateValue === 'CLOSING' && !this.closeSent)) return false;
+    this.queueFrame(frame);
+    if (frame.opcode === Opcode.Close) this.closeSent = true;
+    return true;
+  }
+
+  /**
+   * Starts the closing handshake (7.1.2). Without a code the close frame has no payload. In
+   * CONNECTING the opening handshake is abandoned: the transport is ended and the state is CLOSED.
+   */
+  close(code?: number, reason = ''): void {
+    if (code !== undefined && !isValidWireCloseCode(code)) {
+      throw new WebSocketUsageError(
+        'ERR_INVALID_ACCESS',
+        `close code ${code} may not be sent (RFC 6455 7.4)`,
+      );
+    }
+    if (code === undefined && reason !== '')
+      throw new WebSocketUsageError('ERR_SYNTAX', 'a reason needs a code');
+    if (encodeUtf8(reason).length > MAX_CLOSE_REASON_BYTES) {
+      throw new WebSocketUsageError('ERR_SYNTAX', 'close reason longer than 123 bytes (RFC 6455 5.5)');
+    }
+    if (this.stateValue === 'CONNECTING') {
+      this.clientHandshake = null;
+      this.serverHandshake = null;
+      this.inputDone = true;
+      this.failed = true;
+      this.endTransport();
+      this.finish();
+      return;
+    }
+    if (this.stateValue !== 'OPEN') return;
+    this.sendClose(code, reason);
+  }
+
+  // ---- FrameSink: called by the parser -----------------------------------------------------------
+
+  onHeader(h: FrameHeader): void {
+    this.emit({
+      type: 'frame-received',
+      opcode: h.opcode,
+      fin: h.fin,
+      rsv: h.rsv,
+      masked: h.masked,
+      maskKey: h.maskKey,
+      payloadLength: h.payloadLength,
+      headerLength: h.headerLength,
+      offset: h.offset,
+    });
+    if (isControlOpcode(h.opcode)) {
+      this.controlPieces = [];
+      return;
+    }
+    const error = this.assembler.begin(h);
+    if (error) this.fail(error);
+  }
+
+  onPayload(chunk: Uint8Array, h: FrameHeader): void {
+    if (isControlOpcode(h.opcode)) {
+      this.controlPieces.push(chunk.slice());
+      return;
+    }
+    const error = this.assembler.data(chunk);
+    if (error) this.fail(error);
+  }
+
+  onFrameEnd(h: FrameHeader): void {
+    if (!isControlOpcode(h.opcode)) {
+      const result = this.assembler.end(h);
+      if (result === null) return;
+      if ('code' in result) this.fail(result);
+      else
+        this.emit(
+          result.binary
+            ? { type: 'message', binary: true, data: result.data }
+            : { type: 'message', binary: false, data: result.data },
+        );
+      return;
+    }
+    const payload = concatBytes(this.controlPieces, h.payloadLength);
+    this.controlPieces = [];
+    if (h.opcode === Opcode.Ping) {
+      this.emit({ type: 'ping', data: payload });
+      // 5.5.2: "Upon receipt of a Ping frame, an endpoint MUST send a Pong frame in response, unless it
+      // already received a Close frame"; 5.5.3: with identical application data. Not after our close.
+      if (this.stateValue === 'OPEN') this.queueFrame({ opcode: Opcode.Pong, payload });
+    } else if (h.opcode === Opcode.Pong) {
+      this.emit({ type: 'pong', data: payload });
+    } else {
+      this.receivedClose(payload);
+    }
+  }
+
+  onError(error: WebSocketError): void {
+    this.fail(error);
+  }
+
+  // ---- internals ---------------------------------------------------------------------------------
+
+  private startClientHandshake(options: Omit<ClientRequestOptions, 'random'>, random: RandomSource): void {
+    const request = buildClientRequest({ ...options, random });
+    const parsed = new HttpRequestParser().push(request.bytes);
+    this.write(request.bytes);
+    this.emit({
+      type: 'handshake-request',
+      direction: 'sent',
+      head: parsed.status === 'complete' ? parsed.head : null,
+      bytes: request.bytes,
+    });
+    this.clientHandshake = {
+      parser: new HttpResponseParser(),
+      key: request.key,
+      protocols: options.protocols ?? [],
+      ...(options.extensions !== undefined ? { extensions: options.extensions } : {}),
+    };
+  }
+
+  private serverAccepted(result: Extract<ServerHandshakeResult, { status: 'accepted' }>): void {
+    this.emit({
+      type: 'handshake-request',
+      direction: 'received',
+      head: result.request,
+      bytes: result.requestBytes,
+    });
+    this.write(result.response);
+    this.emit({
+      type: 'handshake-response',
+      direction: 'sent',
+      status: 101,
+      head: null,
+      bytes: result.response,
+    });
+    this.open(result.protocol, result.extensions);
+    if (result.rest.length > 0) this.parser.push(result.rest);
+  }
+
+  private open(protocol: string, extensions: string): void {
+    this.protocolValue = protocol;
+    this.extensionsValue = extensions;
+    this.setState('OPEN');
+    this.emit({ type: 'open', protocol, extensions });
+  }
+
+  private handshakeFailed(error: WebSocketError): void {
+    this.emit({ type: 'error', error });
+    this.inputDone = true;
+    this.failed = true;
+    this.endTransport();
+    this.finish();
+  }
+
+  /** 5.5.1: the peer's close frame. */
+  private receivedClose(payload: Uint8Array): void {
+    const parsed = parseClosePayload(payload);
+    if (parsed instanceof WebSocketError) {
+      this.fail(parsed);
+      return;
+    }
+    const { code, reason } = parsed;
+    this.closeReceived = { code, reason };
+    this.inputDone = true;
+    this.parser.fail();
+    this.emit({ type: 'close', code, reason });
+    // 5.5.1: "the endpoint MUST send a Close frame in response ... typically echoing the status code".
+    if (!this.closeSent) this.sendClose(code === CloseCode.NoStatusReceived ? undefined : code, '');
+    // 7.1.1: the server closes the TCP connection first; the client waits for it.
+    if (this.role === 'server') this.endTransport();
+  }
+
+  /** 7.1.7 Fail the WebSocket Connection: error event, close frame with the mapped code, end transport. */
+  private fail(error: WebSocketError): void {
+    this.parser.fail();
+    if (this.inputDone && this.failed) return;
+    this.inputDone = true;
+    this.failed = true;
+    this.emit({ type: 'error', error });
+    if (this.stateValue === 'OPEN' || (this.stateValue === 'CLOSING' && !this.closeSent)) {
+      this.sendClose(error.closeCode === CloseCode.AbnormalClosure ? undefined : error.closeCode, '');
+    }
+    this.endTransport();
+  }
+
+  private sendClose(code: number | undefined, reason: string): void {
+    this.queueFrame({ opcode: Opcode.Close, payload: encodeClosePayload(code, reason) });
+    this.closeSent = true;
+    if (this.stateValue === 'OPEN') this.setState('CLOSING');
+  }
+
+  private sendControl(opcode: number, data: Uint8Array | string): boolean {
+    this.requireNotConnecting(opcode === Opcode.Ping ? 'ping' : 'pong');
+    const payload = typeof data === 'string' ? encodeUtf8(data) : data;
+    if (payload.length > 125)
+      throw new WebSocketUsageError('ERR_SYNTAX', 'control payload above 125 bytes (RFC 6455 5.5)');
+    if (this.stateValue !== 'OPEN') return false;
+    this.queueFrame({ opcode, payload });
+    return true;
+  }
+
+  private requireNotConnecting(what: string): void {
+    if (this.stateValue === 'CONNECTING') {
+      throw new WebSocketUsageError('ERR_INVALID_STATE', `${what}() before the connection is open`);
+    }
+  }
+
+  private queueFrame(frame: FrameInput): void {
+    const payload = frame.payload ?? new Uint8Array(0);
+    // 5.3: a client masks every frame with a fresh, unpredictable key; a server never masks.
+    const mask = this.random !== null ? this.random(4) : undefined;
+    const header = encodeFrameHeader(frame, payload.length, mask ? { mask } : {});
+    this.emit({
+      type: 'frame-sent',
+      opcode: frame.opcode,
+      fin: frame.fin ?? true,
+      rsv: frame.rsv ?? 0,
+      masked: mask !== undefined,
+      maskKey: mask ?? null,
+      payloadLength: payload.length,
+      headerLength: header.length,
+      offset: this.sentOffset,
+    });
+    this.sentOffset += header.length + payload.length;
+    if (payload.length <= COPY_THRESHOLD || mask !== undefined) {
+      const out = new Uint8Array(header.length + payload.length);
+      out.set(header);
+      out.set(payload, header.length);
+      if (mask) applyMask(out.subarray(header.length), mask);
+      this.write(out);
+    } else {
+      this.write(header);
+      this.write(payload);
+    }
+  }
+
+  private write(bytes: Uint8Array): void {
+    this.outgoing.push(bytes);
+    this.outgoingBytes += bytes.length;
+  }
+
+  private endTransport(): void {
+    if (this.transportEnded) return;
+    this.transportEnded = true;
+    this.emit({ type: 'end-transport' });
+  }
+
+  /** 7.1.4/7.1.5: the transport is closed; report the close code the peer sent, or 1006. */
+  private finish(): void {
+    const clean = this.closeSent && this.closeReceived !== null && !this.failed;
+    const code = this.closeReceived && !this.failed ? this.closeReceived.code : CloseCode.AbnormalClosure;
+    const reason = this.closeReceived && !this.failed ? this.closeReceived.reason : '';
+    this.setState('CLOSED');
+    this.emit({ type: 'closed', code, reason, wasClean: clean });
+  }
+
+  private setState(to: ConnectionState): void {
+    const from = this.stateValue;
+    if (from === to) return;
+    this.stateValue = to;
+    this.emit({ type: 'state', from, to });
+  }
+
+  private emit(event: ProtocolEvent): void {
+    this.events.push(event);
+  }
+}

@@ -1,0 +1,219 @@
+/**
+ * An incremental HTTP/1.1 message-head parser (RFC 9112 sections 2-5), enough for the opening handshake.
+ *
+ * Theory of operation: bytes are appended to a buffer bounded by `maxHeadBytes` until the blank line
+ * (CRLF CRLF) ending the head is seen; the search resumes 3 bytes before the previous end so a
+ * terminator split across chunks is found. The head is then decoded as Latin-1 (field values are
+ * octets, RFC 9110 5.5) and split into the start line and field lines. Bytes after the head are
+ * returned untouched as `rest` (they already belong to the WebSocket stream). Malformed input gives a
+ * typed error, never an exception.
+ */
+
+export class HttpHeaders {
+  /** Fields in arrival order, names as sent. */
+  readonly list: ReadonlyArray<readonly [name: string, value: string]>;
+  private readonly byName = new Map<string, string[]>();
+
+  constructor(list: ReadonlyArray<readonly [string, string]>) {
+    this.list = list;
+    for (const [name, value] of list) {
+      const key = name.toLowerCase();
+      const values = this.byName.get(key);
+      if (values) values.push(value);
+      else this.byName.set(key, [value]);
+    }
+  }
+
+  /** RFC 9110 5.3: several lines of one field combine into one value joined by commas. */
+  get(name: string): string | undefined {
+    return this.byName.get(name.toLowerCase())?.join(', ');
+  }
+
+  has(name: string): boolean {
+    return this.byName.has(name.toLowerCase());
+  }
+
+  /** How many field lines carried this name (Sec-WebSocket-Key must appear exactly once). */
+  count(name: string): number {
+    return this.byName.get(name.toLowerCase())?.length ?? 0;
+  }
+
+  /** RFC 9110 5.6.1: a comma-separated list, elements trimmed, empty ones dropped. */
+  tokens(name: string): string[] {
+    return parseTokenList(this.get(name) ?? '');
+  }
+
+  /** True when the list field contains `token`, compared case-insensitively. */
+  hasToken(name: string, token: string): boolean {
+    const t = token.toLowerCase();
+    return this.tokens(name).some((x) => x.toLowerCase() === t);
+  }
+}
+
+export function parseTokenList(value: string): string[] {
+  return value
+    .split(',')
+    .map((s) => s.trim())
+    .filter((s) => s.length > 0);
+}
+
+export interface HttpRequestHead {
+  kind: 'request';
+  method: string;
+  target: string;
+  /** e.g. 'HTTP/1.1' */
+  version: string;
+  headers: HttpHeaders;
+}
+
+export interface HttpResponseHead {
+  kind: 'response';
+  version: string;
+  status: number;
+  statusText: string;
+  headers: HttpHeaders;
+}
+
+export type HttpHeadErrorCode = 'HTTP_ERR_HEAD_TOO_LARGE' | 'HTTP_ERR_MALFORMED';
+
+export interface HttpHeadError {
+  code: HttpHeadErrorCode;
+  /** Human-readable reason, fit for a 400 response body. */
+  reason: string;
+}
+
+export type HttpHeadResult<H> =
+  | { status: 'incomplete' }
+  | { status: 'complete'; head: H; bytes: Uint8Array; rest: Uint8Array }
+  | { status: 'error'; error: HttpHeadError };
+
+export const DEFAULT_MAX_HEAD_BYTES = 16 * 1024;
+
+// RFC 9110 5.6.2: token = 1*tchar
+const TOKEN = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
+const VERSION = /^HTTP\/\d\.\d$/;
+// RFC 9110 5.5: field-value characters: VCHAR, obs-text, SP, HTAB (no CR, LF, NUL).
+const FIELD_VALUE = /^[\t\x20-\x7e\x80-\xff]*$/;
+
+abstract class HeadParser<H extends object> {
+  private buffer = new Uint8Array(0);
+  private searchFrom = 0;
+  private done = false;
+
+  constructor(private readonly maxHeadBytes = DEFAULT_MAX_HEAD_BYTES) {}
+
+  /** Feeds bytes; after `complete` or `error` the parser is spent and further calls repeat nothing. */
+  push(chunk: Uint8Array): HttpHeadResult<H> {
+    if (this.done)
+      return { status: 'error', error: { code: 'HTTP_ERR_MALFORMED', reason: 'head already parsed' } };
+    const merged = new Uint8Array(this.buffer.length + chunk.length);
+    merged.set(this.buffer);
+    merged.set(chunk, this.buffer.length);
+    const end = findHeadEnd(merged, this.searchFrom);
+    if (end < 0) {
+      if (merged.length > this.maxHeadBytes)
+        return this.fail('HTTP_ERR_HEAD_TOO_LARGE', 'request head too large');
+      this.buffer = merged;
+      this.searchFrom = Math.max(0, merged.length - 3);
+      return { status: 'incomplete' };
+    }
+    if (end > this.maxHeadBytes) return this.fail('HTTP_ERR_HEAD_TOO_LARGE', 'request head too large');
+    this.done = true;
+    this.buffer = new Uint8Array(0);
+    const bytes = merged.subarray(0, end);
+    const text = latin1(bytes.subarray(0, end - 4));
+    const lines = text.split('\r\n');
+    const startLine = lines.shift() ?? '';
+    const fields: Array<[string, string]> = [];
+    for (const line of lines) {
+      // RFC 9112 5.2: obs-fold is rejected (a server may reject with 400).
+      if (line.startsWith(' ') || line.startsWith('\t'))
+        return this.fail('HTTP_ERR_MALFORMED', 'obsolete line folding');
+      const colon = line.indexOf(':');
+      const name = colon < 0 ? '' : line.slice(0, colon);
+      // RFC 9112 5.1: no whitespace between field name and colon.
+      if (!TOKEN.test(name))
+        return this.fail('HTTP_ERR_MALFORMED', `malformed header line ${JSON.stringify(line)}`);
+      const value = line.slice(colon + 1).replace(/^[ \t]+|[ \t]+$/g, '');
+      if (!FIELD_VALUE.test(value)) return this.fail('HTTP_ERR_MALFORMED', `invalid characters in ${name}`);
+      fields.push([name, value]);
+    }
+    const head = this.parseStartLine(startLine, new HttpHeaders(fields));
+    if ('code' in head) {
+      this.done = true;
+      return { status: 'error', error: head };
+    }
+    return { status: 'complete', head, bytes, rest: merged.subarray(end) };
+  }
+
+  protected abstract parseStartLine(line: string, headers: HttpHeaders): H | HttpHeadError;
+
+  private fail(code: HttpHeadErrorCode, reason: string): HttpHeadResult<H> {
+    this.done = true;
+    this.buffer = new Uint8Array(0);
+    return { status: 'error', error: { code, reason } };
+  }
+}
+
+/** Parses `GET /chat HTTP/1.1` and the fields after it. */
+export class HttpRequestParser extends HeadParser<HttpRequestHead> {
+  protected parseStartLine(line: string, headers: HttpHeaders): HttpRequestHead | HttpHeadError {
+    const parts = line.split(' ');
+    const [method, target, version] = parts;
+    if (
+      parts.length !== 3 ||
+      !method ||
+      !TOKEN.test(method) ||
+      !target ||
+      !version ||
+      !VERSION.test(version)
+    ) {
+      return { code: 'HTTP_ERR_MALFORMED', reason: 'malformed request line' };
+    }
+    return { kind: 'request', method, target, version, headers };
+  }
+}
+
+/** Parses `HTTP/1.1 101 Switching Protocols` and the fields after it. */
+export class HttpResponseParser extends HeadParser<HttpResponseHead> {
+  protected parseStartLine(line: string, headers: HttpHeaders): HttpResponseHead | HttpHeadError {
+    const match = /^(HTTP\/\d\.\d) (\d{3})(?: (.*))?$/.exec(line);
+    if (!match) return { code: 'HTTP_ERR_MALFORMED', reason: 'malformed status line' };
+    return {
+      kind: 'response',
+      version: match[1]!,
+      status: Number(match[2]),
+      statusText: match[3] ?? '',
+      headers,
+    };
+  }
+}
+
+/** Index just past CRLF CRLF, or -1. */
+function findHeadEnd(bytes: Uint8Array, from: number): number {
+  for (let i = from; i + 3 < bytes.length; i++) {
+    if (bytes[i] === 13 && bytes[i + 1] === 10 && bytes[i + 2] === 13 && bytes[i + 3] === 10) return i + 4;
+  }
+  return -1;
+}
+
+function latin1(bytes: Uint8Array): string {
+  let s = '';
+  for (let i = 0; i < bytes.length; i += 4096) {
+    s += String.fromCharCode(...bytes.subarray(i, i + 4096));
+  }
+  return s;
+}
+
+/** Serialises a head; values must already be valid field values. */
+export function serializeHead(
+  startLine: string,
+  fields: ReadonlyArray<readonly [string, string]>,
+): Uint8Array {
+  let text = `${startLine}\r\n`;
+  for (const [name, value] of fields) text += `${name}: ${value}\r\n`;
+  text += '\r\n';
+  const out = new Uint8Array(text.length);
+  for (let i = 0; i < text.length; i++) out[i] = text.charCodeAt(i) & 0xff;
+  return out;
+}

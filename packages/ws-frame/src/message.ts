@@ -1,0 +1,92 @@
+/**
+ * RFC 6455 5.4 fragmentation and 5.6 data frames: reassembling messages from data frames.
+ *
+ * Theory of operation: a message opens with a text or binary frame and continues with continuation
+ * frames until FIN (control frames may be interleaved; the connection handles them, 5.4). Text is
+ * validated incrementally as payload arrives (8.1), so invalid UTF-8 fails before the message ends.
+ * Memory is bounded: the message size is checked against the limit at each frame header, before its
+ * payload arrives; the fragment count is capped (65,536 by default) so floods of empty fragments end;
+ * and a small piece of a large network chunk is copied rather than kept as a view, so at most twice
+ * the message size is retained.
+ */
+import { type WebSocketError, wsError } from './errors.js';
+import { Opcode } from './frame.js';
+import { concatBytes, type FrameHeader } from './frame-parser.js';
+import { decodeUtf8, Utf8Validator } from './utf8.js';
+
+export interface MessageLimits {
+  /** Largest message in bytes (also the largest frame). Default 16 MiB. */
+  maxMessageSize: number;
+  /** Most frames in one message. Default 65,536. */
+  maxFragments: number;
+}
+
+export const DEFAULT_LIMITS: MessageLimits = { maxMessageSize: 16 * 1024 * 1024, maxFragments: 65536 };
+
+export type Message = { binary: false; data: string } | { binary: true; data: Uint8Array };
+
+export class MessageAssembler {
+  /** Opcode of the message in progress (Text or Binary), or null between messages. */
+  private opcode: number | null = null;
+  private pieces: Uint8Array[] = [];
+  private size = 0;
+  private fragments = 0;
+  private utf8: Utf8Validator | null = null;
+
+  constructor(private readonly limits: MessageLimits = DEFAULT_LIMITS) {}
+
+  get inProgress(): boolean {
+    return this.opcode !== null;
+  }
+
+  /** A data frame header arrived: check the 5.4 sequencing rules and the limits. */
+  begin(header: FrameHeader): WebSocketError | null {
+    if (header.opcode === Opcode.Continuation) {
+      if (this.opcode === null)
+        return wsError('WS_ERR_UNEXPECTED_CONTINUATION', 'continuation frame with no message');
+    } else {
+      if (this.opcode !== null)
+        return wsError('WS_ERR_EXPECTED_CONTINUATION', 'new message before the last one ended');
+      this.opcode = header.opcode;
+      this.utf8 = header.opcode === Opcode.Text ? new Utf8Validator() : null;
+    }
+    this.fragments++;
+    if (this.fragments > this.limits.maxFragments) {
+      return wsError('WS_ERR_TOO_MANY_FRAGMENTS', `more than ${this.limits.maxFragments} fragments`);
+    }
+    if (this.size + header.payloadLength > this.limits.maxMessageSize) {
+      return wsError('WS_ERR_MESSAGE_TOO_BIG', `message above ${this.limits.maxMessageSize} bytes`);
+    }
+    return null;
+  }
+
+  /** Payload of the current data frame, already unmasked. */
+  data(chunk: Uint8Array): WebSocketError | null {
+    if (chunk.length === 0) return null;
+    if (this.utf8 !== null && !this.utf8.push(chunk)) {
+      return wsError('WS_ERR_INVALID_UTF8', 'text message is not valid UTF-8');
+    }
+    this.pieces.push(chunk.length * 2 >= chunk.buffer.byteLength ? chunk : chunk.slice());
+    this.size += chunk.length;
+    return null;
+  }
+
+  /** The current data frame ended; returns the message when it was the final fragment. */
+  end(header: FrameHeader): Message | WebSocketError | null {
+    if (!header.fin) return null;
+    const utf8 = this.utf8;
+    const bytes = concatBytes(this.pieces, this.size);
+    this.reset();
+    if (utf8 === null) return { binary: true, data: bytes };
+    if (!utf8.complete) return wsError('WS_ERR_INVALID_UTF8', 'text message ends inside a UTF-8 sequence');
+    return { binary: false, data: decodeUtf8(bytes) };
+  }
+
+  private reset(): void {
+    this.opcode = null;
+    this.pieces = [];
+    this.size = 0;
+    this.fragments = 0;
+    this.utf8 = null;
+  }
+}
