@@ -1,0 +1,281 @@
+/**
+ * Playback state and its reducer.
+ *
+ * Theory of operation: the player holds a cursor (the index of the last trace event shown, -1 before the
+ * first) and the virtual time on screen, which may run ahead of the cursor's event so that segments in
+ * flight can be drawn part-way across the link. Nothing here keeps history: stepping back moves the
+ * cursor and the view is re-derived from the session (DESIGN.md idea 7, time travel by replay).
+ *
+ * Time only moves on `tick` actions, which the app schedules with one setTimeout per tick and only while
+ * `playing` is true; a paused player receives no ticks and does no work. A tick advances virtual time at
+ * the chosen speed, but never past the next event, and consumes at most one event, so that events at the
+ * same instant are still shown one at a time. Long quiet gaps (2MSL is minutes of virtual time) are
+ * crossed in at most `MAX_GAP_REAL_MS` of real time.
+ *
+ * Interventions (drop the next segment, send a message...) are recorded as data; the app re-derives the
+ * session from them (the same seed re-run with one more action), so the reducer stays pure.
+ */
+import type { Intervention } from '../model.js';
+
+/** Playback speeds, in virtual milliseconds per real second. 5 makes a 5 ms link hop last one second. */
+export const SPEEDS: readonly number[] = [1, 2, 5, 10, 20, 50, 100, 500, 2000, 10000];
+export const DEFAULT_SPEED_INDEX = 2;
+/** Real milliseconds between ticks while playing (25 frames per second). */
+export const TICK_MS = 40;
+/** The longest a quiet gap between two events may take on screen, in real milliseconds. */
+export const MAX_GAP_REAL_MS = 1500;
+/** Probability used when random loss is toggled on. */
+export const LIVE_LOSS = 0.2;
+
+/** What the reducer needs to know about the session it plays; the app builds it from the session. */
+export interface PlayerContext {
+  /** Number of trace events. */
+  readonly total: number;
+  /** Virtual time of the event at `cursor`; 0 for cursor -1. */
+  timeAt(cursor: number): number;
+  /** The index of the next event after `cursor` that changes a TCP or WebSocket state. */
+  nextStateChange(cursor: number): number | undefined;
+  /** Segment ids of the arrows in the ladder at `cursor`, in ladder order. */
+  segmentIdsAt(cursor: number): readonly number[];
+  /** The endpoint a person speaks for when sending, closing or aborting (the client). */
+  readonly client: string | undefined;
+  /** The seed of the session being played. */
+  readonly seed: number;
+  /** Names offered by the scenario picker. */
+  readonly scenarios: readonly string[];
+}
+
+export type Overlay = 'none' | 'help' | 'picker';
+export type Pane = 'diagram' | 'inspector';
+export type Notice =
+  | 'drop-next'
+  | 'corrupt-next'
+  | 'loss-on'
+  | 'loss-off'
+  | 'message-sent'
+  | 'close-sent'
+  | 'abort-sent'
+  | 'restarted'
+  | 'no-client'
+  | 'at-end'
+  | 'at-start'
+  | 'no-state-change';
+
+export interface PlayerState {
+  readonly cursor: number;
+  readonly time: number;
+  readonly playing: boolean;
+  readonly speedIndex: number;
+  /** The selected segment's id, or undefined to follow the latest one. */
+  readonly selected: number | undefined;
+  readonly overlay: Overlay;
+  readonly pickerIndex: number;
+  /** Which pane shares the screen with the ladder when there is room for only one. */
+  readonly pane: Pane;
+  readonly scenario: string;
+  /** undefined: the scenario's own seed. */
+  readonly seed: number | undefined;
+  readonly interventions: readonly Intervention[];
+  readonly loss: boolean;
+  readonly messagesSent: number;
+  readonly notice: Notice | undefined;
+  readonly quit: boolean;
+}
+
+export type PlayerAction =
+  | { readonly type: 'toggle-play' }
+  | { readonly type: 'tick'; readonly elapsed: number }
+  | { readonly type: 'step' }
+  | { readonly type: 'back' }
+  | { readonly type: 'seek'; readonly to: 'start' | 'end' }
+  | { readonly type: 'speed'; readonly delta: 1 | -1 }
+  | { readonly type: 'next-state-change' }
+  | { readonly type: 'select'; readonly delta: 1 | -1 }
+  | { readonly type: 'follow' }
+  | { readonly type: 'toggle-pane' }
+  | { readonly type: 'toggle-help' }
+  | { readonly type: 'open-picker' }
+  | { readonly type: 'picker-move'; readonly delta: 1 | -1 }
+  | { readonly type: 'picker-choose' }
+  | { readonly type: 'close-overlay' }
+  | { readonly type: 'drop-next' }
+  | { readonly type: 'corrupt-next' }
+  | { readonly type: 'toggle-loss' }
+  | { readonly type: 'send-message' }
+  | { readonly type: 'close' }
+  | { readonly type: 'abort' }
+  | { readonly type: 'restart' }
+  | { readonly type: 'quit' };
+
+export type PlayerActionType = PlayerAction['type'];
+
+export function initialPlayerState(scenario: string, seed?: number, playing = true): PlayerState {
+  return {
+    cursor: -1,
+    time: 0,
+    playing,
+    speedIndex: DEFAULT_SPEED_INDEX,
+    selected: undefined,
+    overlay: 'none',
+    pickerIndex: 0,
+    pane: 'diagram',
+    scenario,
+    seed,
+    interventions: [],
+    loss: false,
+    messagesSent: 0,
+    notice: undefined,
+    quit: false,
+  };
+}
+
+/** The seed "restart with a new seed" moves to: deterministic, so a session can be named and replayed. */
+export function nextSeed(seed: number): number {
+  // A multiplicative hash step (Knuth's constant) spreads consecutive seeds; >>> 0 keeps it a uint32.
+  return (Math.imul(seed ^ (seed >>> 16), 0x9e3779b1) + 0x6d2b79f5) >>> 0;
+}
+
+export function playerReducer(state: PlayerState, action: PlayerAction, ctx: PlayerContext): PlayerState {
+  const s = clampToSession(state, ctx);
+  switch (action.type) {
+    case 'toggle-play':
+      if (!s.playing && s.cursor >= ctx.total - 1) return { ...s, notice: 'at-end' };
+      return { ...s, playing: !s.playing, notice: undefined };
+    case 'tick':
+      return tick(s, action.elapsed, ctx);
+    case 'step':
+      if (s.cursor >= ctx.total - 1) return { ...s, playing: false, notice: 'at-end' };
+      return moveTo(s, s.cursor + 1, ctx);
+    case 'back':
+      if (s.cursor < 0) return { ...s, playing: false, notice: 'at-start' };
+      return moveTo(s, s.cursor - 1, ctx);
+    case 'seek':
+      return moveTo(s, action.to === 'start' ? -1 : ctx.total - 1, ctx);
+    case 'speed': {
+      const speedIndex = Math.min(SPEEDS.length - 1, Math.max(0, s.speedIndex + action.delta));
+      return { ...s, speedIndex };
+    }
+    case 'next-state-change': {
+      const next = ctx.nextStateChange(s.cursor);
+      if (next === undefined || next <= s.cursor) return { ...s, playing: false, notice: 'no-state-change' };
+      return moveTo(s, Math.min(next, ctx.total - 1), ctx);
+    }
+    case 'select':
+      return select(s, action.delta, ctx);
+    case 'follow':
+      return { ...s, selected: undefined };
+    case 'toggle-pane':
+      return { ...s, pane: s.pane === 'diagram' ? 'inspector' : 'diagram' };
+    case 'toggle-help':
+      return { ...s, overlay: s.overlay === 'help' ? 'none' : 'help' };
+    case 'open-picker': {
+      const current = ctx.scenarios.indexOf(s.scenario);
+      return { ...s, overlay: 'picker', pickerIndex: Math.max(0, current), playing: false };
+    }
+    case 'picker-move': {
+      const n = ctx.scenarios.length;
+      if (n === 0) return s;
+      return { ...s, pickerIndex: (s.pickerIndex + action.delta + n) % n };
+    }
+    case 'picker-choose': {
+      const name = ctx.scenarios[s.pickerIndex];
+      if (name === undefined) return { ...s, overlay: 'none' };
+      return { ...initialPlayerState(name), speedIndex: s.speedIndex, pane: s.pane };
+    }
+    case 'close-overlay':
+      return { ...s, overlay: 'none' };
+    case 'drop-next':
+      return intervene(s, { at: s.time, kind: 'drop-next' }, 'drop-next');
+    case 'corrupt-next':
+      return intervene(s, { at: s.time, kind: 'corrupt-next' }, 'corrupt-next');
+    case 'toggle-loss': {
+      const probability = s.loss ? 0 : LIVE_LOSS;
+      const next = intervene(s, { at: s.time, kind: 'loss', probability }, s.loss ? 'loss-off' : 'loss-on');
+      return { ...next, loss: !s.loss };
+    }
+    case 'send-message':
+    case 'close':
+    case 'abort':
+      return userCall(s, action.type, ctx);
+    case 'restart':
+      return {
+        ...initialPlayerState(s.scenario, nextSeed(ctx.seed)),
+        speedIndex: s.speedIndex,
+        pane: s.pane,
+        notice: 'restarted',
+      };
+    case 'quit':
+      return { ...s, playing: false, quit: true };
+  }
+}
+
+/** A session re-derived after an intervention may be shorter; keep the cursor inside it. */
+function clampToSession(s: PlayerState, ctx: PlayerContext): PlayerState {
+  if (s.cursor <= ctx.total - 1) return s;
+  const cursor = ctx.total - 1;
+  return { ...s, cursor, time: ctx.timeAt(cursor) };
+}
+
+function moveTo(s: PlayerState, cursor: number, ctx: PlayerContext): PlayerState {
+  return { ...s, cursor, time: ctx.timeAt(cursor), playing: false, notice: undefined };
+}
+
+function tick(s: PlayerState, elapsed: number, ctx: PlayerContext): PlayerState {
+  if (!s.playing) return s;
+  const last = ctx.total - 1;
+  if (s.cursor >= last) return { ...s, playing: false, notice: 'at-end' };
+  const nextTime = ctx.timeAt(s.cursor + 1);
+  const gap = nextTime - ctx.timeAt(s.cursor);
+  const speed = SPEEDS[s.speedIndex] ?? 1;
+  // Virtual ms per real second: the chosen speed, or faster when the gap would otherwise drag on.
+  const rate = Math.max(speed, (gap * 1000) / MAX_GAP_REAL_MS);
+  const time = s.time + (rate * elapsed) / 1000;
+  if (time < nextTime) return { ...s, time };
+  const cursor = s.cursor + 1;
+  return { ...s, cursor, time: nextTime, playing: cursor < last };
+}
+
+function select(s: PlayerState, delta: 1 | -1, ctx: PlayerContext): PlayerState {
+  const ids = ctx.segmentIdsAt(s.cursor);
+  if (ids.length === 0) return s;
+  const at = s.selected === undefined ? -1 : ids.indexOf(s.selected);
+  // Following the latest segment behaves as if the last one were selected.
+  const from = at === -1 ? ids.length - 1 : at;
+  const index = Math.min(ids.length - 1, Math.max(0, from + delta));
+  return { ...s, selected: ids[index] };
+}
+
+function intervene(s: PlayerState, intervention: Intervention, notice: Notice): PlayerState {
+  return { ...s, interventions: [...s.interventions, intervention], notice };
+}
+
+function userCall(s: PlayerState, call: 'send-message' | 'close' | 'abort', ctx: PlayerContext): PlayerState {
+  const by = ctx.client;
+  if (by === undefined) return { ...s, notice: 'no-client' };
+  switch (call) {
+    case 'send-message': {
+      const n = s.messagesSent + 1;
+      const payload = { kind: 'text', text: `hello #${n} from the TUI` } as const;
+      const next = intervene(
+        s,
+        { at: s.time, kind: 'action', action: { type: 'send', by, payload, fragments: 1 } },
+        'message-sent',
+      );
+      return { ...next, messagesSent: n, playing: true };
+    }
+    case 'close':
+      return {
+        ...intervene(
+          s,
+          { at: s.time, kind: 'action', action: { type: 'close', by, code: 1000 } },
+          'close-sent',
+        ),
+        playing: true,
+      };
+    case 'abort':
+      return {
+        ...intervene(s, { at: s.time, kind: 'action', action: { type: 'abort', by } }, 'abort-sent'),
+        playing: true,
+      };
+  }
+}
