@@ -1,0 +1,242 @@
+/**
+ * English narration: one plain sentence per trace event, written to be accurate against RFC 9293
+ * (TCP) and RFC 6455 (WebSocket). Sequence numbers in the view are relative to each side's initial
+ * sequence number, as Wireshark shows them, so the client's ISN "x" appears as seq=0.
+ */
+import type { ArrowView, Narration, TimerView, TransitionView } from '../model.js';
+import { CLOSE_CODES, flagText, type Strings } from './strings.js';
+
+function carries(a: ArrowView): string {
+  return a.carries === undefined ? '' : `, carrying ${a.carries}`;
+}
+
+function segmentSent(a: ArrowView, first: 1 | 2 | 3 | undefined): string {
+  if (first === 1) {
+    return `${a.from} sends the first handshake segment: SYN with its initial sequence number x (seq=${a.seq} relative) and no data; ${a.from} enters SYN-SENT.`;
+  }
+  if (first === 2) {
+    return `${a.from} answers SYN+ACK: its own initial sequence number y, and ack=x+1 (${a.ack}), because the client's SYN used up one sequence number; ${a.from} is in SYN-RCVD.`;
+  }
+  if (first === 3) {
+    return `${a.from} sends the third handshake segment: ACK with ack=y+1 (${a.ack}); ${a.from} is ESTABLISHED, and the server will be too when this arrives.`;
+  }
+  const what = `${a.from} sends ${flagText(a.flags)} seq=${a.seq} ack=${a.ack} len=${a.len}${carries(a)}`;
+  if (a.retransmission) {
+    return `${what}. This is a retransmission: the earlier copy was not acknowledged before the retransmission timer expired.`;
+  }
+  if (a.flags.includes('RST')) return `${what}. RST aborts the connection at once; nobody answers a reset.`;
+  if (a.flags.includes('FIN')) {
+    return `${what}. FIN says ${a.from} has no more data to send; it uses one sequence number and must be acknowledged.`;
+  }
+  if (a.len === 0 && a.flags.includes('ACK')) {
+    return `${what}: a bare acknowledgement, "I have everything up to byte ${a.ack}".`;
+  }
+  return `${what}.`;
+}
+
+function segmentDelivered(a: ArrowView): string {
+  const dup = a.copy > 0 ? ` (a duplicate copy the link made; TCP discards the repeated bytes)` : '';
+  return `${a.to} receives ${flagText(a.flags)} seq=${a.seq} ack=${a.ack} len=${a.len} from ${a.from}${carries(a)}${dup}.`;
+}
+
+function segmentLost(a: ArrowView, reason: string): string {
+  if (a.fate === 'corrupted') {
+    return `${flagText(a.flags)} from ${a.from} arrives damaged (${reason}); ${a.to} finds the checksum wrong and discards it silently, so ${a.from} must retransmit.`;
+  }
+  return `The link loses ${flagText(a.flags)} from ${a.from} to ${a.to} (${reason}); ${a.from} will resend it when its retransmission timer expires.`;
+}
+
+const TRANSITIONS: Readonly<Record<string, (ep: string) => string>> = {
+  'CLOSED>LISTEN': (ep) => `${ep} opens passively and waits for a SYN (LISTEN).`,
+  'CLOSED>SYN-SENT': (ep) => `${ep} opens actively: its SYN is sent and it waits for SYN+ACK (SYN-SENT).`,
+  'LISTEN>SYN-RCVD': (ep) =>
+    `${ep} received a SYN and answered SYN+ACK; it waits for the ACK of its own SYN (SYN-RCVD).`,
+  'LISTEN>SYN-SENT': (ep) => `${ep} was asked to send while listening, so it sends a SYN itself (SYN-SENT).`,
+  'SYN-SENT>SYN-RCVD': (ep) =>
+    `${ep} received a bare SYN while waiting for SYN+ACK: a simultaneous open; it answers SYN+ACK (SYN-RCVD).`,
+  'SYN-SENT>ESTABLISHED': (ep) =>
+    `${ep} received SYN+ACK acknowledging its SYN and replied ACK: its side is ESTABLISHED.`,
+  'SYN-RCVD>ESTABLISHED': (ep) =>
+    `${ep} received the ACK of its SYN: the three-way handshake is complete and ${ep} is ESTABLISHED.`,
+  'SYN-RCVD>LISTEN': (ep) => `${ep} got a reset for a half-open connection and goes back to LISTEN.`,
+  'SYN-RCVD>FIN-WAIT-1': (ep) => `${ep} closes before the handshake finished: FIN sent (FIN-WAIT-1).`,
+  'ESTABLISHED>FIN-WAIT-1': (ep) =>
+    `${ep} closes its sending side: FIN sent, waiting for it to be acknowledged (FIN-WAIT-1).`,
+  'ESTABLISHED>CLOSE-WAIT': (ep) =>
+    `${ep} received a FIN, so the peer will send nothing more; it acknowledged it and waits for its own application to close (CLOSE-WAIT).`,
+  'FIN-WAIT-1>FIN-WAIT-2': (ep) =>
+    `${ep}'s FIN was acknowledged; it can still receive, and waits for the peer's FIN (FIN-WAIT-2).`,
+  'FIN-WAIT-1>CLOSING': (ep) =>
+    `${ep} received the peer's FIN before the ACK of its own: both sides closed at once (CLOSING).`,
+  'FIN-WAIT-1>TIME-WAIT': (ep) =>
+    `${ep} received the ACK of its FIN and the peer's FIN together; it acknowledged and enters TIME-WAIT.`,
+  'FIN-WAIT-2>TIME-WAIT': (ep) =>
+    `${ep} received the peer's FIN and acknowledged it; it stays in TIME-WAIT for 2MSL so a lost last ACK can be resent and old duplicates die out.`,
+  'CLOSING>TIME-WAIT': (ep) => `${ep}'s FIN was acknowledged; it waits 2MSL in TIME-WAIT.`,
+  'CLOSE-WAIT>LAST-ACK': (ep) =>
+    `${ep}'s application closed too: its FIN is sent and it waits for the last ACK (LAST-ACK).`,
+  'LAST-ACK>CLOSED': (ep) => `${ep}'s FIN was acknowledged: the connection is gone on this side (CLOSED).`,
+  'TIME-WAIT>CLOSED': (ep) => `2MSL has passed: ${ep} forgets the connection (CLOSED).`,
+};
+
+function stateChange(ep: string, t: TransitionView): string {
+  const known = TRANSITIONS[`${t.from}>${t.to}`];
+  if (known !== undefined) return known(ep);
+  return `${ep} goes from ${t.from} to ${t.to}: ${t.cause}.`;
+}
+
+function timerSet(ep: string, t: TimerView): string {
+  const ms = t.deadline - t.setAt;
+  switch (t.kind) {
+    case 'RTO':
+    case 'SYN':
+      return `${ep} starts its retransmission timer: if no ACK comes within ${ms} ms it sends the segment again.`;
+    case '2MSL':
+      return `${ep} starts the TIME-WAIT timer: 2MSL = ${ms} ms before the connection may be forgotten.`;
+    case 'persist':
+      return `${ep} starts the persist timer: the peer's window is zero, so in ${ms} ms it probes whether it has opened.`;
+    case 'delayed-ack':
+      return `${ep} delays its ACK up to ${ms} ms, hoping to send it along with data.`;
+    case 'keepalive':
+      return `${ep} starts the keep-alive timer: after ${ms} ms of silence it checks the peer is still there.`;
+    default:
+      return `${ep} starts its ${t.kind} timer, due in ${ms} ms.`;
+  }
+}
+
+function timerFired(ep: string, t: TimerView): string {
+  switch (t.kind) {
+    case 'RTO':
+    case 'SYN':
+      return `${ep}'s retransmission timer expired: it resends the oldest unacknowledged segment and doubles the timeout (RFC 6298 5.4, 5.5).`;
+    case '2MSL':
+      return `${ep}'s 2MSL timer expired: TIME-WAIT is over and the connection is deleted.`;
+    case 'persist':
+      return `${ep}'s persist timer expired: it sends a window probe.`;
+    case 'delayed-ack':
+      return `${ep}'s delayed-ACK timer expired: it sends the ACK on its own.`;
+    case 'keepalive':
+      return `${ep}'s keep-alive timer expired: it probes the idle peer.`;
+    default:
+      return `${ep}'s ${t.kind} timer expired.`;
+  }
+}
+
+function narrate(n: Narration): string {
+  switch (n.key) {
+    case 'segment-sent':
+      return segmentSent(n.arrow, n.firstHandshake);
+    case 'segment-delivered':
+      return segmentDelivered(n.arrow);
+    case 'segment-lost':
+      return segmentLost(n.arrow, n.reason);
+    case 'state-change':
+      return stateChange(n.endpoint, n.transition);
+    case 'timer-set':
+      return timerSet(n.endpoint, n.timer);
+    case 'timer-fired':
+      return timerFired(n.endpoint, n.timer);
+    case 'ws-frame': {
+      const mask = n.masked
+        ? 'masked with a 4-byte key, as every client-to-server frame must be (RFC 6455 5.3)'
+        : 'unmasked, as server-to-client frames are';
+      return n.direction === 'sent'
+        ? `${n.endpoint} sends a WebSocket ${n.opcode} frame with ${n.length} payload bytes, ${mask}.`
+        : `${n.endpoint} parses a WebSocket ${n.opcode} frame with ${n.length} payload bytes${n.masked ? ' and unmasks it with the key from its header' : ''}.`;
+    }
+    case 'ws-message':
+      return n.text === undefined
+        ? `${n.endpoint}'s application receives a binary message of ${n.length} bytes.`
+        : `${n.endpoint}'s application receives the text message "${n.text}" (${n.length} bytes of UTF-8).`;
+    case 'ws-state':
+      return wsState(n.endpoint, n.from, n.to);
+    case 'ws-close': {
+      const meaning = CLOSE_CODES[n.code]?.en ?? 'application-defined';
+      const reason = n.reason === '' ? '' : `, reason "${n.reason}"`;
+      return `${n.endpoint}: the WebSocket closes with code ${n.code} (${meaning})${reason}.`;
+    }
+    case 'app-call':
+      return `${n.endpoint}'s application calls ${n.call}.`;
+    case 'error':
+      return `${n.endpoint} reports ${n.code}: ${n.message}.`;
+  }
+}
+
+function wsState(ep: string, from: string, to: string): string {
+  switch (`${from}>${to}`) {
+    case 'CONNECTING>OPEN':
+      return `${ep}'s readyState becomes OPEN (1): the 101 Switching Protocols response carried a valid Sec-WebSocket-Accept, and messages can flow.`;
+    case 'OPEN>CLOSING':
+      return `${ep}'s readyState becomes CLOSING (2): a close frame has been sent or received, and the other side's is awaited.`;
+    case 'CLOSING>CLOSED':
+      return `${ep}'s readyState becomes CLOSED (3): both close frames have been exchanged, and TCP closes underneath.`;
+    case 'CONNECTING>CLOSED':
+      return `${ep}'s readyState becomes CLOSED (3): the opening handshake failed.`;
+    default:
+      return `${ep}'s readyState goes from ${from} to ${to}.`;
+  }
+}
+
+export const en: Strings = {
+  lang: 'en',
+  narrate,
+  help: {
+    'play-pause': 'play / pause',
+    step: 'step forward one event',
+    back: 'step back one event (replays the same seed)',
+    start: 'go to the start',
+    end: 'go to the end',
+    faster: 'faster',
+    slower: 'slower',
+    'next-state': 'jump to the next state change',
+    'select-up': 'select the previous segment',
+    'select-down': 'select the next segment',
+    follow: 'follow the latest segment again',
+    pane: 'switch between state diagram and inspector',
+    drop: 'drop the next segment',
+    corrupt: 'corrupt the next segment',
+    loss: 'toggle random loss (20%)',
+    send: 'send a message from the client',
+    close: 'close the WebSocket (code 1000)',
+    abort: 'abort the connection (RST)',
+    restart: 'restart with a new seed',
+    picker: 'open another scenario',
+    help: 'this help',
+    quit: 'quit',
+  },
+  notice: {
+    'drop-next': 'the next segment will be dropped',
+    'corrupt-next': 'the next segment will be corrupted',
+    'loss-on': 'random loss on (20%)',
+    'loss-off': 'random loss off',
+    'message-sent': 'message sent from the client',
+    'close-sent': 'the client closes with code 1000',
+    'abort-sent': 'the client aborts the connection',
+    restarted: 'restarted with a new seed',
+    'no-client': 'this scenario has no client endpoint',
+    'at-end': 'end of the trace',
+    'at-start': 'start of the trace',
+    'no-state-change': 'no further state change',
+  },
+  ui: {
+    playing: 'playing',
+    paused: 'paused',
+    speed: 'speed',
+    event: 'event',
+    seed: 'seed',
+    loss: 'loss',
+    help: '? help',
+    helpTitle: 'Keys',
+    pickerTitle: 'Open a scenario',
+    pickerHint: '↑/↓ choose, enter open, esc back',
+    ladder: 'segments',
+    diagram: 'TCP state diagram (RFC 9293 Figure 5)',
+    inspector: 'inspector',
+    timers: 'timers',
+    noTimers: 'no timers running',
+    noSegment: 'no segment selected yet',
+    start: 'Press space to play, → to step, ? for help.',
+    lastTransition: 'last',
+    tooSmall: 'Terminal too small: need at least 60x16.',
+  },
+};

@@ -1,0 +1,60 @@
+/**
+ * Everything the TUI says in words, per language: one sentence per narration key, the help line of
+ * every key binding, the notices shown after an action, and the pane titles. en.ts and zh.ts implement
+ * it; the type makes a missing translation a compile error.
+ */
+import type { Narration } from '../model.js';
+import type { HelpKey } from '../state/keymap.js';
+import type { Notice } from '../state/player.js';
+
+export type Lang = 'en' | 'zh';
+
+export interface UiWords {
+  readonly playing: string;
+  readonly paused: string;
+  readonly speed: string;
+  readonly event: string;
+  readonly seed: string;
+  readonly loss: string;
+  readonly help: string;
+  readonly helpTitle: string;
+  readonly pickerTitle: string;
+  readonly pickerHint: string;
+  readonly ladder: string;
+  readonly diagram: string;
+  readonly inspector: string;
+  readonly timers: string;
+  readonly noTimers: string;
+  readonly noSegment: string;
+  readonly start: string;
+  readonly lastTransition: string;
+  readonly tooSmall: string;
+}
+
+export interface Strings {
+  readonly lang: Lang;
+  narrate(n: Narration): string;
+  readonly help: Readonly<Record<HelpKey, string>>;
+  readonly notice: Readonly<Record<Notice, string>>;
+  readonly ui: UiWords;
+}
+
+/** Flags as people write them in prose: SYN+ACK, FIN+ACK. */
+export function flagText(flags: readonly string[]): string {
+  return flags.length === 0 ? '(no flags)' : flags.join('+');
+}
+
+/** RFC 6455 7.4.1 status codes, by number. */
+export const CLOSE_CODES: Readonly<Record<number, { en: string; zh: string }>> = {
+  1000: { en: 'normal closure', zh: '正常关闭' },
+  1001: { en: 'going away', zh: '端点离开' },
+  1002: { en: 'protocol error', zh: '协议错误' },
+  1003: { en: 'unsupported data', zh: '不支持的数据类型' },
+  1005: { en: 'no status code', zh: '没有状态码' },
+  1006: { en: 'abnormal closure, no close frame', zh: '异常关闭，没有收到关闭帧' },
+  1007: { en: 'invalid payload data, e.g. bad UTF-8', zh: '载荷数据无效，比如 UTF-8 编码错误' },
+  1008: { en: 'policy violation', zh: '违反策略' },
+  1009: { en: 'message too big', zh: '消息太大' },
+  1010: { en: 'missing extension', zh: '缺少扩展' },
+  1011: { en: 'internal error', zh: '服务器内部错误' },
+};

@@ -1,0 +1,232 @@
+/**
+ * 中文讲解: 每个 trace 事件一句话, 内容按 RFC 9293 (TCP) 与 RFC 6455 (WebSocket) 核对过。
+ * 视图里的序号是相对各自初始序号的 (和 Wireshark 的"相对序号"一样), 所以客户端的 ISN x 显示为 seq=0。
+ */
+import type { ArrowView, Narration, TimerView, TransitionView } from '../model.js';
+import { CLOSE_CODES, flagText, type Strings } from './strings.js';
+
+function carries(a: ArrowView): string {
+  return a.carries === undefined ? '' : `，里面是 ${a.carries}`;
+}
+
+function segmentSent(a: ArrowView, first: 1 | 2 | 3 | undefined): string {
+  if (first === 1) {
+    return `${a.from} 发出握手的第一个报文段：SYN，带上自己的初始序号 x（相对序号 seq=${a.seq}），不带数据；${a.from} 进入 SYN-SENT。`;
+  }
+  if (first === 2) {
+    return `${a.from} 回复 SYN+ACK：带上自己的初始序号 y，并确认 ack=x+1（${a.ack}），因为客户端的 SYN 占用了一个序号；${a.from} 处于 SYN-RCVD。`;
+  }
+  if (first === 3) {
+    return `${a.from} 发出握手的第三个报文段：ACK，ack=y+1（${a.ack}）；${a.from} 已进入 ESTABLISHED，服务器收到它后也会进入。`;
+  }
+  const what = `${a.from} 发送 ${flagText(a.flags)} seq=${a.seq} ack=${a.ack} len=${a.len}${carries(a)}`;
+  if (a.retransmission) return `${what}。这是重传：之前那份在重传计时器到期前没有得到确认。`;
+  if (a.flags.includes('RST')) return `${what}。RST 会立刻终止连接，对方不会再回应。`;
+  if (a.flags.includes('FIN'))
+    return `${what}。FIN 表示 ${a.from} 没有数据要发了；它占用一个序号，需要对方确认。`;
+  if (a.len === 0 && a.flags.includes('ACK'))
+    return `${what}：单纯的确认，意思是"第 ${a.ack} 字节之前的都收到了"。`;
+  return `${what}。`;
+}
+
+function segmentDelivered(a: ArrowView): string {
+  const dup = a.copy > 0 ? '（这是链路复制出来的重复报文，TCP 会丢掉重复的字节）' : '';
+  return `${a.to} 收到 ${a.from} 发来的 ${flagText(a.flags)} seq=${a.seq} ack=${a.ack} len=${a.len}${carries(a)}${dup}。`;
+}
+
+function segmentLost(a: ArrowView, reason: string): string {
+  if (a.fate === 'corrupted') {
+    return `${a.from} 发出的 ${flagText(a.flags)} 在路上损坏了（${reason}）；${a.to} 校验和对不上，悄悄丢弃，${a.from} 只能重传。`;
+  }
+  return `链路把 ${a.from} 发给 ${a.to} 的 ${flagText(a.flags)} 弄丢了（${reason}）；等重传计时器到期，${a.from} 会再发一次。`;
+}
+
+const TRANSITIONS: Readonly<Record<string, (ep: string) => string>> = {
+  'CLOSED>LISTEN': (ep) => `${ep} 被动打开，开始等待 SYN（LISTEN）。`,
+  'CLOSED>SYN-SENT': (ep) => `${ep} 主动打开：SYN 已发出，正在等 SYN+ACK（SYN-SENT）。`,
+  'LISTEN>SYN-RCVD': (ep) => `${ep} 收到 SYN，回了 SYN+ACK，正在等对方确认自己的 SYN（SYN-RCVD）。`,
+  'LISTEN>SYN-SENT': (ep) => `${ep} 在监听时被要求发送数据，于是自己发出 SYN（SYN-SENT）。`,
+  'SYN-SENT>SYN-RCVD': (ep) =>
+    `${ep} 等 SYN+ACK 时却收到一个单独的 SYN：双方同时打开，它回复 SYN+ACK（SYN-RCVD）。`,
+  'SYN-SENT>ESTABLISHED': (ep) =>
+    `${ep} 收到确认自己 SYN 的 SYN+ACK，并回了 ACK：这一端已建立连接（ESTABLISHED）。`,
+  'SYN-RCVD>ESTABLISHED': (ep) => `${ep} 收到了对自己 SYN 的确认：三次握手完成，${ep} 进入 ESTABLISHED。`,
+  'SYN-RCVD>LISTEN': (ep) => `${ep} 的半开连接被对方重置，回到 LISTEN。`,
+  'SYN-RCVD>FIN-WAIT-1': (ep) => `${ep} 在握手完成前就关闭了：FIN 已发出（FIN-WAIT-1）。`,
+  'ESTABLISHED>FIN-WAIT-1': (ep) => `${ep} 关闭自己的发送方向：FIN 已发出，等对方确认（FIN-WAIT-1）。`,
+  'ESTABLISHED>CLOSE-WAIT': (ep) =>
+    `${ep} 收到 FIN，知道对方不会再发数据了；它回了 ACK，等自己的应用程序关闭（CLOSE-WAIT）。`,
+  'FIN-WAIT-1>FIN-WAIT-2': (ep) => `${ep} 的 FIN 得到确认；它还能接收数据，继续等对方的 FIN（FIN-WAIT-2）。`,
+  'FIN-WAIT-1>CLOSING': (ep) => `${ep} 在自己的 FIN 被确认之前先收到了对方的 FIN：双方同时关闭（CLOSING）。`,
+  'FIN-WAIT-1>TIME-WAIT': (ep) => `${ep} 同时收到对自己 FIN 的确认和对方的 FIN；回了 ACK，进入 TIME-WAIT。`,
+  'FIN-WAIT-2>TIME-WAIT': (ep) =>
+    `${ep} 收到对方的 FIN 并回了 ACK；它要在 TIME-WAIT 里待 2MSL，万一最后的 ACK 丢了还能重发，也让网络里的旧报文自然消失。`,
+  'CLOSING>TIME-WAIT': (ep) => `${ep} 的 FIN 得到确认；在 TIME-WAIT 等待 2MSL。`,
+  'CLOSE-WAIT>LAST-ACK': (ep) => `${ep} 的应用程序也关闭了：FIN 已发出，等最后一个 ACK（LAST-ACK）。`,
+  'LAST-ACK>CLOSED': (ep) => `${ep} 的 FIN 得到确认：这一端的连接彻底结束（CLOSED）。`,
+  'TIME-WAIT>CLOSED': (ep) => `2MSL 过去了：${ep} 删除这条连接（CLOSED）。`,
+};
+
+function stateChange(ep: string, t: TransitionView): string {
+  const known = TRANSITIONS[`${t.from}>${t.to}`];
+  if (known !== undefined) return known(ep);
+  return `${ep} 从 ${t.from} 变为 ${t.to}：${t.cause}。`;
+}
+
+function timerSet(ep: string, t: TimerView): string {
+  const ms = t.deadline - t.setAt;
+  switch (t.kind) {
+    case 'RTO':
+    case 'SYN':
+      return `${ep} 启动重传计时器：${ms} ms 内收不到 ACK 就重发这个报文段。`;
+    case '2MSL':
+      return `${ep} 启动 TIME-WAIT 计时器：2MSL = ${ms} ms，到期后才能忘掉这条连接。`;
+    case 'persist':
+      return `${ep} 启动坚持计时器：对方窗口为零，${ms} ms 后发探测看窗口是否打开。`;
+    case 'delayed-ack':
+      return `${ep} 推迟 ACK，最多等 ${ms} ms，希望和数据一起发出去。`;
+    case 'keepalive':
+      return `${ep} 启动保活计时器：空闲 ${ms} ms 后检查对方是否还在。`;
+    default:
+      return `${ep} 启动 ${t.kind} 计时器，${ms} ms 后到期。`;
+  }
+}
+
+function timerFired(ep: string, t: TimerView): string {
+  switch (t.kind) {
+    case 'RTO':
+    case 'SYN':
+      return `${ep} 的重传计时器到期：重发最早未被确认的报文段，并把超时时间加倍（RFC 6298 5.4、5.5）。`;
+    case '2MSL':
+      return `${ep} 的 2MSL 计时器到期：TIME-WAIT 结束，连接被删除。`;
+    case 'persist':
+      return `${ep} 的坚持计时器到期：发送窗口探测。`;
+    case 'delayed-ack':
+      return `${ep} 的延迟确认计时器到期：单独把 ACK 发出去。`;
+    case 'keepalive':
+      return `${ep} 的保活计时器到期：探测空闲的对方。`;
+    default:
+      return `${ep} 的 ${t.kind} 计时器到期。`;
+  }
+}
+
+function wsState(ep: string, from: string, to: string): string {
+  switch (`${from}>${to}`) {
+    case 'CONNECTING>OPEN':
+      return `${ep} 的 readyState 变为 OPEN（1）：101 Switching Protocols 响应里的 Sec-WebSocket-Accept 校验通过，可以收发消息了。`;
+    case 'OPEN>CLOSING':
+      return `${ep} 的 readyState 变为 CLOSING（2）：已发出或收到关闭帧，正在等另一方的关闭帧。`;
+    case 'CLOSING>CLOSED':
+      return `${ep} 的 readyState 变为 CLOSED（3）：双方的关闭帧都交换完了，底下的 TCP 开始关闭。`;
+    case 'CONNECTING>CLOSED':
+      return `${ep} 的 readyState 变为 CLOSED（3）：握手失败。`;
+    default:
+      return `${ep} 的 readyState 从 ${from} 变为 ${to}。`;
+  }
+}
+
+function narrate(n: Narration): string {
+  switch (n.key) {
+    case 'segment-sent':
+      return segmentSent(n.arrow, n.firstHandshake);
+    case 'segment-delivered':
+      return segmentDelivered(n.arrow);
+    case 'segment-lost':
+      return segmentLost(n.arrow, n.reason);
+    case 'state-change':
+      return stateChange(n.endpoint, n.transition);
+    case 'timer-set':
+      return timerSet(n.endpoint, n.timer);
+    case 'timer-fired':
+      return timerFired(n.endpoint, n.timer);
+    case 'ws-frame': {
+      if (n.direction === 'sent') {
+        const mask = n.masked
+          ? '用 4 字节的掩码键做了掩码，客户端发给服务器的帧都必须这样（RFC 6455 5.3）'
+          : '没有掩码，服务器发给客户端的帧不加掩码';
+        return `${n.endpoint} 发出一个 WebSocket ${n.opcode} 帧，载荷 ${n.length} 字节，${mask}。`;
+      }
+      const unmask = n.masked ? '，并用帧头里的掩码键还原出载荷' : '';
+      return `${n.endpoint} 解析出一个 WebSocket ${n.opcode} 帧，载荷 ${n.length} 字节${unmask}。`;
+    }
+    case 'ws-message':
+      return n.text === undefined
+        ? `${n.endpoint} 的应用程序收到一条 ${n.length} 字节的二进制消息。`
+        : `${n.endpoint} 的应用程序收到文本消息"${n.text}"（UTF-8 编码共 ${n.length} 字节）。`;
+    case 'ws-state':
+      return wsState(n.endpoint, n.from, n.to);
+    case 'ws-close': {
+      const meaning = CLOSE_CODES[n.code]?.zh ?? '由应用定义';
+      const reason = n.reason === '' ? '' : `，原因"${n.reason}"`;
+      return `${n.endpoint}：WebSocket 以状态码 ${n.code}（${meaning}）关闭${reason}。`;
+    }
+    case 'app-call':
+      return `${n.endpoint} 的应用程序调用了 ${n.call}。`;
+    case 'error':
+      return `${n.endpoint} 报错 ${n.code}：${n.message}。`;
+  }
+}
+
+export const zh: Strings = {
+  lang: 'zh',
+  narrate,
+  help: {
+    'play-pause': '播放 / 暂停',
+    step: '前进一个事件',
+    back: '后退一个事件（用同一个种子重放）',
+    start: '回到开头',
+    end: '跳到结尾',
+    faster: '加速',
+    slower: '减速',
+    'next-state': '跳到下一次状态变化',
+    'select-up': '选中上一个报文段',
+    'select-down': '选中下一个报文段',
+    follow: '重新跟随最新的报文段',
+    pane: '在状态图和报文检查器之间切换',
+    drop: '丢掉下一个报文段',
+    corrupt: '损坏下一个报文段',
+    loss: '开关随机丢包（20%）',
+    send: '从客户端发一条消息',
+    close: '关闭 WebSocket（状态码 1000）',
+    abort: '强行中止连接（RST）',
+    restart: '换一个新种子重新开始',
+    picker: '打开其他场景',
+    help: '显示本帮助',
+    quit: '退出',
+  },
+  notice: {
+    'drop-next': '下一个报文段将被丢弃',
+    'corrupt-next': '下一个报文段将被损坏',
+    'loss-on': '随机丢包已开启（20%）',
+    'loss-off': '随机丢包已关闭',
+    'message-sent': '客户端发出了一条消息',
+    'close-sent': '客户端以 1000 关闭',
+    'abort-sent': '客户端中止了连接',
+    restarted: '已换新种子重新开始',
+    'no-client': '这个场景没有客户端',
+    'at-end': '已到结尾',
+    'at-start': '已在开头',
+    'no-state-change': '后面没有状态变化了',
+  },
+  ui: {
+    playing: '播放中',
+    paused: '已暂停',
+    speed: '速度',
+    event: '事件',
+    seed: '种子',
+    loss: '丢包',
+    help: '? 帮助',
+    helpTitle: '按键',
+    pickerTitle: '打开场景',
+    pickerHint: '↑/↓ 选择，回车打开，esc 返回',
+    ladder: '报文段',
+    diagram: 'TCP 状态图（RFC 9293 图 5）',
+    inspector: '报文检查器',
+    timers: '计时器',
+    noTimers: '没有运行中的计时器',
+    noSegment: '还没有选中的报文段',
+    start: '按空格播放，→ 单步，? 查看帮助。',
+    lastTransition: '上一步',
+    tooSmall: '终端太小：至少需要 60x16。',
+  },
+};

@@ -1,0 +1,124 @@
+import { describe, expect, it } from 'vitest';
+import type { Narration } from '../src/model.js';
+import { en } from '../src/narration/en.js';
+import { langFromEnv, stringsFor } from '../src/narration/index.js';
+import { zh } from '../src/narration/zh.js';
+import { arrow } from './fixtures.js';
+
+const syn = arrow({ segmentId: 1, flags: ['SYN'], seq: 0 });
+const synAck = arrow({ segmentId: 2, from: 'server', to: 'client', flags: ['SYN', 'ACK'], seq: 0, ack: 1 });
+const ack = arrow({ segmentId: 3, flags: ['ACK'], seq: 1, ack: 1 });
+const t = (from: 'FIN-WAIT-2' | 'CLOSED', to: 'TIME-WAIT' | 'SYN-SENT') => ({
+  from,
+  to,
+  time: 0,
+  cause: 'x',
+});
+
+/** One example of every narration key, so a new key without a sentence fails here. */
+const EVERY_KEY: readonly Narration[] = [
+  { key: 'segment-sent', arrow: syn, firstHandshake: 1 },
+  { key: 'segment-delivered', arrow: ack },
+  { key: 'segment-lost', arrow: { ...ack, fate: 'dropped' }, reason: 'drop fault' },
+  { key: 'state-change', endpoint: 'client', transition: t('FIN-WAIT-2', 'TIME-WAIT') },
+  { key: 'timer-set', endpoint: 'client', timer: { kind: '2MSL', setAt: 0, deadline: 240000 } },
+  { key: 'timer-fired', endpoint: 'client', timer: { kind: 'RTO', setAt: 0, deadline: 1000 } },
+  { key: 'ws-frame', endpoint: 'client', direction: 'sent', opcode: 'text', length: 19, masked: true },
+  { key: 'ws-message', endpoint: 'server', text: 'type=add&ming=Muxer', length: 19 },
+  { key: 'ws-state', endpoint: 'client', from: 'CONNECTING', to: 'OPEN' },
+  { key: 'ws-close', endpoint: 'client', code: 1000, reason: 'bye' },
+  { key: 'app-call', endpoint: 'client', call: 'send' },
+  { key: 'error', endpoint: 'client', code: 'ECONNRESET', message: 'connection reset by peer' },
+];
+
+describe('every narration key has one sentence in each language', () => {
+  it.each(EVERY_KEY.map((n) => [n.key, n] as const))('%s', (_key, n) => {
+    for (const s of [en, zh]) {
+      const text = s.narrate(n);
+      expect(text.length).toBeGreaterThan(10);
+      expect(text).not.toMatch(/undefined|\[object/);
+    }
+  });
+});
+
+describe('RFC 9293 3.5: the three-way handshake narrated', () => {
+  it('the first segment carries SYN and the ISN x, and the client enters SYN-SENT', () => {
+    const s = en.narrate({ key: 'segment-sent', arrow: syn, firstHandshake: 1 });
+    expect(s).toMatch(/SYN/);
+    expect(s).toMatch(/initial sequence number x/);
+    expect(s).toMatch(/client enters SYN-SENT/);
+    expect(zh.narrate({ key: 'segment-sent', arrow: syn, firstHandshake: 1 })).toMatch(
+      /初始序号 x.*SYN-SENT/,
+    );
+  });
+
+  it('the server answers SYN+ACK with its ISN y and ack = x+1', () => {
+    const s = en.narrate({ key: 'segment-sent', arrow: synAck, firstHandshake: 2 });
+    expect(s).toMatch(/SYN\+ACK/);
+    expect(s).toMatch(/ack=x\+1 \(1\)/);
+    expect(s).toMatch(/SYN-RCVD/);
+    expect(zh.narrate({ key: 'segment-sent', arrow: synAck, firstHandshake: 2 })).toMatch(/ack=x\+1/);
+  });
+
+  it('the third segment is an ACK with ack = y+1', () => {
+    expect(en.narrate({ key: 'segment-sent', arrow: ack, firstHandshake: 3 })).toMatch(
+      /ACK with ack=y\+1 \(1\)/,
+    );
+  });
+
+  it('a retransmitted segment is called a retransmission', () => {
+    const n: Narration = {
+      key: 'segment-sent',
+      arrow: { ...ack, retransmission: true },
+      firstHandshake: undefined,
+    };
+    expect(en.narrate(n)).toMatch(/retransmission/);
+    expect(zh.narrate(n)).toMatch(/重传/);
+  });
+});
+
+describe('RFC 9293 3.6 and RFC 6455 5.3, 7.4.1: closing and masking narrated', () => {
+  it('FIN-WAIT-2 to TIME-WAIT explains the 2MSL wait', () => {
+    const n: Narration = {
+      key: 'state-change',
+      endpoint: 'client',
+      transition: t('FIN-WAIT-2', 'TIME-WAIT'),
+    };
+    expect(en.narrate(n)).toMatch(/TIME-WAIT for 2MSL/);
+    expect(zh.narrate(n)).toMatch(/2MSL/);
+  });
+
+  it('an unknown transition falls back to naming both states and the cause', () => {
+    const n: Narration = {
+      key: 'state-change',
+      endpoint: 'server',
+      transition: { from: 'ESTABLISHED', to: 'CLOSED', time: 0, cause: 'RST in window' },
+    };
+    expect(en.narrate(n)).toBe('server goes from ESTABLISHED to CLOSED: RST in window.');
+  });
+
+  it('a client frame is masked because clients must mask; a server frame is not', () => {
+    const base = { key: 'ws-frame', endpoint: 'x', direction: 'sent', opcode: 'text', length: 2 } as const;
+    expect(en.narrate({ ...base, masked: true })).toMatch(/RFC 6455 5\.3/);
+    expect(en.narrate({ ...base, masked: false })).toMatch(/unmasked/);
+  });
+
+  it('close code 1009 is named "message too big"', () => {
+    expect(en.narrate({ key: 'ws-close', endpoint: 'server', code: 1009, reason: '' })).toMatch(
+      /message too big/,
+    );
+  });
+});
+
+describe('language choice', () => {
+  it.each([
+    [{ LANG: 'zh_CN.UTF-8' }, 'zh'],
+    [{ LANG: 'en_US.UTF-8' }, 'en'],
+    [{ LC_ALL: 'zh_TW.UTF-8', LANG: 'en_US.UTF-8' }, 'zh'],
+    [{ LC_ALL: '', LANG: 'zh_CN.UTF-8' }, 'zh'],
+    [{}, 'en'],
+  ])('%j gives %s', (env, lang) => {
+    expect(langFromEnv(env)).toBe(lang);
+    expect(stringsFor(langFromEnv(env)).lang).toBe(lang);
+  });
+});
