@@ -1,0 +1,973 @@
+/**
+ * One TCP endpoint: the TCB, the send queue and retransmission, reassembly and the receive window,
+ * the timers, and the XState actor that holds the state.
+ *
+ * Theory of operation: inputs are user calls (`user*` methods), arriving segments (`segmentArrives`)
+ * and timer expiries. Segment processing (segment-arrives.ts) mutates the TCB in place and sends the
+ * actor only state-relevant events; bytes never go through the actor. Machine actions are deferred
+ * until the state change is traced, so the trace reads "state changed, then what it caused".
+ * Notifications to the application (connect, data, end, close, error, drain) are queued and flushed
+ * after each input, so application callbacks never run in the middle of segment processing.
+ */
+import { type Actor, createActor } from 'xstate';
+import type { AppCall, ErrorCode, SegmentView, TraceEventInput } from '../trace/events.js';
+import { seqAdd, seqDiff, seqGe, seqGt, seqLt } from '../wire/seq.js';
+import { ACK, FIN, flagNames, PSH, RST, SYN, type TcpSegment } from '../wire/tcp-segment.js';
+import type { CongestionController, CongestionFactory } from './congestion.js';
+import { type TcpMachineEvent, tcpMachine } from './machine.js';
+import { ReassemblyQueue } from './reassembly.js';
+import { afterSynLoss, backOff, currentRto, initialRtt, type RttEstimator, sampleRtt } from './rtt.js';
+import {
+  listenSegmentArrives,
+  resetFor,
+  synchronizedSegmentArrives,
+  synSentSegmentArrives,
+  type Trimmed,
+} from './segment-arrives.js';
+import { SendBuffer } from './send-buffer.js';
+import type { TcpState } from './states.js';
+import { createTcb, type Tcb, type TcbSnapshot } from './tcb.js';
+import type { TimerName, TimerProfile } from './timers.js';
+import { abortSendsReset, closeDecision, sendDecision, userCallError } from './user-calls.js';
+
+/** A Node-style error with a stable `code`. */
+export class TcpError extends Error {
+  constructor(
+    readonly code: ErrorCode,
+    message: string,
+  ) {
+    super(`${code}: ${message}`);
+    this.name = 'TcpError';
+  }
+}
+
+export interface TimerHandle {
+  readonly id: number;
+  readonly name: TimerName;
+  readonly deadline: number;
+}
+
+/** What the endpoint needs from its world (the simulated host implements it). */
+export interface EndpointEnvironment {
+  readonly hostName: string;
+  readonly profile: TimerProfile;
+  readonly congestion: CongestionFactory;
+  now(): number;
+  /** Hands a segment to IP. */
+  transmit(conn: Connection, seg: TcpSegment, retransmission: boolean): void;
+  /** Arms a timer in the scheduler's timer phase. */
+  setTimer(delay: number, fire: () => void): unknown;
+  clearTimer(handle: unknown): void;
+  trace(event: TraceEventInput): void;
+  /** Picks an ISS (RFC 9293 3.4.1) for this connection. */
+  chooseIss(conn: Connection): number;
+  /** Called after every traced state change (the host tracks listeners, accept queues, tables). */
+  stateChanged(conn: Connection, from: TcpState, to: TcpState): void;
+}
+
+/** The application side of a connection (implemented by SimSocket). */
+export interface ConnectionObserver {
+  onConnect(): void;
+  onData(chunk: Uint8Array): void;
+  onEnd(): void;
+  onError(error: TcpError): void;
+  onClose(hadError: boolean): void;
+  onDrain(): void;
+}
+
+export interface ConnectionOptions {
+  readonly id: string;
+  readonly localAddress: string;
+  readonly localPort: number;
+  readonly remoteAddress: string;
+  readonly remotePort: number;
+  /** Our MSS (link MTU - 40). */
+  readonly mss: number;
+  /** Receive buffer in octets (<= 65535 without window scaling). */
+  readonly receiveBuffer: number;
+  /** Send buffer high-water mark: write() returns false above it. */
+  readonly sendHighWaterMark: number;
+}
+
+type Notification =
+  | { kind: 'connect' }
+  | { kind: 'data' }
+  | { kind: 'end' }
+  | { kind: 'error'; error: TcpError }
+  | { kind: 'close' }
+  | { kind: 'drain' };
+
+interface ArmedTimer {
+  handle: unknown;
+  info: TimerHandle;
+}
+
+let timerIds = 0;
+
+export class Connection {
+  readonly id: string;
+  readonly localAddress: string;
+  readonly localPort: number;
+  readonly remoteAddress: string;
+  readonly remotePort: number;
+  readonly tcb: Tcb = createTcb();
+  observer: ConnectionObserver | undefined;
+
+  private readonly actor: Actor<typeof tcpMachine>;
+  private current: TcpState = 'CLOSED';
+  private started = false;
+  private rtt: RttEstimator;
+  private readonly congestion: CongestionController;
+
+  // Send side
+  private readonly sendBuffer = new SendBuffer();
+  /** Sequence number of the first octet in sendBuffer (SND.UNA once the SYN is acknowledged). */
+  private sendStart = 0;
+  private finQueued = false;
+  private finSeq = 0;
+  private synRetransmitted = false;
+  private rttSample: { endSeq: number; sentAt: number } | undefined;
+  private retries = 0;
+  private rtoTimer: ArmedTimer | undefined;
+  private persistTimer: ArmedTimer | undefined;
+  private persistBackoff = 0;
+  private readonly sendHighWaterMark: number;
+  private needDrain = false;
+
+  // Receive side
+  private readonly reassembly = new ReassemblyQueue();
+  private readonly rcvChunks: Uint8Array[] = [];
+  private rcvUnread = 0;
+  private readonly rcvCapacity: number;
+  private rcvRightEdge = 0;
+  private rcvInitialized = false;
+  private deliveredOffset = 0;
+  private peerFinReached = false;
+  private endNotified = false;
+
+  // User side
+  private flowing = false;
+  private endRequested = false;
+  private fullyClosed = false;
+  private closeNotified = false;
+  private hadError = false;
+  private released = false;
+  private dispatchFrom: TcpState = 'CLOSED';
+  private readonly deferred: Array<() => void> = [];
+  private readonly notifications: Notification[] = [];
+  private flushing = false;
+
+  constructor(
+    private readonly env: EndpointEnvironment,
+    options: ConnectionOptions,
+  ) {
+    this.id = options.id;
+    this.localAddress = options.localAddress;
+    this.localPort = options.localPort;
+    this.remoteAddress = options.remoteAddress;
+    this.remotePort = options.remotePort;
+    this.tcb.rcvMss = options.mss;
+    this.tcb.sndMss = Math.min(536, options.mss);
+    this.rcvCapacity = Math.min(65535, options.receiveBuffer);
+    this.sendHighWaterMark = options.sendHighWaterMark;
+    this.rtt = initialRtt(env.profile);
+    this.congestion = env.congestion(options.mss);
+    const defer = (fn: () => void) => () => {
+      this.deferred.push(fn);
+    };
+    const machine = tcpMachine.provide({
+      actions: {
+        sendSyn: defer(() => this.sendSynSegment(false)),
+        sendSynAck: defer(() => this.sendSynSegment(false)),
+        queueFin: defer(() => this.queueFin()),
+        sendReset: defer(() => this.emit(this.tcb.sndNxt, 0, RST, undefined, '3.10.5 ABORT')),
+        signalEstablished: defer(() => this.established()),
+        signalReset: defer(() =>
+          this.fail(
+            this.dispatchFrom === 'SYN-SENT' || (this.dispatchFrom === 'SYN-RCVD' && !this.passive)
+              ? new TcpError('ECONNREFUSED', `connection refused by ${this.remoteAddress}:${this.remotePort}`)
+              : new TcpError('ECONNRESET', 'connection reset by peer'),
+          ),
+        ),
+        signalTimeout: defer(() => this.fail(new TcpError('ETIMEDOUT', 'retransmission limit reached'))),
+        turnOffOtherTimers: defer(() => {
+          this.stopRetransmissionTimer();
+          this.stopPersistTimer();
+          this.notifyClose();
+        }),
+        deleteTcb: defer(() => this.deleteTcb()),
+      },
+    });
+    this.actor = createActor(machine, {
+      input: { tcb: this.tcb, msl: env.profile.msl },
+      clock: this.machineClock(),
+    });
+    this.actor.start();
+    this.deferred.length = 0; // the initial CLOSED state's entry action is not a transition
+    this.started = true;
+  }
+
+  // ------------------------------------------------------------------------------------------
+  // Views
+
+  /** The RFC state name. */
+  get state(): TcpState {
+    return this.current;
+  }
+
+  get passive(): boolean {
+    return this.actor.getSnapshot().context.passive;
+  }
+
+  get isReleased(): boolean {
+    return this.released;
+  }
+
+  get timersArmed(): TimerName[] {
+    const names: TimerName[] = [];
+    if (this.rtoTimer) names.push(this.rtoTimer.info.name);
+    if (this.persistTimer) names.push('PERSIST');
+    if (this.current === 'TIME-WAIT') names.push('2MSL');
+    return names;
+  }
+
+  snapshot(): TcbSnapshot {
+    return {
+      ...this.tcb,
+      srtt: this.rtt.srtt,
+      rttvar: this.rtt.rttvar,
+      rto: currentRto(this.rtt, this.env.profile),
+    };
+  }
+
+  /** Octets buffered for the application but not yet read. */
+  get readableLength(): number {
+    return this.rcvUnread;
+  }
+
+  /** Octets written but not yet acknowledged. */
+  get writableLength(): number {
+    return this.sendBuffer.length;
+  }
+
+  /** Whether the machine accepts this event in the current state. */
+  can(event: TcpMachineEvent): boolean {
+    return this.actor.getSnapshot().can(event);
+  }
+
+  // ------------------------------------------------------------------------------------------
+  // Machine wiring
+
+  /** Sends the machine an event and traces the resulting state change with the event's cause. */
+  dispatch(event: TcpMachineEvent): void {
+    this.dispatchFrom = this.current;
+    this.actor.send(event);
+    this.syncState(event.cause);
+  }
+
+  private syncState(cause: string): void {
+    const to = this.actor.getSnapshot().value as TcpState;
+    const from = this.current;
+    if (to !== from) {
+      this.current = to;
+      this.env.trace({ type: 'tcp.state', host: this.env.hostName, conn: this.id, from, to, cause });
+      if (to === 'LISTEN' && from === 'SYN-RCVD') this.deleteTcb(); // the forked TCB goes away
+    }
+    while (this.deferred.length > 0) this.deferred.shift()!();
+    if (to !== from) this.env.stateChanged(this, from, to);
+  }
+
+  private machineClock() {
+    const ids = new Map<unknown, TimerHandle>();
+    return {
+      setTimeout: (fn: (...args: unknown[]) => void, ms: number) => {
+        const info: TimerHandle = { id: ++timerIds, name: '2MSL', deadline: this.env.now() + ms };
+        const handle = this.env.setTimer(ms, () => {
+          ids.delete(handle);
+          this.traceTimer('timer.fired', info);
+          this.dispatchFrom = this.current;
+          fn();
+          this.syncState('3.10.8 timeout: time-wait timer (2MSL) expired');
+          this.flush();
+        });
+        ids.set(handle, info);
+        // XState arms the timer while entering TIME-WAIT; trace it after the state change.
+        this.deferred.push(() => this.traceTimer('timer.set', info));
+        return handle;
+      },
+      clearTimeout: (handle: unknown) => {
+        const info = ids.get(handle);
+        if (!info) return;
+        ids.delete(handle);
+        this.env.clearTimer(handle);
+        this.traceTimer('timer.cancelled', info);
+      },
+    };
+  }
+
+  // ------------------------------------------------------------------------------------------
+  // User calls, RFC 9293 3.10.1-3.10.6
+
+  userCall(call: AppCall, length?: number): void {
+    this.env.trace(
+      length === undefined
+        ? { type: 'app.call', host: this.env.hostName, conn: this.id, call }
+        : { type: 'app.call', host: this.env.hostName, conn: this.id, call, length },
+    );
+  }
+
+  /** 3.10.1 OPEN, active. */
+  openActive(): void {
+    this.selectIss();
+    this.dispatch({ type: 'ACTIVE_OPEN', cause: '3.10.1 OPEN (active): send SYN' });
+    this.flush();
+  }
+
+  /** 3.10.1 OPEN, passive (a TCB forked from a listening socket for one SYN). */
+  openPassive(): void {
+    this.dispatch({ type: 'PASSIVE_OPEN', cause: '3.10.1 OPEN (passive)' });
+  }
+
+  /** 3.10.2 SEND. Returns false when the send queue is above its high-water mark. */
+  send(data: Uint8Array): boolean {
+    const decision = sendDecision(this.current);
+    const code = userCallError(decision);
+    if (code || this.endRequested) {
+      this.fail(new TcpError('EPIPE', 'write after end'));
+      this.flush();
+      return false;
+    }
+    this.dispatch({ type: 'SEND', cause: '3.10.2 SEND' });
+    this.sendBuffer.push(data);
+    if (decision === 'segmentize') this.trySend();
+    this.flush();
+    const below = this.sendBuffer.length < this.sendHighWaterMark;
+    if (!below) this.needDrain = true;
+    return below;
+  }
+
+  /** 3.10.4 CLOSE (half-close: our FIN after the queued data). */
+  close(): void {
+    if (this.endRequested) return;
+    this.endRequested = true;
+    const decision = closeDecision(this.current);
+    if (decision === 'queue-fin')
+      this.dispatch({ type: 'CLOSE', cause: `3.10.4 CLOSE in ${this.current}: queue FIN` });
+    else if (decision === 'delete-tcb') this.dispatch({ type: 'CLOSE', cause: '3.10.4 CLOSE in LISTEN' });
+    this.flush();
+  }
+
+  /**
+   * Full close: CLOSE plus "no more receiving". RFC 1122 4.2.2.13: if data is still unread, or new
+   * data arrives afterwards, send a RST instead to show that data was lost.
+   */
+  closeFully(): void {
+    this.fullyClosed = true;
+    if (this.rcvUnread > 0 && this.current !== 'CLOSED') {
+      this.abort('RFC 1122 4.2.2.13: CLOSE with unread data sends RST');
+      return;
+    }
+    this.close();
+  }
+
+  /** 3.10.5 ABORT. */
+  abort(cause = '3.10.5 ABORT'): void {
+    if (this.current === 'CLOSED') {
+      this.notifyClose();
+      this.flush();
+      return;
+    }
+    if (!abortSendsReset(this.current)) this.stopRetransmissionTimer();
+    this.dispatch({ type: 'ABORT', cause });
+    this.notifyClose();
+    this.flush();
+  }
+
+  /** 3.10.3 RECEIVE, pull style: up to `max` octets from the receive buffer, or undefined if empty. */
+  receive(max = Number.POSITIVE_INFINITY): Uint8Array | undefined {
+    if (this.rcvUnread === 0) {
+      this.maybeNotifyEnd();
+      this.flush();
+      return undefined;
+    }
+    const first = this.rcvChunks[0]!;
+    let out: Uint8Array;
+    if (first.length <= max) {
+      out = this.rcvChunks.shift()!;
+    } else {
+      out = first.subarray(0, max);
+      this.rcvChunks[0] = first.subarray(max);
+    }
+    this.consumeReceived(out.length);
+    this.maybeNotifyEnd();
+    this.flush();
+    return out;
+  }
+
+  pause(): void {
+    this.flowing = false;
+  }
+
+  resume(): void {
+    this.flowing = true;
+    this.notifications.push({ kind: 'data' });
+    this.flush();
+  }
+
+  // ------------------------------------------------------------------------------------------
+  // Segment arrival, RFC 9293 3.10.7
+
+  segmentArrives(seg: TcpSegment): void {
+    if (this.released) return;
+    switch (this.current) {
+      case 'LISTEN':
+        listenSegmentArrives(this, seg);
+        break;
+      case 'SYN-SENT':
+        synSentSegmentArrives(this, seg);
+        break;
+      case 'CLOSED':
+        break;
+      default:
+        synchronizedSegmentArrives(this, seg);
+    }
+    this.flush();
+  }
+
+  /** Called after the eighth step: push out data the peer's window now allows. */
+  afterSegment(): void {
+    this.trySend();
+  }
+
+  discard(_reason: 'unacceptable'): void {
+    // The segment is dropped by the RFC rules; the trace already shows it as delivered to us.
+  }
+
+  selectIss(): void {
+    const iss = this.env.chooseIss(this) >>> 0;
+    const tcb = this.tcb;
+    tcb.iss = iss;
+    tcb.sndUna = iss;
+    tcb.sndNxt = seqAdd(iss, 1);
+    tcb.sndMax = tcb.sndNxt;
+    this.sendStart = seqAdd(iss, 1);
+  }
+
+  /** RFC 9293 3.7.1: the send MSS is the peer's MSS option (536 if absent), never above ours. */
+  takePeerOptions(seg: TcpSegment): void {
+    this.tcb.sndMss = Math.min(seg.options.mss ?? 536, this.tcb.rcvMss);
+  }
+
+  /** SND.UNA advances to `ack` (already validated): drop acknowledged data, sample RTT, rearm. */
+  acknowledge(ack: number): void {
+    const tcb = this.tcb;
+    if (!seqGt(ack, tcb.sndUna)) return;
+    const wasSynUnacked = tcb.sndUna === tcb.iss;
+    let dataStart = tcb.sndUna;
+    if (wasSynUnacked) dataStart = seqAdd(dataStart, 1);
+    const finOut = this.finQueued && seqGt(ack, this.finSeq);
+    const dataEnd = finOut ? this.finSeq : ack;
+    const ackedData = Math.max(0, seqDiff(dataEnd, dataStart));
+    this.sendBuffer.consume(ackedData);
+    this.sendStart = seqAdd(this.sendStart, ackedData);
+    const acked = seqDiff(ack, tcb.sndUna);
+    tcb.sndUna = ack;
+    if (seqLt(tcb.sndNxt, ack)) tcb.sndNxt = ack; // after a go-back, the peer may ack beyond SND.NXT
+    this.retries = 0;
+    this.congestion.onAck(acked);
+    if (this.rttSample && seqGe(ack, this.rttSample.endSeq)) {
+      // RFC 6298 2.2/2.3 (Karn: the sample is cleared whenever a retransmission happens).
+      this.rtt = sampleRtt(this.rtt, this.env.now() - this.rttSample.sentAt, this.env.profile);
+      this.rttSample = undefined;
+    }
+    if (wasSynUnacked && this.synRetransmitted) this.rtt = afterSynLoss(this.rtt, this.env.profile);
+    // RFC 6298 5.2: all outstanding data acknowledged: turn off the timer; 5.3: otherwise restart it.
+    this.stopRetransmissionTimer();
+    if (tcb.sndUna !== tcb.sndMax) this.startRetransmissionTimer();
+    if (this.needDrain && this.sendBuffer.length < this.sendHighWaterMark) {
+      this.needDrain = false;
+      this.notifications.push({ kind: 'drain' });
+    }
+  }
+
+  duplicateAck(): void {
+    this.congestion.onDuplicateAck();
+  }
+
+  updateSendWindow(window: number, seq: number, ack: number): void {
+    const tcb = this.tcb;
+    tcb.sndWnd = window;
+    tcb.sndWl1 = seq;
+    tcb.sndWl2 = ack;
+    if (window > 0) {
+      this.stopPersistTimer();
+      this.persistBackoff = 0;
+    }
+  }
+
+  /** Our FIN has been sent and SND.UNA is past it. */
+  ourFinIsAcknowledged(): boolean {
+    return this.finQueued && seqGt(this.tcb.sndUna, this.finSeq);
+  }
+
+  /**
+   * Seventh step: queue the kept octets (in order: to the application; beyond a hole: to the
+   * reassembly queue), note a FIN, advance RCV.NXT and acknowledge. Returns true when the FIN is reached.
+   */
+  receiveText(seg: TcpSegment, trimmed: Trimmed): boolean {
+    const tcb = this.tcb;
+    if (this.fullyClosed && trimmed.end > trimmed.start) {
+      // RFC 1122 4.2.2.13: new data after a full CLOSE: send RST to show data was lost.
+      this.abort('RFC 1122 4.2.2.13: data arrived after CLOSE, send RST');
+      return false;
+    }
+    const data = seg.payload.subarray(trimmed.start, trimmed.end);
+    if (trimmed.fin) this.reassembly.setFin(seqAdd(trimmed.seq, data.length));
+    if (trimmed.seq === tcb.rcvNxt && this.reassembly.bytes === 0) {
+      // Fast path: exactly the next octets, nothing held out of order.
+      if (data.length > 0) this.deliver(data);
+      tcb.rcvNxt = seqAdd(tcb.rcvNxt, data.length);
+      if (this.reassembly.hasFin) {
+        const out = this.reassembly.take(tcb.rcvNxt);
+        tcb.rcvNxt = out.rcvNxt;
+        if (out.fin) this.peerFinReached = true;
+      }
+    } else {
+      if (data.length > 0) this.reassembly.insert(trimmed.seq, data, tcb.rcvNxt);
+      const out = this.reassembly.take(tcb.rcvNxt);
+      for (const chunk of out.chunks) this.deliver(chunk);
+      tcb.rcvNxt = out.rcvNxt;
+      if (out.fin) this.peerFinReached = true;
+    }
+    if (this.peerFinReached) {
+      this.notifications.push({ kind: 'end' });
+      return true; // the eighth step sends the ACK (of data and FIN together)
+    }
+    // "Send an acknowledgment of the form <SEQ=SND.NXT><ACK=RCV.NXT><CTL=ACK>", piggybacked if possible.
+    if (!this.trySend()) this.sendAck();
+    return false;
+  }
+
+  private deliver(chunk: Uint8Array): void {
+    this.rcvChunks.push(chunk);
+    this.rcvUnread += chunk.length;
+    this.env.trace({
+      type: 'app.data',
+      host: this.env.hostName,
+      conn: this.id,
+      length: chunk.length,
+      offset: this.deliveredOffset,
+    });
+    this.deliveredOffset += chunk.length;
+    this.notifications.push({ kind: 'data' });
+  }
+
+  private consumeReceived(n: number): void {
+    this.rcvUnread -= n;
+    // RFC 9293 3.8.6.2.2 (receiver SWS avoidance): announce a larger window only when it grew by
+    // at least min(RCV.BUFF/2, Eff.snd.MSS), or when it was closed.
+    const before = this.advertisedWindowNoUpdate();
+    const possible = seqAdd(this.tcb.rcvNxt, this.rcvCapacity - this.rcvUnread);
+    const growth = seqDiff(possible, this.rcvRightEdge);
+    if (growth <= 0) return;
+    if (before === 0 || growth >= Math.min(this.rcvCapacity / 2, this.tcb.rcvMss)) {
+      if (
+        this.current !== 'CLOSED' &&
+        this.current !== 'LISTEN' &&
+        this.current !== 'SYN-SENT' &&
+        !this.peerFinReached
+      ) {
+        this.sendAck('3.8.6.2.2 window update');
+      }
+    }
+  }
+
+  /** Called once IRS is known: the receive window opens at RCV.NXT with the whole buffer. */
+  initReceiveWindow(): void {
+    this.rcvInitialized = true;
+    this.rcvRightEdge = seqAdd(this.tcb.rcvNxt, this.rcvCapacity);
+    this.tcb.rcvWnd = this.rcvCapacity;
+  }
+
+  /** RCV.WND as advertised: the right edge never moves left (RFC 9293 3.8.6.2.2 "SHOULD NOT shrink"). */
+  advertisedWindow(): number {
+    if (!this.rcvInitialized) return this.rcvCapacity;
+    const possible = seqAdd(this.tcb.rcvNxt, Math.max(0, this.rcvCapacity - this.rcvUnread));
+    const growth = seqDiff(possible, this.rcvRightEdge);
+    const before = this.advertisedWindowNoUpdate();
+    // Grow the edge only in SWS-avoiding steps (or from a closed window).
+    if (growth > 0 && (before === 0 || growth >= Math.min(this.rcvCapacity / 2, this.tcb.rcvMss))) {
+      this.rcvRightEdge = possible;
+    }
+    const wnd = Math.max(0, seqDiff(this.rcvRightEdge, this.tcb.rcvNxt));
+    this.tcb.rcvWnd = Math.min(65535, wnd);
+    return this.tcb.rcvWnd;
+  }
+
+  private advertisedWindowNoUpdate(): number {
+    return Math.max(0, seqDiff(this.rcvRightEdge, this.tcb.rcvNxt));
+  }
+
+  // ------------------------------------------------------------------------------------------
+  // Output
+
+  /** <SEQ=SND.NXT><ACK=RCV.NXT><CTL=ACK>. */
+  sendAck(_cause?: string): void {
+    this.emit(this.tcb.sndNxt, 0, ACK, undefined, _cause);
+  }
+
+  /** RFC 5961 3.2 / 4.2 challenge ACK: the same segment as an ACK, sent for a suspicious RST or SYN. */
+  sendChallengeAck(cause: string): void {
+    this.sendAck(cause);
+  }
+
+  /** 3.10.7: "send a reset" derived from the offending segment. */
+  sendResetFor(seg: TcpSegment, cause: string): void {
+    const reply = resetFor(seg);
+    if (!reply) return;
+    this.transmitRaw(reply.seq, reply.ack, reply.flags, cause);
+  }
+
+  retransmitSynAck(): void {
+    this.sendSynSegment(true);
+  }
+
+  private sendSynSegment(retransmission: boolean): void {
+    const tcb = this.tcb;
+    const flags = this.current === 'SYN-RCVD' ? SYN | ACK : SYN;
+    const seg: TcpSegment = {
+      srcPort: this.localPort,
+      dstPort: this.remotePort,
+      seq: tcb.iss,
+      ack: flags & ACK ? tcb.rcvNxt : 0,
+      flags,
+      window: this.advertisedWindow(),
+      options: { mss: tcb.rcvMss },
+      payload: EMPTY,
+    };
+    if (!retransmission && !this.rttSample)
+      this.rttSample = { endSeq: seqAdd(tcb.iss, 1), sentAt: this.env.now() };
+    this.env.transmit(this, seg, retransmission);
+    if (!this.rtoTimer) this.startRetransmissionTimer();
+  }
+
+  private queueFin(): void {
+    this.finQueued = true;
+    this.finSeq = seqAdd(this.sendStart, this.sendBuffer.length);
+    this.trySend();
+  }
+
+  /**
+   * Sends whatever the usable window allows: data cut at the send MSS (RFC 9293 3.7.1), then our FIN
+   * after the last octet. Returns true if anything was sent (so an ACK was piggybacked).
+   */
+  trySend(): boolean {
+    const tcb = this.tcb;
+    if (tcb.sndUna === tcb.iss) return false; // SYN not yet acknowledged: data waits (3.10.2)
+    const s = this.current;
+    if (
+      s !== 'ESTABLISHED' &&
+      s !== 'CLOSE-WAIT' &&
+      s !== 'FIN-WAIT-1' &&
+      s !== 'CLOSING' &&
+      s !== 'LAST-ACK'
+    ) {
+      return false;
+    }
+    let sent = false;
+    for (;;) {
+      const dataEnd = seqAdd(this.sendStart, this.sendBuffer.length);
+      const unsent = Math.max(0, seqDiff(dataEnd, tcb.sndNxt));
+      const flight = seqDiff(tcb.sndNxt, tcb.sndUna);
+      const window = Math.min(tcb.sndWnd, this.congestion.cwnd);
+      const usable = window - flight;
+      if (unsent > 0) {
+        if (usable <= 0) {
+          if (flight === 0 && tcb.sndWnd === 0) this.startPersistTimer();
+          break;
+        }
+        const len = Math.min(unsent, tcb.sndMss, usable);
+        const fin = this.finQueued && len === unsent;
+        this.emit(tcb.sndNxt, len, ACK | PSH | (fin ? FIN : 0));
+        sent = true;
+        continue;
+      }
+      if (this.finQueued && tcb.sndNxt === this.finSeq) {
+        this.emit(tcb.sndNxt, 0, ACK | FIN);
+        sent = true;
+      }
+      break;
+    }
+    return sent;
+  }
+
+  /** Forms and transmits a segment from the send queue at `seq`, advancing SND.NXT past it. */
+  private emit(seq: number, len: number, flags: number, payload?: Uint8Array, _cause?: string): void {
+    const tcb = this.tcb;
+    const data = len > 0 ? (payload ?? this.sendBuffer.copy(seqDiff(seq, this.sendStart), len)) : EMPTY;
+    const seg: TcpSegment = {
+      srcPort: this.localPort,
+      dstPort: this.remotePort,
+      seq,
+      ack: flags & ACK ? tcb.rcvNxt : 0,
+      flags,
+      window: this.advertisedWindow(),
+      options: NO_OPTIONS,
+      payload: data,
+    };
+    const consumes = len + (flags & FIN ? 1 : 0);
+    const retransmission = consumes > 0 && seqLt(seq, tcb.sndMax);
+    if (consumes > 0) {
+      const end = seqAdd(seq, consumes);
+      if (seqGt(end, tcb.sndNxt)) tcb.sndNxt = end;
+      if (seqGt(end, tcb.sndMax)) tcb.sndMax = end;
+      if (!retransmission && !this.rttSample) this.rttSample = { endSeq: end, sentAt: this.env.now() };
+      if (!this.rtoTimer) this.startRetransmissionTimer();
+    }
+    this.env.transmit(this, seg, retransmission);
+  }
+
+  /** A segment that is not part of this connection's sequence flow (a reset reply). */
+  private transmitRaw(seq: number, ack: number, flags: number, _cause: string): void {
+    this.env.transmit(
+      this,
+      {
+        srcPort: this.localPort,
+        dstPort: this.remotePort,
+        seq,
+        ack,
+        flags,
+        window: 0,
+        options: NO_OPTIONS,
+        payload: EMPTY,
+      },
+      false,
+    );
+  }
+
+  /** A view of a segment for the trace, with sequence numbers relative to ISS/IRS as well. */
+  segmentView(seg: TcpSegment): SegmentView {
+    const view: {
+      -readonly [K in keyof SegmentView]: SegmentView[K];
+    } = {
+      srcPort: seg.srcPort,
+      dstPort: seg.dstPort,
+      seq: seg.seq,
+      ack: seg.ack,
+      flags: flagNames(seg.flags),
+      window: seg.window,
+      len: seg.payload.length,
+      options: seg.options.mss !== undefined ? { mss: seg.options.mss } : {},
+    };
+    if (!(seg.flags & RST) || seg.seq !== 0) view.relSeq = seqDiff(seg.seq, this.tcb.iss) >>> 0;
+    if (seg.flags & ACK && (this.current !== 'SYN-SENT' || seg.flags & SYN)) {
+      view.relAck = seqDiff(seg.ack, this.tcb.irs) >>> 0;
+    }
+    return view;
+  }
+
+  // ------------------------------------------------------------------------------------------
+  // Timers
+
+  private startRetransmissionTimer(): void {
+    const name: TimerName = this.tcb.sndUna === this.tcb.iss ? 'SYN' : 'RTO';
+    this.rtoTimer = this.arm(name, currentRto(this.rtt, this.env.profile), () =>
+      this.retransmissionTimeout(),
+    );
+  }
+
+  private stopRetransmissionTimer(): void {
+    if (this.rtoTimer) this.disarm(this.rtoTimer);
+    this.rtoTimer = undefined;
+  }
+
+  private startPersistTimer(): void {
+    if (this.persistTimer || this.rtoTimer) return;
+    const delay = Math.min(
+      this.env.profile.rtoMax,
+      currentRto(this.rtt, this.env.profile) * 2 ** this.persistBackoff,
+    );
+    this.persistTimer = this.arm('PERSIST', delay, () => {
+      this.persistTimer = undefined;
+      this.persistBackoff++;
+      // RFC 9293 3.8.6.1: probe a zero window. As Linux does, the probe is an ACK with SEG.SEQ =
+      // SND.UNA - 1: unacceptable to the receiver, which must answer with its current window.
+      this.emit(seqAdd(this.tcb.sndUna, -1), 0, ACK);
+      this.startPersistTimer();
+      this.flush();
+    });
+  }
+
+  private stopPersistTimer(): void {
+    if (this.persistTimer) this.disarm(this.persistTimer);
+    this.persistTimer = undefined;
+  }
+
+  /** RFC 6298 5.4-5.6 and RFC 9293 3.8.1: the retransmission timer expired. */
+  private retransmissionTimeout(): void {
+    this.rtoTimer = undefined;
+    const tcb = this.tcb;
+    const synPhase = tcb.sndUna === tcb.iss;
+    const limit = synPhase ? this.env.profile.synRetries : this.env.profile.dataRetries;
+    if (this.retries >= limit) {
+      this.dispatch({
+        type: 'TIMEOUT.USER',
+        cause: `3.10.8 user timeout: ${limit} retransmissions unanswered`,
+      });
+      this.flush();
+      return;
+    }
+    this.retries++;
+    this.rtt = backOff(this.rtt); // 5.5
+    this.rttSample = undefined; // Karn's rule (RFC 6298 3)
+    this.congestion.onRetransmissionTimeout();
+    if (synPhase) {
+      this.synRetransmitted = true;
+      this.sendSynSegment(true); // the SYN keeps its original sequence number, ISS
+    } else {
+      // 5.4: retransmit the earliest segment not acknowledged (go back to SND.UNA).
+      tcb.sndNxt = tcb.sndUna;
+      const dataEnd = seqAdd(this.sendStart, this.sendBuffer.length);
+      const unsent = Math.max(0, seqDiff(dataEnd, tcb.sndNxt));
+      if (unsent > 0) {
+        const len = Math.min(unsent, tcb.sndMss);
+        const fin = this.finQueued && len === unsent;
+        this.emit(tcb.sndNxt, len, ACK | PSH | (fin ? FIN : 0));
+      } else if (this.finQueued) {
+        this.emit(tcb.sndNxt, 0, ACK | FIN); // the FIN keeps its original sequence number
+      }
+    }
+    if (!this.rtoTimer) this.startRetransmissionTimer(); // 5.6
+    this.flush();
+  }
+
+  private arm(name: TimerName, delay: number, fire: () => void): ArmedTimer {
+    const info: TimerHandle = { id: ++timerIds, name, deadline: this.env.now() + delay };
+    const timer: ArmedTimer = {
+      info,
+      handle: this.env.setTimer(delay, () => {
+        this.traceTimer('timer.fired', info);
+        fire();
+      }),
+    };
+    this.traceTimer('timer.set', info);
+    return timer;
+  }
+
+  private disarm(timer: ArmedTimer): void {
+    this.env.clearTimer(timer.handle);
+    this.traceTimer('timer.cancelled', timer.info);
+  }
+
+  private traceTimer(type: 'timer.set' | 'timer.fired' | 'timer.cancelled', info: TimerHandle): void {
+    this.env.trace({
+      type,
+      host: this.env.hostName,
+      conn: this.id,
+      timer: info.name,
+      timerId: info.id,
+      deadline: info.deadline,
+    });
+  }
+
+  // ------------------------------------------------------------------------------------------
+  // Lifecycle and notifications
+
+  private established(): void {
+    this.notifications.push({ kind: 'connect' });
+    if (this.endRequested && !this.finQueued) {
+      // A CLOSE deferred from SYN-SENT (see user-calls.ts closeDecision).
+      this.deferred.push(() =>
+        this.dispatch({ type: 'CLOSE', cause: '3.10.4 CLOSE queued before ESTABLISHED' }),
+      );
+    }
+    this.trySend();
+  }
+
+  private fail(error: TcpError): void {
+    this.hadError = true;
+    this.env.trace({
+      type: 'error',
+      host: this.env.hostName,
+      conn: this.id,
+      code: error.code,
+      message: error.message,
+    });
+    this.notifications.push({ kind: 'error', error });
+    if (error.code !== 'EPIPE') this.notifyClose();
+  }
+
+  private notifyClose(): void {
+    if (this.closeNotified) return;
+    this.closeNotified = true;
+    this.notifications.push({ kind: 'close' });
+  }
+
+  private deleteTcb(): void {
+    if (!this.started || this.released) return;
+    this.released = true;
+    this.stopRetransmissionTimer();
+    this.stopPersistTimer();
+    this.notifyClose();
+  }
+
+  private maybeNotifyEnd(): void {
+    if (this.peerFinReached && !this.endNotified && this.rcvUnread === 0)
+      this.notifications.push({ kind: 'end' });
+  }
+
+  /** Delivers queued notifications to the observer, in order, outside of segment processing. */
+  flush(): void {
+    if (this.flushing) return;
+    this.flushing = true;
+    try {
+      while (this.notifications.length > 0) {
+        const note = this.notifications.shift()!;
+        const observer = this.observer;
+        switch (note.kind) {
+          case 'connect':
+            this.env.trace({ type: 'app.event', host: this.env.hostName, conn: this.id, event: 'connect' });
+            observer?.onConnect();
+            break;
+          case 'data':
+            while (this.flowing && this.rcvChunks.length > 0) {
+              const chunk = this.rcvChunks.shift()!;
+              this.consumeReceived(chunk.length);
+              observer?.onData(chunk);
+            }
+            this.maybeNotifyEnd();
+            break;
+          case 'end':
+            if (!this.endNotified && this.rcvUnread === 0) {
+              this.endNotified = true;
+              this.env.trace({ type: 'app.event', host: this.env.hostName, conn: this.id, event: 'end' });
+              observer?.onEnd();
+              if (this.released || this.current === 'TIME-WAIT') this.notifyClose();
+            }
+            break;
+          case 'error':
+            observer?.onError(note.error);
+            break;
+          case 'close':
+            if (this.peerFinReached && !this.endNotified && !this.hadError && this.rcvUnread > 0) {
+              // Wait for the application to read the rest; 'close' follows 'end' (as in Node).
+              this.closeNotified = false;
+              break;
+            }
+            this.env.trace({ type: 'app.event', host: this.env.hostName, conn: this.id, event: 'close' });
+            observer?.onClose(this.hadError);
+            break;
+          case 'drain':
+            this.env.trace({ type: 'app.event', host: this.env.hostName, conn: this.id, event: 'drain' });
+            observer?.onDrain();
+            break;
+        }
+      }
+    } finally {
+      this.flushing = false;
+    }
+  }
+}
+
+const EMPTY = new Uint8Array(0);
+const NO_OPTIONS = Object.freeze({});

@@ -1,0 +1,349 @@
+/**
+ * The simulated world: one scheduler (virtual time), one seed, hosts, links per direction, scripted
+ * faults, partitions, and the trace.
+ *
+ * Theory of operation: a host hands a segment to `transmit`, which encodes it as real bytes (IPv4 +
+ * TCP with checksums), traces `segment.sent`, runs it through the link direction (partition, faults,
+ * MTU, loss, duplication, bandwidth, delay, jitter, corruption, reordering) and schedules each
+ * surviving copy's arrival in the arrival phase. On arrival the receiving host verifies both
+ * checksums by decoding the bytes it got; only then does the segment reach TCP.
+ */
+import { type CongestionFactory, noCongestionControl } from '../endpoint/congestion.js';
+import { type ProfileSpec, resolveProfile, type TimerProfile } from '../endpoint/timers.js';
+import type { DropReason, SegmentView, TraceEventInput } from '../trace/events.js';
+import { Trace } from '../trace/trace.js';
+import { decodeIpv4Packet, formatIpv4Address, IPV4_HEADER_LENGTH, PROTOCOL_TCP } from '../wire/ipv4.js';
+import { decodeTcpSegment, encodeTcpIpv4Packet, type TcpSegment } from '../wire/tcp-segment.js';
+import { type HostOptions, SimHost, type World } from './host.js';
+import {
+  DEFAULT_LINK,
+  Fault,
+  type FaultSpec,
+  type LinkConfig,
+  LinkDirection,
+  resolveLinkConfig,
+} from './link.js';
+import { Rng } from './rng.js';
+import { PHASE_APP, PHASE_ARRIVAL, Scheduler, type StopReason } from './scheduler.js';
+import type { SimSocket } from './socket.js';
+
+export interface SimulationOptions {
+  /** The one seed all randomness derives from. */
+  readonly seed: number | string;
+  /** Timer numbers: 'rfc' (default), 'linux', or overrides of the rfc profile. */
+  readonly profile?: ProfileSpec;
+  /** Link used between hosts without an explicit `setLink` (default: 10 ms, lossless, MTU 1500). */
+  readonly defaultLink?: LinkConfig;
+  /** Congestion control seam (issue 8); default: none. */
+  readonly congestion?: CongestionFactory;
+  /** Record each packet's bytes as hex in `segment.sent` (default true; off for benchmarks). */
+  readonly traceBytes?: boolean;
+}
+
+export interface RunOptions {
+  /** Stop once virtual time would pass this (absolute ms). */
+  readonly until?: number;
+  /** Stop after this many events (default 1,000,000). */
+  readonly maxEvents?: number;
+}
+
+export interface RunResult {
+  /** 'idle': nothing left to do; 'until': reached the time bound; 'maxEvents': hit the event bound. */
+  readonly reason: StopReason;
+  readonly events: number;
+  readonly time: number;
+}
+
+export interface Packet {
+  readonly time: number;
+  readonly bytes: Uint8Array;
+}
+
+type HostRef = SimHost | string;
+
+export class Simulation {
+  readonly trace: Trace;
+  readonly profile: TimerProfile;
+  private readonly scheduler = new Scheduler();
+  private readonly rng: Rng;
+  private readonly hostList: SimHost[] = [];
+  private readonly byAddress = new Map<string, SimHost>();
+  private readonly byName = new Map<string, SimHost>();
+  private readonly links = new Map<string, LinkDirection>();
+  private readonly faults: Fault[] = [];
+  private readonly sockets: SimSocket[] = [];
+  private readonly defaultLink;
+  private readonly congestion: CongestionFactory;
+  private readonly traceBytes: boolean;
+  private segmentCounter = 0;
+  private ipId = 0;
+  private readonly world: World;
+  /** Packets as sent, for pcap export without hex round trips. */
+  readonly packets: Packet[] = [];
+
+  constructor(options: SimulationOptions) {
+    this.rng = new Rng(options.seed);
+    this.profile = resolveProfile(options.profile);
+    this.defaultLink = resolveLinkConfig(options.defaultLink ?? DEFAULT_LINK);
+    this.congestion = options.congestion ?? noCongestionControl;
+    this.traceBytes = options.traceBytes ?? true;
+    this.trace = new Trace(() => this.scheduler.now);
+    this.world = {
+      scheduler: this.scheduler,
+      profile: this.profile,
+      congestion: this.congestion,
+      trace: (event) => this.trace.emit(event),
+      transmit: (from, dst, seg, conn, view, retransmission) =>
+        this.transmit(from, dst, seg, conn, view, retransmission),
+      hostByAddress: (address) => this.byAddress.get(address),
+      mssToward: (local, remote) => {
+        const peer = this.byAddress.get(remote);
+        if (!peer) return this.defaultLink.mtu - 40;
+        const mtu = Math.min(this.direction(local, peer).config.mtu, this.direction(peer, local).config.mtu);
+        return mtu - 40;
+      },
+      socketCreated: (socket) => this.sockets.push(socket),
+    };
+  }
+
+  /** Virtual time in ms. */
+  get now(): number {
+    return this.scheduler.now;
+  }
+
+  get hosts(): readonly SimHost[] {
+    return this.hostList;
+  }
+
+  /** Every connection created so far (closed ones report state CLOSED). */
+  get connections(): readonly SimSocket[] {
+    return this.sockets;
+  }
+
+  /** Number of pending scheduler events. */
+  get pendingEvents(): number {
+    return this.scheduler.pending;
+  }
+
+  addHost(options: HostOptions): SimHost {
+    if (this.byName.has(options.name)) throw new RangeError(`host name in use: ${options.name}`);
+    if (this.byAddress.has(options.address)) throw new RangeError(`address in use: ${options.address}`);
+    const host = new SimHost(this.world, options, this.rng.fork(`isn:${options.name}`));
+    this.hostList.push(host);
+    this.byAddress.set(options.address, host);
+    this.byName.set(options.name, host);
+    return host;
+  }
+
+  /** Sets the link between two hosts: one config for both directions, or one per direction. */
+  setLink(a: HostRef, b: HostRef, config: LinkConfig | { forward: LinkConfig; backward: LinkConfig }): void {
+    const ha = this.host(a);
+    const hb = this.host(b);
+    const both = 'forward' in config ? config : { forward: config, backward: config };
+    this.direction(ha, hb).config = resolveLinkConfig(both.forward);
+    this.direction(hb, ha).config = resolveLinkConfig(both.backward);
+  }
+
+  /** Cuts (true) or heals (false) both directions between two hosts. */
+  setPartition(a: HostRef, b: HostRef, partitioned: boolean): void {
+    const ha = this.host(a);
+    const hb = this.host(b);
+    this.direction(ha, hb).partitioned = partitioned;
+    this.direction(hb, ha).partitioned = partitioned;
+  }
+
+  /** Adds a scripted fault ("drop the first SYN", "delay the 3rd segment 2 s"). */
+  addFault(spec: FaultSpec): void {
+    if (spec.direction) {
+      this.host(spec.direction.from);
+      this.host(spec.direction.to);
+    }
+    this.faults.push(new Fault(spec));
+  }
+
+  /** Runs `fn` after `delayMs` of virtual time, in the application phase. */
+  schedule(delayMs: number, fn: () => void): void {
+    if (!(delayMs >= 0)) throw new RangeError('delay must be >= 0');
+    this.scheduler.schedule(this.scheduler.now + delayMs, PHASE_APP, fn);
+  }
+
+  /** Runs `fn` at absolute virtual time `timeMs`, in the application phase. */
+  at(timeMs: number, fn: () => void): void {
+    this.scheduler.schedule(timeMs, PHASE_APP, fn);
+  }
+
+  /** Runs one event; false when there was none. */
+  step(): boolean {
+    return this.scheduler.step();
+  }
+
+  /** Runs everything up to now + ms; the clock ends at now + ms. */
+  advance(ms: number): RunResult {
+    return this.run({ until: this.scheduler.now + ms });
+  }
+
+  /** Runs until idle, `until`, or `maxEvents`; says why it stopped. */
+  run(options: RunOptions = {}): RunResult {
+    const r = this.scheduler.run(options.until ?? Number.POSITIVE_INFINITY, options.maxEvents ?? 1_000_000);
+    return { reason: r.reason, events: r.events, time: this.scheduler.now };
+  }
+
+  private host(ref: HostRef): SimHost {
+    const h = typeof ref === 'string' ? (this.byName.get(ref) ?? this.byAddress.get(ref)) : ref;
+    if (!h || !this.hostList.includes(h))
+      throw new RangeError(`unknown host: ${typeof ref === 'string' ? ref : ref.name}`);
+    return h;
+  }
+
+  private direction(from: SimHost, to: SimHost): LinkDirection {
+    const k = `${from.name}>${to.name}`;
+    let d = this.links.get(k);
+    if (!d) {
+      d = new LinkDirection(this.defaultLink, this.rng.fork(`link:${k}`));
+      this.links.set(k, d);
+    }
+    return d;
+  }
+
+  private transmit(
+    from: SimHost,
+    dst: number,
+    seg: TcpSegment,
+    conn: string,
+    view: SegmentView,
+    retransmission: boolean,
+  ): void {
+    const segmentId = this.segmentCounter++;
+    const bytes = encodeTcpIpv4Packet(seg, from.addressNumber, dst, this.ipId);
+    this.ipId = (this.ipId + 1) & 0xffff;
+    const to = this.byAddress.get(formatIpv4Address(dst));
+    this.packets.push({ time: this.scheduler.now, bytes });
+    this.trace.emit({
+      type: 'segment.sent',
+      segmentId,
+      from: from.name,
+      to: to?.name ?? formatIpv4Address(dst),
+      conn,
+      seg: view,
+      retransmission,
+      bytes: this.traceBytes ? toHex(bytes) : '',
+    });
+    const drop = (reason: DropReason, copy = 0) =>
+      this.trace.emit({
+        type: 'segment.dropped',
+        segmentId,
+        copy,
+        from: from.name,
+        to: to?.name ?? formatIpv4Address(dst),
+        conn,
+        reason,
+      });
+    if (!to) return void drop('no-route');
+    const link = this.direction(from, to);
+    const directionIndex = link.sent++;
+    if (link.partitioned) return void drop('partition');
+    let extraDelay = 0;
+    let forceDuplicate = false;
+    let forceCorrupt = false;
+    for (const fault of this.faults) {
+      if (!fault.matches(from.name, to.name, directionIndex, segmentId, seg)) continue;
+      const action = fault.spec.action;
+      if (action === 'drop') return void drop('fault');
+      if (action === 'duplicate') forceDuplicate = true;
+      else if (action === 'corrupt') forceCorrupt = true;
+      else extraDelay += action.delay;
+    }
+    const config = link.config;
+    if (bytes.length > config.mtu) return void drop('mtu');
+    if (link.rng.chance(config.loss)) return void drop('loss');
+    const copies = forceDuplicate || link.rng.chance(config.duplicate) ? 2 : 1;
+    if (copies === 2) this.trace.emit({ type: 'segment.duplicated', segmentId, copy: 1 });
+    if (extraDelay > 0) this.trace.emit({ type: 'segment.delayed', segmentId, copy: 0, delay: extraDelay });
+    for (let copy = 0; copy < copies; copy++) {
+      const now = this.scheduler.now;
+      let departure = Math.max(now, link.busyUntil);
+      if (config.bandwidth !== undefined) departure += (bytes.length * 8 * 1000) / config.bandwidth;
+      link.busyUntil = departure;
+      let arrival =
+        departure + config.delay + (config.jitter > 0 ? link.rng.next() * config.jitter : 0) + extraDelay;
+      let packet = bytes;
+      if ((copy === 0 && forceCorrupt) || link.rng.chance(config.corrupt)) {
+        packet = bytes.slice();
+        const offset = IPV4_HEADER_LENGTH + link.rng.int(bytes.length - IPV4_HEADER_LENGTH);
+        packet[offset]! ^= 1 << link.rng.int(8);
+        this.trace.emit({ type: 'segment.corrupted', segmentId, copy, offset });
+      }
+      if (link.rng.chance(config.reorder)) {
+        const hold = config.delay + config.jitter + 1;
+        arrival += hold;
+        this.trace.emit({ type: 'segment.reordered', segmentId, copy, extraDelay: hold });
+      }
+      this.scheduler.schedule(arrival, PHASE_ARRIVAL, () =>
+        this.arrive(from, to, packet, segmentId, copy, conn),
+      );
+    }
+  }
+
+  private arrive(
+    from: SimHost,
+    to: SimHost,
+    packet: Uint8Array,
+    segmentId: number,
+    copy: number,
+    conn: string,
+  ): void {
+    const base = { segmentId, copy, from: from.name, to: to.name, conn };
+    const ip = decodeIpv4Packet(packet);
+    if (!ip.ok)
+      return void this.trace.emit({
+        type: 'segment.dropped',
+        ...base,
+        reason: ip.error === 'bad-header-checksum' ? 'checksum' : 'malformed',
+      });
+    if (ip.packet.protocol !== PROTOCOL_TCP)
+      return void this.trace.emit({ type: 'segment.dropped', ...base, reason: 'malformed' });
+    // RFC 9293 3.1: the receiver verifies the checksum over the pseudo-header; a bad one is discarded.
+    const tcp = decodeTcpSegment(ip.packet.payload, { src: ip.packet.src, dst: ip.packet.dst });
+    if (!tcp.ok) {
+      return void this.trace.emit({
+        type: 'segment.dropped',
+        ...base,
+        reason: tcp.error === 'bad-checksum' ? 'checksum' : 'malformed',
+      });
+    }
+    const src = formatIpv4Address(ip.packet.src);
+    const verdict = to.receive(tcp.segment, src, from.name);
+    if (!verdict.accepted) {
+      this.trace.emit({
+        type: 'segment.dropped',
+        ...base,
+        conn: verdict.conn,
+        reason: verdict.reason ?? 'no-listener',
+      });
+      if (verdict.reason === 'no-listener') to.sendReset(tcp.segment, src, from.name);
+      return;
+    }
+    this.trace.emit({ type: 'segment.delivered', ...base, conn: verdict.conn });
+    to.process(tcp.segment, src, from.name);
+  }
+}
+
+const HEX: string[] = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, '0'));
+
+export function toHex(bytes: Uint8Array): string {
+  let s = '';
+  for (let i = 0; i < bytes.length; i++) s += HEX[bytes[i]!];
+  return s;
+}
+
+export function fromHex(hex: string): Uint8Array {
+  const out = new Uint8Array(hex.length >>> 1);
+  for (let i = 0; i < out.length; i++) out[i] = Number.parseInt(hex.slice(2 * i, 2 * i + 2), 16);
+  return out;
+}
+
+export function createSimulation(options: SimulationOptions): Simulation {
+  return new Simulation(options);
+}
+
+export type { TraceEventInput };

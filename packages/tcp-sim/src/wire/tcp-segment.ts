@@ -1,0 +1,256 @@
+/**
+ * The TCP header, RFC 9293 3.1: fixed 20 bytes, options (RFC 9293 3.2: End of Option List, No-Op,
+ * MSS; RFC 7323: window scale and timestamps; RFC 2018: SACK permitted) padded to a 32-bit boundary,
+ * then the payload. The checksum covers the IPv4 pseudo-header, the header and the payload.
+ *
+ * Flags are a bit mask internally (cheap on the hot path) and a list of names at the edges.
+ */
+import { finishChecksum, pseudoHeaderSum, sumWords } from './checksum.js';
+import { IPV4_HEADER_LENGTH, PROTOCOL_TCP, readU32, writeIpv4Header, writeU32 } from './ipv4.js';
+
+export const FIN = 0x01;
+export const SYN = 0x02;
+export const RST = 0x04;
+export const PSH = 0x08;
+export const ACK = 0x10;
+export const URG = 0x20;
+export const ECE = 0x40;
+export const CWR = 0x80;
+
+export type TcpFlag = 'FIN' | 'SYN' | 'RST' | 'PSH' | 'ACK' | 'URG' | 'ECE' | 'CWR';
+
+/** In the order Wireshark and tcpdump print them. */
+const FLAG_ORDER: ReadonlyArray<readonly [TcpFlag, number]> = [
+  ['SYN', SYN],
+  ['FIN', FIN],
+  ['RST', RST],
+  ['PSH', PSH],
+  ['ACK', ACK],
+  ['URG', URG],
+  ['ECE', ECE],
+  ['CWR', CWR],
+];
+
+export const TCP_HEADER_LENGTH = 20;
+
+export function flagNames(flags: number): TcpFlag[] {
+  const names: TcpFlag[] = [];
+  for (const [name, bit] of FLAG_ORDER) if (flags & bit) names.push(name);
+  return names;
+}
+
+export function flagBits(names: readonly TcpFlag[]): number {
+  let bits = 0;
+  for (const name of names) for (const [n, bit] of FLAG_ORDER) if (n === name) bits |= bit;
+  return bits;
+}
+
+export interface TcpOptions {
+  /** Maximum Segment Size (kind 2), RFC 9293 3.7.1: only on SYNs. */
+  readonly mss?: number;
+  /** Window scale shift (kind 3), RFC 7323 2. Decoded; the simulator does not scale (yet). */
+  readonly windowScale?: number;
+  /** SACK permitted (kind 4), RFC 2018. Decoded only. */
+  readonly sackPermitted?: boolean;
+  /** Timestamps (kind 8), RFC 7323 3. Decoded only. */
+  readonly timestamp?: { readonly value: number; readonly echo: number };
+}
+
+export interface TcpSegment {
+  readonly srcPort: number;
+  readonly dstPort: number;
+  /** SEG.SEQ, absolute (not relative to the ISN). */
+  readonly seq: number;
+  /** SEG.ACK, meaningful only with the ACK flag. */
+  readonly ack: number;
+  /** Bit mask of FIN, SYN, RST, PSH, ACK, URG, ECE, CWR. */
+  readonly flags: number;
+  /** SEG.WND (unscaled). */
+  readonly window: number;
+  readonly urgentPointer?: number;
+  readonly options: TcpOptions;
+  readonly payload: Uint8Array;
+}
+
+/** SEG.LEN, RFC 9293 3.4: payload octets plus one for SYN and one for FIN. */
+export function segmentLength(seg: TcpSegment): number {
+  return seg.payload.length + (seg.flags & SYN ? 1 : 0) + (seg.flags & FIN ? 1 : 0);
+}
+
+export function optionsLength(options: TcpOptions): number {
+  let n = 0;
+  if (options.mss !== undefined) n += 4;
+  if (options.windowScale !== undefined) n += 3;
+  if (options.sackPermitted) n += 2;
+  if (options.timestamp) n += 10;
+  return (n + 3) & ~3;
+}
+
+function writeOptions(out: Uint8Array, at: number, options: TcpOptions, padded: number): void {
+  let i = at;
+  if (options.mss !== undefined) {
+    out[i++] = 2;
+    out[i++] = 4;
+    out[i++] = options.mss >>> 8;
+    out[i++] = options.mss & 0xff;
+  }
+  if (options.windowScale !== undefined) {
+    out[i++] = 3;
+    out[i++] = 3;
+    out[i++] = options.windowScale;
+  }
+  if (options.sackPermitted) {
+    out[i++] = 4;
+    out[i++] = 2;
+  }
+  if (options.timestamp) {
+    out[i++] = 8;
+    out[i++] = 10;
+    writeU32(out, i, options.timestamp.value);
+    writeU32(out, i + 4, options.timestamp.echo);
+    i += 8;
+  }
+  // RFC 9293 3.1: the header is padded with zeros (End of Option List) to a 32-bit boundary.
+  while (i < at + padded) out[i++] = 0;
+}
+
+function writeTcp(out: Uint8Array, at: number, seg: TcpSegment, src: number, dst: number): void {
+  const optLen = optionsLength(seg.options);
+  const headerLen = TCP_HEADER_LENGTH + optLen;
+  const tcpLen = headerLen + seg.payload.length;
+  out[at] = seg.srcPort >>> 8;
+  out[at + 1] = seg.srcPort & 0xff;
+  out[at + 2] = seg.dstPort >>> 8;
+  out[at + 3] = seg.dstPort & 0xff;
+  writeU32(out, at + 4, seg.seq);
+  writeU32(out, at + 8, seg.ack);
+  out[at + 12] = (headerLen / 4) << 4;
+  out[at + 13] = seg.flags & 0xff;
+  out[at + 14] = seg.window >>> 8;
+  out[at + 15] = seg.window & 0xff;
+  out[at + 16] = 0;
+  out[at + 17] = 0;
+  const urg = seg.urgentPointer ?? 0;
+  out[at + 18] = urg >>> 8;
+  out[at + 19] = urg & 0xff;
+  writeOptions(out, at + TCP_HEADER_LENGTH, seg.options, optLen);
+  out.set(seg.payload, at + headerLen);
+  const sum = finishChecksum(sumWords(out, at, at + tcpLen, pseudoHeaderSum(src, dst, PROTOCOL_TCP, tcpLen)));
+  out[at + 16] = sum >>> 8;
+  out[at + 17] = sum & 0xff;
+}
+
+/** Encodes a TCP segment (header, options, payload) with its checksum over the IPv4 pseudo-header. */
+export function encodeTcpSegment(seg: TcpSegment, src: number, dst: number): Uint8Array {
+  const out = new Uint8Array(TCP_HEADER_LENGTH + optionsLength(seg.options) + seg.payload.length);
+  writeTcp(out, 0, seg, src, dst);
+  return out;
+}
+
+/** Encodes a TCP segment inside an IPv4 packet in a single allocation. */
+export function encodeTcpIpv4Packet(
+  seg: TcpSegment,
+  src: number,
+  dst: number,
+  identification = 0,
+): Uint8Array {
+  const tcpLen = TCP_HEADER_LENGTH + optionsLength(seg.options) + seg.payload.length;
+  const out = new Uint8Array(IPV4_HEADER_LENGTH + tcpLen);
+  writeIpv4Header(out, { src, dst, identification }, tcpLen);
+  writeTcp(out, IPV4_HEADER_LENGTH, seg, src, dst);
+  return out;
+}
+
+export type TcpDecodeError = 'truncated' | 'bad-data-offset' | 'bad-option' | 'bad-checksum';
+
+export type TcpDecodeResult =
+  | { readonly ok: true; readonly segment: TcpSegment }
+  | { readonly ok: false; readonly error: TcpDecodeError };
+
+function decodeOptions(bytes: Uint8Array, start: number, end: number): TcpOptions | undefined {
+  let mss: number | undefined;
+  let windowScale: number | undefined;
+  let sackPermitted = false;
+  let timestamp: { value: number; echo: number } | undefined;
+  let i = start;
+  while (i < end) {
+    const kind = bytes[i]!;
+    if (kind === 0) break; // End of Option List
+    if (kind === 1) {
+      i++; // No-Operation
+      continue;
+    }
+    if (i + 1 >= end) return undefined;
+    const len = bytes[i + 1]!;
+    if (len < 2 || i + len > end) return undefined;
+    if (kind === 2) {
+      if (len !== 4) return undefined;
+      mss = (bytes[i + 2]! << 8) | bytes[i + 3]!;
+    } else if (kind === 3) {
+      if (len !== 3) return undefined;
+      windowScale = bytes[i + 2]!;
+    } else if (kind === 4) {
+      if (len !== 2) return undefined;
+      sackPermitted = true;
+    } else if (kind === 8) {
+      if (len !== 10) return undefined;
+      timestamp = { value: readU32(bytes, i + 2), echo: readU32(bytes, i + 6) };
+    }
+    // RFC 9293 3.2: unknown options are skipped using their length.
+    i += len;
+  }
+  const options: {
+    mss?: number;
+    windowScale?: number;
+    sackPermitted?: boolean;
+    timestamp?: typeof timestamp;
+  } = {};
+  if (mss !== undefined) options.mss = mss;
+  if (windowScale !== undefined) options.windowScale = windowScale;
+  if (sackPermitted) options.sackPermitted = true;
+  if (timestamp) options.timestamp = timestamp;
+  return options as TcpOptions;
+}
+
+const NO_OPTIONS: TcpOptions = Object.freeze({});
+
+/**
+ * Decodes a TCP segment. With `addresses`, the checksum is verified over the pseudo-header and a
+ * mismatch yields `bad-checksum` (RFC 9293 3.10.7: a segment with a bad checksum is discarded).
+ * The payload is a view into `bytes`.
+ */
+export function decodeTcpSegment(
+  bytes: Uint8Array,
+  addresses?: { readonly src: number; readonly dst: number },
+): TcpDecodeResult {
+  if (bytes.length < TCP_HEADER_LENGTH) return { ok: false, error: 'truncated' };
+  const headerLen = (bytes[12]! >>> 4) * 4;
+  if (headerLen < TCP_HEADER_LENGTH || headerLen > bytes.length)
+    return { ok: false, error: 'bad-data-offset' };
+  if (addresses) {
+    const sum = sumWords(
+      bytes,
+      0,
+      bytes.length,
+      pseudoHeaderSum(addresses.src, addresses.dst, PROTOCOL_TCP, bytes.length),
+    );
+    if (finishChecksum(sum) !== 0) return { ok: false, error: 'bad-checksum' };
+  }
+  const options =
+    headerLen === TCP_HEADER_LENGTH ? NO_OPTIONS : decodeOptions(bytes, TCP_HEADER_LENGTH, headerLen);
+  if (!options) return { ok: false, error: 'bad-option' };
+  return {
+    ok: true,
+    segment: {
+      srcPort: (bytes[0]! << 8) | bytes[1]!,
+      dstPort: (bytes[2]! << 8) | bytes[3]!,
+      seq: readU32(bytes, 4),
+      ack: readU32(bytes, 8),
+      flags: bytes[13]!,
+      window: (bytes[14]! << 8) | bytes[15]!,
+      urgentPointer: (bytes[18]! << 8) | bytes[19]!,
+      options,
+      payload: bytes.subarray(headerLen),
+    },
+  };
+}
