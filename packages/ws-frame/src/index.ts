@@ -18,6 +18,8 @@ export type {
 export { WebSocketProtocol } from './connection.js';
 export type { UsageErrorCode, WsErrorCode } from './errors.js';
 export { ERROR_CLOSE_CODES, WebSocketError, WebSocketUsageError, wsError } from './errors.js';
+export type { Listener } from './events.js';
+export { WsCloseEvent, WsErrorEvent, WsEvent, WsMessageEvent } from './events.js';
 export type { EncodeOptions, Frame, FrameInput, RsvBits } from './frame.js';
 export {
   encodeFrame,
@@ -75,3 +77,5 @@ export { DEFAULT_LIMITS, MessageAssembler } from './message.js';
 export type { RandomSource } from './random.js';
 export { defaultRandom } from './random.js';
 export { decodeUtf8, encodeUtf8, isValidUtf8, Utf8Validator } from './utf8.js';
+export type { BinaryType, SendData, Timers, WebSocketOptions } from './websocket.js';
+export { defineWebSocket, parseWebSocketUrl, WebSocket } from './websocket.js';

@@ -1,0 +1,376 @@
+/**
+ * `@synack/ws-frame/node`: the sans-I/O core on real `node:net` sockets, server and client.
+ *
+ * Theory of operation: each socket is paired with one `WebSocketProtocol`. Bytes read go to
+ * `receive()`, then the protocol's outgoing bytes are written and its events are re-emitted on a
+ * `WebSocketConnection` (the same surface in both roles). Backpressure: when `socket.write()` reports
+ * a full buffer the socket stops reading until 'drain', so a peer that floods us with pings or echo
+ * traffic cannot grow our memory. The only wall-clock use in the package lives here: handshake and
+ * close timeouts (RFC 6455 7.1.1: a client may close TCP itself if the server does not in time).
+ */
+import { EventEmitter } from 'node:events';
+import net from 'node:net';
+import { type ProtocolEvent, WebSocketProtocol } from '../connection.js';
+import type { WebSocketError } from '../errors.js';
+import { ServerHandshake, type ServerHandshakeOptions } from '../handshake.js';
+import { type HttpRequestHead, serializeHead } from '../http-head.js';
+import { defaultRandom, type RandomSource } from '../random.js';
+import { parseWebSocketUrl } from '../websocket.js';
+
+export interface ConnectionEvents {
+  open: [protocol: string];
+  message: [data: string | Uint8Array, isBinary: boolean];
+  ping: [data: Uint8Array];
+  pong: [data: Uint8Array];
+  close: [code: number, reason: string, wasClean: boolean];
+  /** A protocol violation by the peer, or a socket error. Emitted only when someone listens. */
+  error: [error: Error];
+  /** Every protocol event, for traces. */
+  protocol: [event: ProtocolEvent];
+}
+
+export interface ConnectionTimeouts {
+  /** How long to wait for the peer to close TCP after the closing handshake (default 5000 ms). */
+  closeTimeoutMs?: number;
+}
+
+/** One WebSocket connection over a net.Socket; the same object in server and client roles. */
+export class WebSocketConnection extends EventEmitter<ConnectionEvents> {
+  readonly role: 'client' | 'server';
+  /** The client's request (server role) or null. */
+  readonly request: HttpRequestHead | null;
+  readonly remoteAddress: string | undefined;
+  readonly remotePort: number | undefined;
+  private closeTimer: NodeJS.Timeout | null = null;
+  private readonly closeTimeoutMs: number;
+
+  constructor(
+    readonly socket: net.Socket,
+    private readonly core: WebSocketProtocol,
+    request: HttpRequestHead | null,
+    timeouts: ConnectionTimeouts = {},
+  ) {
+    super();
+    this.role = core.role;
+    this.request = request;
+    this.remoteAddress = socket.remoteAddress;
+    this.remotePort = socket.remotePort;
+    this.closeTimeoutMs = timeouts.closeTimeoutMs ?? 5000;
+    socket.setNoDelay(true);
+    socket.on('data', (chunk: Buffer) => {
+      this.core.receive(chunk);
+      this.pump();
+    });
+    socket.on('end', () => {
+      this.core.receiveEof();
+      this.pump();
+    });
+    socket.on('drain', () => socket.resume());
+    socket.on('error', (error) => this.emitError(error));
+    socket.on('close', () => {
+      if (this.closeTimer) clearTimeout(this.closeTimer);
+      this.core.abort();
+      this.pump();
+    });
+  }
+
+  get readyState(): 0 | 1 | 2 | 3 {
+    return this.core.readyState;
+  }
+  get state(): WebSocketProtocol['state'] {
+    return this.core.state;
+  }
+  get protocol(): string {
+    return this.core.protocol;
+  }
+  /** Bytes waiting in the socket's buffer. */
+  get bufferedAmount(): number {
+    return this.socket.writableLength + this.core.bufferedAmount;
+  }
+
+  /** Sends a message; returns false when it was dropped because the connection is closing. */
+  send(data: string | Uint8Array): boolean {
+    const queued = this.core.send(data);
+    this.pump();
+    return queued;
+  }
+  ping(data?: Uint8Array | string): boolean {
+    const queued = this.core.ping(data);
+    this.pump();
+    return queued;
+  }
+  pong(data?: Uint8Array | string): boolean {
+    const queued = this.core.pong(data);
+    this.pump();
+    return queued;
+  }
+  close(code?: number, reason?: string): void {
+    this.core.close(code, reason);
+    this.pump();
+  }
+  /** Drops the TCP connection at once (RST-like); the close event reports 1006. */
+  terminate(): void {
+    this.socket.destroy();
+  }
+
+  /** Processes output produced outside a socket callback (used right after construction). */
+  flush(): void {
+    this.pump();
+  }
+
+  private pump(): void {
+    for (const bytes of this.core.takeOutgoing()) {
+      if (!this.socket.destroyed && !this.socket.writableEnded && !this.socket.write(bytes))
+        this.socket.pause();
+    }
+    for (const event of this.core.takeEvents()) {
+      this.emit('protocol', event);
+      this.dispatch(event);
+    }
+  }
+
+  private dispatch(event: ProtocolEvent): void {
+    switch (event.type) {
+      case 'open':
+        this.emit('open', event.protocol);
+        break;
+      case 'message':
+        this.emit('message', event.data, event.binary);
+        break;
+      case 'ping':
+        this.emit('ping', event.data);
+        break;
+      case 'pong':
+        this.emit('pong', event.data);
+        break;
+      case 'close':
+        this.armCloseTimer();
+        break;
+      case 'error':
+        this.emitError(event.error);
+        break;
+      case 'end-transport':
+        if (!this.socket.destroyed) this.socket.end();
+        this.armCloseTimer();
+        break;
+      case 'closed':
+        if (this.closeTimer) clearTimeout(this.closeTimer);
+        this.emit('close', event.code, event.reason, event.wasClean);
+        break;
+      default:
+        break;
+    }
+  }
+
+  private armCloseTimer(): void {
+    if (this.closeTimer || this.socket.destroyed) return;
+    this.closeTimer = setTimeout(() => this.socket.destroy(), this.closeTimeoutMs);
+    this.closeTimer.unref();
+  }
+
+  private emitError(error: Error | WebSocketError): void {
+    if (this.listenerCount('error') > 0) this.emit('error', error);
+  }
+}
+
+export interface HttpResponse {
+  status: number;
+  statusText?: string;
+  headers?: Record<string, string>;
+  body?: string | Uint8Array;
+}
+
+export interface WebSocketServerOptions extends ConnectionTimeouts {
+  host?: string;
+  /** 0 picks a free port. Default 17122 (the blog's port). */
+  port?: number;
+  /** Largest message accepted (RFC 6455 10.4), default 16 MiB; larger ones close with 1009. */
+  maxPayload?: number;
+  maxFragments?: number;
+  /** Subprotocol selection (RFC 6455 4.2.2): return one of `offered`, or null. */
+  handleProtocols?: ServerHandshakeOptions['selectProtocol'];
+  verifyRequest?: ServerHandshakeOptions['verifyRequest'];
+  /** Answers plain HTTP requests (no Upgrade: websocket), e.g. `GET /`. Without it they get 400. */
+  onHttpRequest?: (request: HttpRequestHead, respond: (response: HttpResponse) => void) => void;
+  /** Time allowed for the request head (default 10000 ms). */
+  handshakeTimeoutMs?: number;
+}
+
+export interface WebSocketServerEvents {
+  connection: [connection: WebSocketConnection];
+  /** A handshake was refused (400/426/431) or a socket failed before the handshake. */
+  rejected: [info: { httpStatus: number; reason: string; remoteAddress: string | undefined }];
+  error: [error: Error];
+}
+
+export class WebSocketServer extends EventEmitter<WebSocketServerEvents> {
+  private readonly live = new Set<WebSocketConnection>();
+
+  constructor(
+    readonly server: net.Server,
+    private readonly options: WebSocketServerOptions,
+  ) {
+    super();
+    server.on('connection', (socket) => this.accept(socket));
+    server.on('error', (error) => {
+      if (this.listenerCount('error') > 0) this.emit('error', error);
+    });
+  }
+
+  /** Open connections, oldest first. */
+  get connections(): WebSocketConnection[] {
+    return [...this.live];
+  }
+
+  address(): { host: string; port: number } {
+    const a = this.server.address() as net.AddressInfo;
+    return { host: a.address, port: a.port };
+  }
+
+  /** Stops accepting, closes every connection with `code` (default 1001 Going Away), then resolves. */
+  async close(code = 1001, reason = 'server shutting down'): Promise<void> {
+    const closing = new Promise<void>((resolve) => this.server.close(() => resolve()));
+    for (const c of this.live) {
+      if (c.state === 'OPEN') c.close(code, reason);
+      else if (c.state === 'CONNECTING') c.terminate();
+    }
+    await closing;
+  }
+
+  private accept(socket: net.Socket): void {
+    const handshake = new ServerHandshake({
+      ...(this.options.handleProtocols ? { selectProtocol: this.options.handleProtocols } : {}),
+      ...(this.options.verifyRequest ? { verifyRequest: this.options.verifyRequest } : {}),
+    });
+    const timer = setTimeout(() => socket.destroy(), this.options.handshakeTimeoutMs ?? 10_000);
+    timer.unref();
+    const onError = () => socket.destroy();
+    const onClose = () => clearTimeout(timer);
+    const onData = (chunk: Buffer) => {
+      const result = handshake.push(chunk);
+      if (result.status === 'incomplete') return;
+      socket.off('data', onData);
+      socket.off('error', onError);
+      socket.off('close', onClose);
+      clearTimeout(timer);
+      if (result.status === 'rejected') {
+        if (!result.isUpgradeRequest && result.request && this.options.onHttpRequest) {
+          this.options.onHttpRequest(result.request, (response) => respondHttp(socket, response));
+          return;
+        }
+        this.emit('rejected', {
+          httpStatus: result.httpStatus,
+          reason: result.reason,
+          remoteAddress: socket.remoteAddress,
+        });
+        socket.end(result.response);
+        return;
+      }
+      const core = new WebSocketProtocol({
+        role: 'server',
+        handshake: result,
+        ...(this.options.maxPayload !== undefined ? { maxMessageSize: this.options.maxPayload } : {}),
+        ...(this.options.maxFragments !== undefined ? { maxFragments: this.options.maxFragments } : {}),
+      });
+      const connection = new WebSocketConnection(socket, core, result.request, this.options);
+      this.live.add(connection);
+      connection.on('close', () => this.live.delete(connection));
+      this.emit('connection', connection);
+      connection.flush();
+    };
+    socket.on('data', onData);
+    socket.on('error', onError);
+    socket.on('close', onClose);
+  }
+}
+
+function respondHttp(socket: net.Socket, response: HttpResponse): void {
+  const body =
+    typeof response.body === 'string'
+      ? new TextEncoder().encode(response.body)
+      : (response.body ?? new Uint8Array(0));
+  const fields: Array<[string, string]> = Object.entries(response.headers ?? {});
+  fields.push(['Content-Length', String(body.length)], ['Connection', 'close']);
+  const head = serializeHead(`HTTP/1.1 ${response.status} ${response.statusText ?? 'OK'}`, fields);
+  socket.write(head);
+  socket.end(body);
+}
+
+/** Starts a WebSocket server on node:net; resolves once it listens. */
+export function createWebSocketServer(options: WebSocketServerOptions = {}): Promise<WebSocketServer> {
+  const server = net.createServer({ allowHalfOpen: true });
+  const wss = new WebSocketServer(server, options);
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port ?? 17122, options.host ?? '127.0.0.1', () => {
+      server.off('error', reject);
+      resolve(wss);
+    });
+  });
+}
+
+export interface ConnectOptions extends ConnectionTimeouts {
+  protocols?: readonly string[];
+  origin?: string;
+  headers?: ReadonlyArray<readonly [string, string]>;
+  maxPayload?: number;
+  maxFragments?: number;
+  random?: RandomSource;
+  /** Time allowed for TCP connect plus the opening handshake (default 10000 ms). */
+  handshakeTimeoutMs?: number;
+}
+
+/** Opens a client connection; resolves when OPEN, rejects if TCP or the handshake fails. */
+export function connectWebSocket(
+  url: string | URL,
+  options: ConnectOptions = {},
+): Promise<WebSocketConnection> {
+  const target = parseWebSocketUrl(url);
+  if (target.protocol === 'wss:')
+    return Promise.reject(new Error('wss: is not supported by this adapter (no TLS)'));
+  const socket = net.connect({
+    host: target.hostname.replace(/^\[|\]$/g, ''),
+    port: Number(target.port || 80),
+    allowHalfOpen: true,
+  });
+  const core = new WebSocketProtocol({
+    role: 'client',
+    random: options.random ?? defaultRandom,
+    handshake: {
+      host: target.host,
+      path: `${target.pathname}${target.search}`,
+      ...(options.protocols ? { protocols: options.protocols } : {}),
+      ...(options.origin !== undefined ? { origin: options.origin } : {}),
+      ...(options.headers ? { headers: options.headers } : {}),
+    },
+    ...(options.maxPayload !== undefined ? { maxMessageSize: options.maxPayload } : {}),
+    ...(options.maxFragments !== undefined ? { maxFragments: options.maxFragments } : {}),
+  });
+  const connection = new WebSocketConnection(socket, core, null, options);
+  return new Promise((resolve, reject) => {
+    let failure: Error | null = null;
+    const timer = setTimeout(() => {
+      failure = new Error('opening handshake timed out');
+      socket.destroy();
+    }, options.handshakeTimeoutMs ?? 10_000);
+    const onProtocol = (event: ProtocolEvent) => {
+      if (event.type === 'error') failure = event.error;
+    };
+    const onError = (error: Error) => {
+      failure ??= error;
+    };
+    connection.on('protocol', onProtocol);
+    connection.on('error', onError);
+    connection.once('open', () => {
+      clearTimeout(timer);
+      connection.off('protocol', onProtocol);
+      connection.off('error', onError);
+      resolve(connection);
+    });
+    connection.once('close', () => {
+      clearTimeout(timer);
+      reject(failure ?? new Error('connection closed before the opening handshake completed'));
+    });
+    connection.flush();
+  });
+}
