@@ -6,7 +6,8 @@
  *       - delay: { duration: 2s, nth: 3 }                # the 3rd segment on the link arrives 2 s late
  *       - corrupt: { from: server, flags: FIN, times: 1 }
  *
- * `flags` is an exact flag set (`SYN,ACK` or a list); `nth` picks the nth matching segment (1-based);
+ * `flags` names flags that must all be set (`SYN,ACK` or a list; others may be set too, so `ACK`
+ * matches FIN,ACK as well); `nth` picks the nth matching segment (1-based);
  * `times` is how many matching segments the fault hits (default 1, `all` for every one).
  */
 import { isScalar } from 'yaml';

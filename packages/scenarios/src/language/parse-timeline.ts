@@ -201,7 +201,7 @@ function readAction(reader: Reader, entry: Entry, names: EndpointNames): Action 
       const fields = fieldsOf(
         reader,
         entry,
-        type === 'open' ? ['by', 'to', 'path', 'protocols'] : ['by', 'to'],
+        type === 'open' ? ['by', 'to', 'port', 'path', 'protocols'] : ['by', 'to', 'port'],
       );
       if (fields === undefined) return undefined;
       const who = by(fields, true);

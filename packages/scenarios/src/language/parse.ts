@@ -39,6 +39,7 @@ const ENDPOINT_FIELDS = [
   'maxMessageSize',
   'protocols',
   'paused',
+  'accepts',
 ] as const;
 
 const DEFAULT_UNTIL = 10 * 60_000;
@@ -229,6 +230,8 @@ function readEndpoint(
         );
   const pausedNode = field('paused');
   const paused = pausedNode === undefined ? undefined : reader.boolean(pausedNode, `${what}: paused`);
+  const acceptsNode = field('accepts');
+  const accepts = acceptsNode === undefined ? undefined : reader.boolean(acceptsNode, `${what}: accepts`);
   if (address === undefined || app === undefined) return undefined;
   return {
     name,
@@ -240,6 +243,7 @@ function readEndpoint(
     ...(maxMessageSize === undefined ? {} : { maxMessageSize }),
     ...(protocols === undefined ? {} : { protocols }),
     ...(paused === undefined ? {} : { paused }),
+    ...(accepts === undefined ? {} : { accepts }),
   };
 }
 

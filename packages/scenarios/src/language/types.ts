@@ -68,6 +68,8 @@ export interface EndpointSpec {
   readonly protocols?: readonly string[];
   /** Start with reading paused: a slow reader whose receive window fills up. */
   readonly paused?: boolean;
+  /** Server: false = the application never calls accept(), so the listen backlog fills up. */
+  readonly accepts?: boolean;
   readonly at?: SourceLocation;
 }
 

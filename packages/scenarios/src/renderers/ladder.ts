@@ -1,0 +1,179 @@
+/**
+ * The text ladder: a sequence diagram for terminals and docs. Time goes down; each endpoint is a
+ * column; each segment is an arrow from its sender's column to its receiver's, labelled with flags,
+ * relative seq/ack, length and what it carries; state changes and WebSocket events are written beside
+ * the endpoint's column. Lost segments end in `✕` half-way; duplicates and retransmissions are marked.
+ *
+ * It reads only the trace (and the endpoints' names), like every view.
+ */
+import type { EndpointSpec } from '../language/types.js';
+import type { SynackEvent } from '../trace/events.js';
+import { ViewBuilder } from '../view/fold.js';
+import type { ArrowView } from '../view/model.js';
+
+export interface LadderOptions {
+  /** Total width in columns (default 100, at least 60). */
+  readonly width?: number;
+  /** Leave out pure timer and application-call rows (default true: they are in the JSON Lines). */
+  readonly compact?: boolean;
+}
+
+const TIME_WIDTH = 10;
+
+export function renderLadder(
+  trace: readonly SynackEvent[],
+  endpoints: readonly EndpointSpec[],
+  options: LadderOptions = {},
+): string {
+  const width = Math.max(60, options.width ?? 100);
+  const names = endpoints.map((e) => e.name);
+  const columns = columnPositions(names.length, width - TIME_WIDTH);
+  const final = finalArrows(trace, endpoints);
+  const lines: string[] = [header(endpoints, columns, width)];
+  for (const event of trace) {
+    const row = rowFor(event, names, columns, final, width);
+    if (row !== undefined) lines.push(`${formatTime(event.time)}${row}`.trimEnd());
+  }
+  return `${lines.join('\n')}\n`;
+}
+
+function finalArrows(
+  trace: readonly SynackEvent[],
+  endpoints: readonly EndpointSpec[],
+): Map<string, ArrowView> {
+  const builder = new ViewBuilder(endpoints, trace.length);
+  for (const event of trace) builder.apply(event);
+  return new Map(builder.snapshot().arrows.map((a) => [`${a.segmentId}/${a.copy}`, a]));
+}
+
+function columnPositions(count: number, span: number): number[] {
+  if (count === 1) return [2];
+  const step = (span - 4) / (count - 1);
+  return Array.from({ length: count }, (_, i) => Math.round(2 + i * step));
+}
+
+function header(endpoints: readonly EndpointSpec[], columns: readonly number[], width: number): string {
+  const line = blank(width - TIME_WIDTH);
+  endpoints.forEach((e, i) => {
+    const label = e.port === undefined ? `${e.name} ${e.address}` : `${e.name} ${e.address}:${e.port}`;
+    place(line, columns[i] ?? 0, label, i === endpoints.length - 1 && endpoints.length > 1 ? 'end' : 'start');
+  });
+  return `${'time (ms)'.padEnd(TIME_WIDTH)}${line.join('')}`.trimEnd();
+}
+
+function rowFor(
+  event: SynackEvent,
+  names: readonly string[],
+  columns: readonly number[],
+  arrows: ReadonlyMap<string, ArrowView>,
+  width: number,
+): string | undefined {
+  const column = (name: string) => columns[names.indexOf(name)];
+  const note = (name: string, text: string) => {
+    const x = column(name);
+    if (x === undefined) return undefined;
+    const line = rails(width, columns);
+    const isLast = names.indexOf(name) === names.length - 1 && names.length > 1;
+    place(line, isLast ? x - 1 : x + 2, text, isLast ? 'end' : 'start');
+    return line.join('');
+  };
+  switch (event.type) {
+    case 'segment.sent':
+    case 'segment.duplicated': {
+      const arrow = arrows.get(`${event.segmentId}/${event.type === 'segment.sent' ? 0 : event.copy}`);
+      if (arrow === undefined) return undefined;
+      const a = column(arrow.from);
+      const b = column(arrow.to);
+      return a === undefined || b === undefined ? undefined : drawArrow(arrow, a, b, width, columns);
+    }
+    case 'tcp.state':
+      return names.includes(event.host) ? note(event.host, `${event.from} → ${event.to}`) : undefined;
+    case 'ws.message':
+      return event.direction === 'received'
+        ? note(event.endpoint, `⇐ ${event.kind} ${quote(event.preview, event.length)}`)
+        : undefined;
+    case 'ws.state':
+      return note(event.endpoint, `ws ${event.to}`);
+    case 'ws.close':
+      return note(
+        event.endpoint,
+        `onclose ${event.code}${event.reason ? ` "${event.reason}"` : ''}${event.wasClean ? '' : ' (unclean)'}`,
+      );
+    case 'ws.error':
+      return note(event.endpoint, `ws error ${event.code} → close ${event.closeCode}`);
+    case 'timer.fired':
+      return note(event.host, `${event.timer} timer fired`);
+    case 'error':
+      return note(event.host, `error ${event.code}`);
+    default:
+      return undefined;
+  }
+}
+
+export function arrowLabel(arrow: ArrowView): string {
+  const parts = [arrow.flags.length > 0 ? arrow.flags.join(',') : 'none', `seq=${arrow.seq}`];
+  if (arrow.flags.includes('ACK')) parts.push(`ack=${arrow.ack}`);
+  if (arrow.len > 0) parts.push(`len=${arrow.len}`);
+  if (arrow.carries) parts.push(`[${arrow.carries}]`);
+  if (arrow.retransmission) parts.push('(retransmission)');
+  if (arrow.copy > 0) parts.push('(duplicate)');
+  return parts.join(' ');
+}
+
+function drawArrow(
+  arrow: ArrowView,
+  from: number,
+  to: number,
+  width: number,
+  columns: readonly number[],
+): string {
+  const line = rails(width, columns);
+  const left = Math.min(from, to);
+  const right = Math.max(from, to);
+  const lost = arrow.fate === 'dropped' || arrow.fate === 'corrupted';
+  const stop = lost ? Math.round((left + right) / 2) : right;
+  const start = lost ? Math.round((left + right) / 2) : left;
+  if (from < to) {
+    for (let x = left + 1; x < stop; x++) line[x] = '─';
+    line[lost ? stop : right - 1] = lost ? '✕' : '▶';
+  } else {
+    for (let x = start + 1; x < right; x++) line[x] = '─';
+    line[lost ? start : left + 1] = lost ? '✕' : '◀';
+  }
+  const label = ` ${arrowLabel(arrow)}${arrow.fate === 'corrupted' ? ' (corrupted)' : lost ? ' (lost)' : ''} `;
+  const labelStart = from < to ? left + 3 : left + 3;
+  place(line, labelStart, label, 'start');
+  return line.join('');
+}
+
+function rails(width: number, columns: readonly number[]): string[] {
+  const line = blank(width - TIME_WIDTH);
+  for (const x of columns) line[x] = '│';
+  return line;
+}
+
+function blank(width: number): string[] {
+  return Array.from({ length: width }, () => ' ');
+}
+
+/** Writes text into a row, clipped to its width; 'end' right-aligns it so it ends at x. */
+function place(line: string[], x: number, text: string, align: 'start' | 'end'): void {
+  const chars = [...text];
+  const begin = Math.max(0, align === 'start' ? x : x - chars.length + 1);
+  chars.forEach((ch, i) => {
+    if (begin + i < line.length) line[begin + i] = ch;
+  });
+}
+
+function quote(preview: string | undefined, length: number): string {
+  if (preview === undefined) return `(${length} bytes)`;
+  const short = preview.length > 32 ? `${preview.slice(0, 31)}…` : preview;
+  return `"${short}"${length > preview.length ? ` (${length} bytes)` : ''}`;
+}
+
+function formatTime(ms: number): string {
+  return ms
+    .toFixed(3)
+    .padStart(TIME_WIDTH - 2)
+    .padEnd(TIME_WIDTH);
+}

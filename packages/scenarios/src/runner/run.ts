@@ -1,0 +1,148 @@
+/**
+ * Runs a scenario: builds the simulated world (hosts, links, faults, listeners), plays the timeline in
+ * virtual time, and checks the expectations against the trace.
+ *
+ * Theory of operation: everything happens inside one tcp-sim simulation. The runner subscribes to its
+ * trace and appends each event to the synack trace, restamped with the synack sequence number; the
+ * WebSocket layer appends its own events into the same array at the same virtual instant, so the order
+ * in the trace is the order things happened. Timeline steps run one after another: a step is scheduled
+ * only once the previous one has run, at its `at` time, `after` a delay, or when its `when` condition
+ * first holds (checked after every trace event). Interventions (from the TUI) are extra actions at
+ * given times; since the run is deterministic, everything before an intervention is unchanged.
+ */
+import { createSimulation, type SimSocket } from '@synack/tcp-sim';
+import type { RandomSource } from '@synack/ws-frame';
+import type { Action, Condition, Scenario, TimelineStep } from '../language/types.js';
+import type { SynackEvent, WsTraceEventInput } from '../trace/events.js';
+import { checkExpectations, type ExpectationResult, type RunRecord } from './expect.js';
+import { seededRandom } from './random.js';
+import { type Endpoint, World } from './world.js';
+
+/** A change made while watching a run (the TUI's keys), applied at a virtual time. */
+export type Intervention =
+  | { readonly at: number; readonly kind: 'drop-next' | 'corrupt-next'; readonly from?: string }
+  | { readonly at: number; readonly kind: 'loss'; readonly probability: number }
+  | { readonly at: number; readonly kind: 'action'; readonly action: Action };
+
+export interface RunOptions {
+  /** Overrides the scenario's seed. */
+  readonly seed?: number;
+  readonly interventions?: readonly Intervention[];
+  /** Safety bound on simulation events (default 5,000,000). */
+  readonly maxEvents?: number;
+}
+
+export interface ScenarioRun extends RunRecord {
+  readonly scenario: Scenario;
+  readonly seed: number;
+  readonly results: readonly ExpectationResult[];
+  readonly passed: boolean;
+  /** Steps that could not run, with why. */
+  readonly failures: readonly string[];
+  readonly stoppedBy: string;
+  readonly endTime: number;
+}
+
+const DEFAULT_WHEN_TIMEOUT = 120_000;
+
+export function runScenario(scenario: Scenario, options: RunOptions = {}): ScenarioRun {
+  const seed = options.seed ?? scenario.seed;
+  const sim = createSimulation({ seed, profile: scenario.profile });
+  const trace: SynackEvent[] = [];
+  const failures: string[] = [];
+  const watchers = new Set<() => void>();
+  const emitWs = (event: WsTraceEventInput) => {
+    trace.push({ ...event, seq: trace.length, time: sim.now } as SynackEvent);
+  };
+  sim.trace.subscribe((event) => {
+    trace.push({ ...event, seq: trace.length } as SynackEvent);
+    for (const watch of [...watchers]) watch();
+  });
+  const random: (name: string) => RandomSource = (name) => seededRandom(seed, name);
+  const world = new World(scenario, sim, emitWs, random);
+  const fail = (index: number, message: string) => {
+    failures.push(`step ${index + 1}: ${message}`);
+    emitWs({ type: 'scenario.failure', index, message });
+  };
+
+  const perform = (action: Action, index: number) => {
+    const problem = world.perform(action);
+    if (problem !== undefined) fail(index, problem);
+  };
+
+  const runStep = (index: number) => {
+    const step = scenario.timeline[index] as TimelineStep;
+    emitWs({
+      type: 'scenario.step',
+      index,
+      action: step.action.type,
+      by: 'by' in step.action ? step.action.by : '',
+      line: step.source.line,
+      column: step.source.column,
+    });
+    perform(step.action, index);
+    scheduleStep(index + 1);
+  };
+
+  const scheduleStep = (index: number) => {
+    const step = scenario.timeline[index];
+    if (step === undefined) return;
+    const { at, after = 0, when, timeout = DEFAULT_WHEN_TIMEOUT } = step.timing;
+    if (at !== undefined) {
+      sim.at(Math.max(at, sim.now), () => runStep(index));
+      return;
+    }
+    if (when === undefined) {
+      sim.schedule(after, () => runStep(index));
+      return;
+    }
+    const started = sim.now;
+    const watch = () => {
+      if (!world.holds(when)) return;
+      watchers.delete(watch);
+      sim.schedule(after, () => runStep(index));
+    };
+    watchers.add(watch);
+    watch();
+    sim.schedule(timeout, () => {
+      if (!watchers.has(watch)) return;
+      watchers.delete(watch);
+      fail(index, `waited ${timeout} ms from ${started} ms for ${describeCondition(when)}; it never held`);
+      scheduleStep(index + 1);
+    });
+  };
+
+  world.start();
+  for (const intervention of options.interventions ?? []) {
+    sim.at(intervention.at, () => {
+      const problem = world.intervene(intervention);
+      if (problem !== undefined) failures.push(`intervention at ${intervention.at} ms: ${problem}`);
+    });
+  }
+  scheduleStep(0);
+  const stop = sim.run({ until: scenario.until, maxEvents: options.maxEvents ?? 5_000_000 });
+
+  const record: RunRecord = {
+    trace,
+    endpoints: scenario.endpoints,
+    received: world.receivedMessages(),
+    streams: world.streams(),
+  };
+  const results = checkExpectations(record, scenario.expect);
+  return {
+    ...record,
+    scenario,
+    seed,
+    results,
+    failures,
+    passed: failures.length === 0 && results.every((r) => r.pass),
+    stoppedBy: String(stop),
+    endTime: trace.at(-1)?.time ?? 0,
+  };
+}
+
+export function describeCondition(c: Condition): string {
+  return c.tcp !== undefined ? `${c.endpoint}.tcp ${c.tcp}` : `${c.endpoint}.ws ${c.ws}`;
+}
+
+export type { Endpoint, SimSocket };

@@ -1,0 +1,300 @@
+/**
+ * One WebSocket connection over one simulated TCP socket: the sans-I/O `WebSocketProtocol` from
+ * ws-frame fed by the socket's bytes, its output written back, and every handshake, frame, message,
+ * state change and close turned into trace events.
+ *
+ * Offsets: ws-frame counts frame offsets from the first byte after the HTTP head; the trace counts from
+ * the first byte of the TCP stream, so the head's length is added in each direction. Raw writes (bytes
+ * and hand-made frames for misbehaving peers) are counted too, so later frames keep true offsets.
+ */
+import {
+  type ByteStream,
+  encodeFrame,
+  OPCODE_NAMES,
+  type ProtocolEvent,
+  type RandomSource,
+  WebSocketProtocol,
+} from '@synack/ws-frame';
+import type { WsStateName } from '../language/types.js';
+import type { WsTraceEventInput } from '../trace/events.js';
+
+export interface WsConnectionEvents {
+  /** A complete message arrived. */
+  onMessage?(data: string | Uint8Array): void;
+  onOpen?(): void;
+  onClosed?(code: number, reason: string, wasClean: boolean): void;
+}
+
+export interface WsConnectionOptions {
+  readonly endpoint: string;
+  readonly conn: string;
+  readonly socket: ByteStream;
+  readonly role: 'client' | 'server';
+  readonly random: RandomSource;
+  readonly emit: (event: WsTraceEventInput) => void;
+  readonly host?: string;
+  readonly path?: string;
+  readonly protocols?: readonly string[];
+  readonly acceptProtocols?: readonly string[];
+  readonly maxMessageSize?: number;
+}
+
+const PREVIEW_CHARS = 200;
+const decoder = new TextDecoder();
+
+export class WsConnection {
+  readonly protocol: WebSocketProtocol;
+  readonly received: (string | Uint8Array)[] = [];
+  closeCode: number | undefined;
+  private readonly options: WsConnectionOptions;
+  /** Bytes written to the socket so far, and the HTTP head's length in each direction. */
+  private written = 0;
+  private sentHead = 0;
+  private receivedHead = 0;
+  private rawMode = false;
+  private ended = false;
+  private handlers: WsConnectionEvents = {};
+
+  constructor(options: WsConnectionOptions) {
+    this.options = options;
+    const limits = options.maxMessageSize === undefined ? {} : { maxMessageSize: options.maxMessageSize };
+    this.protocol =
+      options.role === 'client'
+        ? new WebSocketProtocol({
+            role: 'client',
+            random: options.random,
+            handshake: {
+              host: options.host ?? 'server',
+              path: options.path ?? '/',
+              protocols: [...(options.protocols ?? [])],
+            },
+            ...limits,
+          })
+        : new WebSocketProtocol({
+            role: 'server',
+            handshake: {
+              selectProtocol: (offered: readonly string[]) =>
+                offered.find((p) => options.acceptProtocols?.includes(p)) ?? null,
+            },
+            ...limits,
+          });
+    const { socket } = options;
+    socket.on('data', (chunk) => {
+      this.protocol.receive(chunk);
+      this.pump();
+    });
+    socket.on('end', () => {
+      this.protocol.receiveEof();
+      this.pump();
+    });
+    socket.on('close', () => {
+      this.protocol.abort();
+      this.pump();
+    });
+    socket.on('error', () => {
+      // The socket's error is already in the trace (tcp-sim records it); the connection is gone.
+    });
+    this.pump();
+  }
+
+  on(handlers: WsConnectionEvents): void {
+    this.handlers = handlers;
+  }
+
+  get state(): WsStateName {
+    return this.protocol.state;
+  }
+
+  send(data: string | Uint8Array, fragments = 1): void {
+    if (fragments <= 1) this.protocol.send(data);
+    else sendFragmented(this.protocol, data, fragments);
+    this.pump();
+  }
+
+  ping(data: Uint8Array): void {
+    this.protocol.ping(data);
+    this.pump();
+  }
+
+  close(code?: number, reason?: string): void {
+    this.protocol.close(code, reason ?? '');
+    this.pump();
+  }
+
+  /**
+   * Writes frames exactly as given, bypassing the protocol's rules: an unmasked client frame, a text
+   * frame with invalid UTF-8. Masked frames get a key from the seeded source.
+   */
+  sendRawFrame(frame: {
+    opcode: number;
+    fin: boolean;
+    rsv: number;
+    masked: boolean;
+    payload: Uint8Array;
+  }): void {
+    const mask = frame.masked ? this.options.random(4) : undefined;
+    const bytes = encodeFrame(
+      { opcode: frame.opcode, fin: frame.fin, rsv: frame.rsv, payload: frame.payload },
+      mask === undefined ? {} : { mask },
+    );
+    this.rawMode = true;
+    this.options.emit({
+      type: 'ws.frame',
+      endpoint: this.options.endpoint,
+      conn: this.options.conn,
+      direction: 'sent',
+      opcode: frame.opcode,
+      opcodeName: OPCODE_NAMES[frame.opcode] ?? `reserved-${frame.opcode}`,
+      fin: frame.fin,
+      rsv: frame.rsv,
+      masked: frame.masked,
+      ...(mask === undefined ? {} : { maskKey: hex(mask) }),
+      payloadLength: frame.payload.length,
+      headerLength: bytes.length - frame.payload.length,
+      offset: this.written,
+    });
+    this.writeRaw(bytes);
+  }
+
+  writeRaw(bytes: Uint8Array): void {
+    this.rawMode = true;
+    this.written += bytes.length;
+    this.options.socket.write(bytes);
+  }
+
+  /**
+   * Moves the protocol's events to the trace and its output to the socket. A request to end the
+   * transport is carried out last, so a FIN never overtakes the close frame it follows.
+   */
+  private pump(): void {
+    let endTransport = false;
+    for (const event of this.protocol.takeEvents()) {
+      if (event.type === 'end-transport') endTransport = true;
+      else this.record(event);
+    }
+    for (const chunk of this.protocol.takeOutgoing()) {
+      this.written += chunk.length;
+      this.options.socket.write(chunk);
+    }
+    if (endTransport && !this.ended) {
+      this.ended = true;
+      this.options.socket.end();
+    }
+  }
+
+  private record(event: ProtocolEvent): void {
+    const { endpoint, conn, emit } = this.options;
+    switch (event.type) {
+      case 'handshake-request':
+      case 'handshake-response': {
+        const line =
+          decoder.decode(event.bytes.subarray(0, Math.min(event.bytes.length, 200))).split('\r\n')[0] ?? '';
+        const offset = event.direction === 'sent' ? 0 : 0;
+        if (event.direction === 'sent') this.sentHead = event.bytes.length;
+        else this.receivedHead = event.bytes.length;
+        emit({
+          type: 'ws.handshake',
+          endpoint,
+          conn,
+          direction: event.direction,
+          kind: event.type === 'handshake-request' ? 'request' : 'response',
+          line,
+          offset,
+          length: event.bytes.length,
+        });
+        return;
+      }
+      case 'frame-sent':
+      case 'frame-received': {
+        const direction = event.type === 'frame-sent' ? 'sent' : 'received';
+        // After raw writes the protocol's own count no longer matches the stream; ours does.
+        const base = direction === 'sent' ? this.sentHead : this.receivedHead;
+        const offset = direction === 'sent' && this.rawMode ? this.written : base + event.offset;
+        emit({
+          type: 'ws.frame',
+          endpoint,
+          conn,
+          direction,
+          opcode: event.opcode,
+          opcodeName: OPCODE_NAMES[event.opcode] ?? `reserved-${event.opcode}`,
+          fin: event.fin,
+          rsv: event.rsv,
+          masked: event.masked,
+          ...(event.maskKey === null ? {} : { maskKey: hex(event.maskKey) }),
+          payloadLength: event.payloadLength,
+          headerLength: event.headerLength,
+          offset,
+        });
+        return;
+      }
+      case 'message': {
+        const data = event.data;
+        this.received.push(data);
+        const text = typeof data === 'string' ? data : undefined;
+        emit({
+          type: 'ws.message',
+          endpoint,
+          conn,
+          direction: 'received',
+          kind: text === undefined ? 'binary' : 'text',
+          length: text === undefined ? (data as Uint8Array).length : new TextEncoder().encode(text).length,
+          ...(text === undefined ? {} : { preview: preview(text) }),
+        });
+        this.handlers.onMessage?.(data);
+        return;
+      }
+      case 'state':
+        emit({ type: 'ws.state', endpoint, conn, from: event.from, to: event.to });
+        if (event.to === 'OPEN') this.handlers.onOpen?.();
+        return;
+      case 'error':
+        emit({
+          type: 'ws.error',
+          endpoint,
+          conn,
+          code: event.error.code,
+          closeCode: event.error.closeCode,
+          message: event.error.message,
+        });
+        return;
+      case 'closed':
+        this.closeCode = event.code;
+        emit({
+          type: 'ws.close',
+          endpoint,
+          conn,
+          code: event.code,
+          reason: event.reason,
+          wasClean: event.wasClean,
+        });
+        this.handlers.onClosed?.(event.code, event.reason, event.wasClean);
+        return;
+      default:
+        return;
+    }
+  }
+}
+
+/** Splits a message into `fragments` frames of near-equal size (RFC 6455 5.4). */
+function sendFragmented(protocol: WebSocketProtocol, data: string | Uint8Array, fragments: number): void {
+  const bytes = typeof data === 'string' ? new TextEncoder().encode(data) : data;
+  const size = Math.ceil(bytes.length / fragments) || 0;
+  for (let i = 0; i < fragments; i++) {
+    const payload = bytes.subarray(i * size, Math.min(bytes.length, (i + 1) * size));
+    protocol.sendFrame({
+      opcode: i === 0 ? (typeof data === 'string' ? 1 : 2) : 0,
+      fin: i === fragments - 1,
+      payload,
+    });
+  }
+}
+
+function preview(text: string): string {
+  return text.length > PREVIEW_CHARS ? `${text.slice(0, PREVIEW_CHARS - 1)}…` : text;
+}
+
+export function hex(bytes: Uint8Array): string {
+  let out = '';
+  for (const b of bytes) out += b.toString(16).padStart(2, '0');
+  return out;
+}
