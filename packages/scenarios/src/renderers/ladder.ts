@@ -18,7 +18,7 @@ export interface LadderOptions {
   readonly compact?: boolean;
 }
 
-const TIME_WIDTH = 10;
+const TIME_WIDTH = 12;
 
 export function renderLadder(
   trace: readonly SynackEvent[],
