@@ -34,8 +34,8 @@ export type Intervention =
  */
 export interface PlaybackSession {
   readonly seed: number;
-  /** Only its length is read: the cursor ranges over trace indices. */
-  readonly trace: { readonly length: number };
+  /** The cursor ranges over trace indices; only each event's virtual time is read here. */
+  readonly trace: readonly { readonly time: number }[];
   viewAt(cursor: number): View;
   nextStateChange(cursor: number): number | undefined;
   withIntervention(intervention: Intervention): PlaybackSession;

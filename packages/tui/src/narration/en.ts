@@ -193,6 +193,7 @@ export const en: Strings = {
     'select-down': 'select the next segment',
     follow: 'follow the latest segment again',
     pane: 'switch between state diagram and inspector',
+    scroll: 'scroll the inspector',
     drop: 'drop the next segment',
     corrupt: 'corrupt the next segment',
     loss: 'toggle random loss (20%)',

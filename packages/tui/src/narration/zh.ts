@@ -183,6 +183,7 @@ export const zh: Strings = {
     'select-down': '选中下一个报文段',
     follow: '重新跟随最新的报文段',
     pane: '在状态图和报文检查器之间切换',
+    scroll: '滚动报文检查器',
     drop: '丢掉下一个报文段',
     corrupt: '损坏下一个报文段',
     loss: '开关随机丢包（20%）',

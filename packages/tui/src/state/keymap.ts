@@ -37,6 +37,7 @@ export type HelpKey =
   | 'select-down'
   | 'follow'
   | 'pane'
+  | 'scroll'
   | 'drop'
   | 'corrupt'
   | 'loss'
@@ -68,6 +69,8 @@ export const PLAYBACK_BINDINGS: readonly Binding[] = [
   { keys: ['down', 'j'], action: { type: 'select', delta: 1 }, help: 'select-down' },
   { keys: ['escape', 'f'], action: { type: 'follow' }, help: 'follow' },
   { keys: ['i'], action: { type: 'toggle-pane' }, help: 'pane' },
+  { keys: [']', 'pagedown'], action: { type: 'scroll-inspector', delta: 8 }, help: 'scroll' },
+  { keys: ['[', 'pageup'], action: { type: 'scroll-inspector', delta: -8 }, help: 'scroll' },
   { keys: ['d'], action: { type: 'drop-next' }, help: 'drop' },
   { keys: ['c'], action: { type: 'corrupt-next' }, help: 'corrupt' },
   { keys: ['L'], action: { type: 'toggle-loss' }, help: 'loss' },

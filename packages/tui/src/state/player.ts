@@ -72,6 +72,8 @@ export interface PlayerState {
   readonly pickerIndex: number;
   /** Which pane shares the screen with the ladder when there is room for only one. */
   readonly pane: Pane;
+  /** First inspector field shown. */
+  readonly inspectorScroll: number;
   readonly scenario: string;
   /** undefined: the scenario's own seed. */
   readonly seed: number | undefined;
@@ -93,6 +95,7 @@ export type PlayerAction =
   | { readonly type: 'select'; readonly delta: 1 | -1 }
   | { readonly type: 'follow' }
   | { readonly type: 'toggle-pane' }
+  | { readonly type: 'scroll-inspector'; readonly delta: number }
   | { readonly type: 'toggle-help' }
   | { readonly type: 'open-picker' }
   | { readonly type: 'picker-move'; readonly delta: 1 | -1 }
@@ -119,6 +122,7 @@ export function initialPlayerState(scenario: string, seed?: number, playing = tr
     overlay: 'none',
     pickerIndex: 0,
     pane: 'diagram',
+    inspectorScroll: 0,
     scenario,
     seed,
     interventions: [],
@@ -163,7 +167,9 @@ export function playerReducer(state: PlayerState, action: PlayerAction, ctx: Pla
     case 'select':
       return select(s, action.delta, ctx);
     case 'follow':
-      return { ...s, selected: undefined };
+      return { ...s, selected: undefined, inspectorScroll: 0 };
+    case 'scroll-inspector':
+      return { ...s, inspectorScroll: Math.max(0, s.inspectorScroll + action.delta) };
     case 'toggle-pane':
       return { ...s, pane: s.pane === 'diagram' ? 'inspector' : 'diagram' };
     case 'toggle-help':
@@ -242,7 +248,7 @@ function select(s: PlayerState, delta: 1 | -1, ctx: PlayerContext): PlayerState 
   // Following the latest segment behaves as if the last one were selected.
   const from = at === -1 ? ids.length - 1 : at;
   const index = Math.min(ids.length - 1, Math.max(0, from + delta));
-  return { ...s, selected: ids[index] };
+  return { ...s, selected: ids[index], inspectorScroll: 0 };
 }
 
 function intervene(s: PlayerState, intervention: Intervention, notice: Notice): PlayerState {

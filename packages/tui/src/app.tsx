@@ -1,0 +1,288 @@
+/**
+ * The TUI: a thin view over a session. Playback state lives in the pure reducer (state/player.ts); the
+ * session is derived from that state (scenario, seed, interventions), the view from the session and the
+ * cursor, and every pane is a function of the view. The only timer is one setTimeout per tick, armed
+ * only while playing: a paused UI schedules nothing.
+ */
+import { Box, Text, useApp, useInput, useStdin } from 'ink';
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import { endpointRows } from './components/endpoint.js';
+import { Help } from './components/Help.js';
+import { inspectorRows } from './components/inspector.js';
+import { Ladder } from './components/Ladder.js';
+import { selectedIndex } from './components/ladder.js';
+import { Picker, type ScenarioEntry } from './components/Picker.js';
+import { StateDiagram } from './components/StateDiagram.js';
+import { type Color, Lines, type Row, span } from './components/spans.js';
+import { annotatePacket, bytesFromHex } from './inspect/annotate.js';
+import { type Layout, layoutFor } from './layout.js';
+import type { EndpointView, PlaybackSession, View } from './model.js';
+import type { Strings } from './narration/strings.js';
+import { actionFor, keyName } from './state/keymap.js';
+import {
+  initialPlayerState,
+  type PlayerAction,
+  type PlayerContext,
+  type PlayerState,
+  playerReducer,
+  SPEEDS,
+  TICK_MS,
+} from './state/player.js';
+
+export interface AppProps {
+  readonly scenarios: readonly ScenarioEntry[];
+  /** Loads a scenario by name and runs it with the seed (undefined: the scenario's own seed). */
+  readonly open: (name: string, seed: number | undefined) => PlaybackSession;
+  readonly scenario: string;
+  readonly seed?: number;
+  readonly strings: Strings;
+  readonly columns: number;
+  readonly rows: number;
+  /** Start playing at once (the default) or paused. */
+  readonly autoplay?: boolean;
+  readonly onQuit?: () => void;
+}
+
+const ENDPOINT_COLORS: readonly Color[] = ['green', 'cyan', 'magenta', 'yellow'];
+
+function colorOf(index: number): Color {
+  return ENDPOINT_COLORS[index % ENDPOINT_COLORS.length] ?? 'white';
+}
+
+/** The session for the player's scenario, seed and interventions, re-derived only when they change. */
+function useSession(props: AppProps, state: PlayerState): PlaybackSession {
+  const { open } = props;
+  const base = useMemo(() => open(state.scenario, state.seed), [open, state.scenario, state.seed]);
+  return useMemo(
+    () => state.interventions.reduce<PlaybackSession>((s, i) => s.withIntervention(i), base),
+    [base, state.interventions],
+  );
+}
+
+function contextOf(session: PlaybackSession, view: View, scenarios: readonly ScenarioEntry[]): PlayerContext {
+  const trace = session.trace;
+  return {
+    total: trace.length,
+    timeAt: (c) => (c < 0 ? 0 : (trace[Math.min(c, trace.length - 1)]?.time ?? 0)),
+    nextStateChange: (c) => session.nextStateChange(c),
+    segmentIdsAt: (c) => (c === view.cursor ? view.arrows : session.viewAt(c).arrows).map((a) => a.segmentId),
+    client: view.endpoints.find((e) => e.role === 'client')?.name,
+    seed: session.seed,
+    scenarios: scenarios.map((s) => s.name),
+  };
+}
+
+export function App(props: AppProps) {
+  const { strings, columns, rows } = props;
+  const [state, setState] = useState(() =>
+    initialPlayerState(props.scenario, props.seed, props.autoplay ?? true),
+  );
+  const session = useSession(props, state);
+  const view = useMemo(() => session.viewAt(state.cursor), [session, state.cursor]);
+  const ctxRef = useRef<PlayerContext | undefined>(undefined);
+  ctxRef.current = contextOf(session, view, props.scenarios);
+
+  const dispatch = useCallback((action: PlayerAction) => {
+    setState((s) => (ctxRef.current === undefined ? s : playerReducer(s, action, ctxRef.current)));
+  }, []);
+
+  // One tick at a time, armed only while playing; each tick moves time or the cursor, which changes
+  // `tickKey` and arms the next one. Paused, `tickKey` is undefined and nothing is scheduled.
+  const tickKey = state.playing ? `${state.cursor}@${state.time}` : undefined;
+  useEffect(() => {
+    if (tickKey === undefined) return;
+    const id = setTimeout(() => dispatch({ type: 'tick', elapsed: TICK_MS }), TICK_MS);
+    return () => clearTimeout(id);
+  }, [tickKey, dispatch]);
+
+  const { exit } = useApp();
+  const { onQuit } = props;
+  useEffect(() => {
+    if (!state.quit) return;
+    onQuit?.();
+    exit();
+  }, [state.quit, exit, onQuit]);
+
+  const { isRawModeSupported } = useStdin();
+  useInput(
+    (input, key) => {
+      const action = actionFor(keyName(input, key), state.overlay);
+      if (action !== undefined) dispatch(action);
+    },
+    { isActive: isRawModeSupported === true },
+  );
+
+  const layout = layoutFor(columns, rows, state.pane);
+  if (layout.tooSmall) return <Text>{strings.ui.tooSmall}</Text>;
+  const title = props.scenarios.find((s) => s.name === state.scenario)?.title ?? '';
+  // The title only fits beside the status on wide terminals.
+  const header = (
+    <Header
+      state={state}
+      view={view}
+      strings={strings}
+      title={columns >= 140 ? title : ''}
+      seed={session.seed}
+    />
+  );
+  if (state.overlay !== 'none') {
+    const body = layout.height - 1;
+    return (
+      <Box flexDirection="column" width={columns} height={layout.height}>
+        {header}
+        {state.overlay === 'help' ? (
+          <Help strings={strings} rows={body} columns={columns} />
+        ) : (
+          <Picker
+            scenarios={props.scenarios}
+            index={state.pickerIndex}
+            current={state.scenario}
+            strings={strings}
+            rows={body}
+            columns={columns}
+          />
+        )}
+      </Box>
+    );
+  }
+  return <Main state={state} view={view} layout={layout} strings={strings} header={header} />;
+}
+
+function Main(props: {
+  state: PlayerState;
+  view: View;
+  layout: Layout;
+  strings: Strings;
+  header: React.ReactNode;
+}) {
+  const { state, view, layout, strings } = props;
+  const arrow = view.arrows[selectedIndex(view.arrows, state.selected)];
+  const fields = useMemo(() => (arrow === undefined ? [] : annotatePacket(bytesFromHex(arrow.hex))), [arrow]);
+  const endpoints = view.endpoints.map((e, i) => (
+    <EndpointPanel
+      key={e.name}
+      endpoint={e}
+      color={colorOf(i)}
+      time={state.time}
+      width={layout.endpointColumns}
+      rows={layout.wide ? Math.floor(layout.endpointRows / Math.max(1, view.endpoints.length)) : 5}
+      none={strings.ui.noTimers}
+    />
+  ));
+  const side =
+    layout.side === 'diagram' ? (
+      <StateDiagram
+        marks={view.endpoints.map((e, i) => ({
+          name: e.name,
+          state: e.tcp,
+          last: e.lastTransition,
+          color: colorOf(i),
+        }))}
+        lastWord={strings.ui.lastTransition}
+      />
+    ) : layout.side === 'inspector' ? (
+      <Lines
+        rows={inspectorRows(
+          arrow,
+          fields,
+          layout.sideRows,
+          layout.sideColumns,
+          state.inspectorScroll,
+          strings.ui.noSegment,
+        )}
+        width={layout.sideColumns}
+      />
+    ) : null;
+  const narration = view.narration === undefined ? strings.ui.start : strings.narrate(view.narration);
+  const left = view.endpoints.find((e) => e.role === 'client')?.name ?? view.endpoints[0]?.name ?? '';
+  return (
+    <Box flexDirection="column" width={layout.width} height={layout.height}>
+      {props.header}
+      {layout.wide ? (
+        <Box flexDirection="row" height={layout.endpointRows}>
+          <Box flexDirection="column" width={layout.endpointColumns}>
+            {endpoints}
+          </Box>
+          <Box marginLeft={1} width={layout.sideColumns} height={layout.sideRows} overflow="hidden">
+            {side}
+          </Box>
+        </Box>
+      ) : (
+        <>
+          <Box flexDirection={layout.endpointsSideBySide ? 'row' : 'column'} height={layout.endpointRows}>
+            {endpoints}
+          </Box>
+          {side === null ? null : (
+            <Box height={layout.sideRows} overflow="hidden">
+              {side}
+            </Box>
+          )}
+        </>
+      )}
+      <Box height={layout.ladderRows} overflow="hidden">
+        <Ladder
+          arrows={view.arrows}
+          time={state.time}
+          selected={state.selected}
+          width={layout.width}
+          height={layout.ladderRows}
+          left={left}
+        />
+      </Box>
+      <Box height={layout.narrationRows} overflow="hidden">
+        <Text wrap="wrap">{narration}</Text>
+      </Box>
+      <Footer state={state} strings={strings} />
+    </Box>
+  );
+}
+
+function EndpointPanel(props: {
+  endpoint: EndpointView;
+  color: Color;
+  time: number;
+  width: number;
+  rows: number;
+  none: string;
+}) {
+  const rows = endpointRows(props.endpoint, props.time, props.width, props.color, props.none).slice(
+    0,
+    props.rows,
+  );
+  return (
+    <Box height={props.rows} width={props.width} overflow="hidden">
+      <Lines rows={rows} width={props.width} />
+    </Box>
+  );
+}
+
+function Header(props: { state: PlayerState; view: View; strings: Strings; title: string; seed: number }) {
+  const { state, view, strings } = props;
+  const ui = strings.ui;
+  const row: Row = [
+    span(' synack ', { bold: true, inverse: true }),
+    span(` ${state.scenario} `, { bold: true }),
+    span(props.title === '' ? ' ' : `${props.title}  `, { dim: true }),
+    span(state.playing ? `▶ ${ui.playing}` : `❚❚ ${ui.paused}`, {
+      color: state.playing ? 'green' : 'yellow',
+    }),
+    span(`  ${ui.speed} ${SPEEDS[state.speedIndex]}ms/s`),
+    span(`  t=${state.time.toFixed(3)}ms`),
+    span(`  ${ui.event} ${view.cursor + 1}/${view.total}`),
+    span(`  ${ui.seed} ${props.seed}`, { dim: true }),
+    span(state.loss ? `  ${ui.loss} 20%` : '', { color: 'red' }),
+    span(`  ${ui.help}`, { dim: true }),
+  ];
+  return <Lines rows={[row]} />;
+}
+
+function Footer({ state, strings }: { state: PlayerState; strings: Strings }) {
+  const text = state.notice === undefined ? '' : strings.notice[state.notice];
+  const pending = state.interventions.length === 0 ? '' : `  [${state.interventions.length}]`;
+  return (
+    <Text wrap="truncate-end" color="yellow">
+      {text}
+      {pending}
+    </Text>
+  );
+}

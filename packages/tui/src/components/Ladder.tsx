@@ -1,0 +1,13 @@
+import type { ArrowView } from '../model.js';
+import { type LadderLayout, ladderRows } from './ladder.js';
+import { Lines } from './spans.js';
+
+export interface LadderProps extends LadderLayout {
+  readonly arrows: readonly ArrowView[];
+  readonly time: number;
+  readonly selected: number | undefined;
+}
+
+export function Ladder({ arrows, time, selected, ...layout }: LadderProps) {
+  return <Lines rows={ladderRows(arrows, time, selected, layout)} width={layout.width} />;
+}

@@ -1,0 +1,116 @@
+/**
+ * The ladder (sequence) diagram as rows: one row per segment, time going down, an arrow between the
+ * client and server columns. Only the rows that fit are computed (windowing keeps a frame cheap with
+ * thousands of segments). A segment in flight is drawn part-way across, in proportion to how much of
+ * its trip has passed in virtual time; lost, corrupted, duplicated and retransmitted segments each have
+ * their own stroke, colour and tag, so they can be told apart without colour too (NO_COLOR).
+ */
+import type { ArrowView } from '../model.js';
+import { type Color, fit, type Row, span } from './spans.js';
+
+export interface LadderLayout {
+  readonly width: number;
+  readonly height: number;
+  /** Name of the endpoint drawn on the left; every other endpoint is on the right. */
+  readonly left: string;
+}
+
+interface Stroke {
+  readonly line: string;
+  readonly head: string;
+  readonly tag: string;
+  readonly color: Color | undefined;
+}
+
+function strokeOf(a: ArrowView): Stroke {
+  if (a.fate === 'dropped') return { line: '─', head: '✗', tag: 'LOST', color: 'red' };
+  if (a.fate === 'corrupted') return { line: '~', head: '✗', tag: 'BAD ', color: 'red' };
+  if (a.copy > 0 || a.fate === 'duplicate') return { line: '═', head: '▶', tag: 'DUP ', color: 'magenta' };
+  if (a.retransmission) return { line: '─', head: '▶', tag: 'RTX ', color: 'yellow' };
+  if (a.fate === 'in-flight') return { line: '─', head: '▶', tag: '    ', color: 'cyan' };
+  return { line: '─', head: '▶', tag: '    ', color: undefined };
+}
+
+/** How far along the link the arrow is drawn, 0..1. */
+export function progress(a: ArrowView, time: number): number {
+  if (a.fate === 'dropped') return 0.5;
+  if (a.fate !== 'in-flight') return 1;
+  if (a.endAt === undefined || a.endAt <= a.sentAt) return 0.5;
+  return Math.min(1, Math.max(0, (time - a.sentAt) / (a.endAt - a.sentAt)));
+}
+
+/** The link between the two columns, `width` cells, drawn from the sender's side. */
+export function linkCells(a: ArrowView, time: number, width: number, leftToRight: boolean): string {
+  const s = strokeOf(a);
+  const reach = Math.max(1, Math.round(progress(a, time) * width));
+  const drawn = s.line.repeat(reach - 1);
+  const rest = ' '.repeat(width - reach);
+  if (leftToRight) return `${drawn}${s.head}${rest}`;
+  const head = s.head === '▶' ? '◀' : s.head;
+  return `${rest}${head}${drawn}`;
+}
+
+export function arrowText(a: ArrowView): string {
+  const carries = a.carries === undefined ? '' : ` · ${a.carries}`;
+  return `${a.flags.join(',') || '-'} seq=${a.seq} ack=${a.ack} len=${a.len}${carries}`;
+}
+
+function formatTime(ms: number): string {
+  return ms < 10_000 ? `${ms.toFixed(3)}` : `${(ms / 1000).toFixed(2)}s`;
+}
+
+/** Index of the first row to draw so the selected (or latest) segment is on screen. */
+export function windowStart(count: number, height: number, selectedIndex: number): number {
+  if (count <= height) return 0;
+  // Keep the selection two thirds of the way down, so there is context above and a little below.
+  const ideal = selectedIndex - Math.floor((height * 2) / 3);
+  return Math.min(count - height, Math.max(0, ideal));
+}
+
+export function selectedIndex(arrows: readonly ArrowView[], selected: number | undefined): number {
+  if (selected === undefined) return arrows.length - 1;
+  for (let i = arrows.length - 1; i >= 0; i--) if (arrows[i]?.segmentId === selected) return i;
+  return arrows.length - 1;
+}
+
+const TIME_COLUMN = 10;
+
+/** Header row plus at most `height - 1` segment rows. */
+export function ladderRows(
+  arrows: readonly ArrowView[],
+  time: number,
+  selected: number | undefined,
+  layout: LadderLayout,
+): Row[] {
+  const link = Math.max(8, Math.min(36, Math.floor(layout.width * 0.34)));
+  const labelWidth = Math.max(0, layout.width - TIME_COLUMN - link - 4 - 5);
+  const right =
+    arrows.find((a) => a.from !== layout.left)?.from ?? arrows.find((a) => a.to !== layout.left)?.to;
+  const header: Row = [
+    span(' '.repeat(TIME_COLUMN)),
+    span(fit(layout.left, link + 2).padEnd(link + 2), { bold: true }),
+    span(fit(right ?? '', 12), { bold: true }),
+  ];
+  const rows: Row[] = [header];
+  const body = Math.max(0, layout.height - 1);
+  const sel = selectedIndex(arrows, selected);
+  const start = windowStart(arrows.length, body, sel);
+  const end = Math.min(arrows.length, start + body);
+  for (let i = start; i < end; i++) {
+    const a = arrows[i];
+    if (a === undefined) continue;
+    const s = strokeOf(a);
+    const isSelected = i === sel && selected !== undefined;
+    const cells = linkCells(a, time, link, a.from === layout.left);
+    rows.push([
+      span(formatTime(a.sentAt).padStart(TIME_COLUMN - 1), { dim: true }),
+      span(isSelected ? '▸' : ' ', { bold: true }),
+      span('│'),
+      span(cells, s.color === undefined ? {} : { color: s.color }),
+      span('│ '),
+      span(s.tag, s.color === undefined ? {} : { color: s.color, bold: true }),
+      span(fit(arrowText(a), labelWidth), { inverse: isSelected }),
+    ]);
+  }
+  return rows;
+}
