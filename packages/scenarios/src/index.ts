@@ -2,6 +2,8 @@
 // the built-in library, the view model and the renderers.
 export type { ChatPeer, ChatReply } from './apps/chat.js';
 export { ChatRoom, parseJoin } from './apps/chat.js';
+export type { ScenarioInput, StepInput } from './define.js';
+export { defineScenario, segmentPattern } from './define.js';
 export { didYouMean } from './language/did-you-mean.js';
 export type { ScenarioErrorCode, SourceLocation } from './language/errors.js';
 export { ScenarioError, ScenarioErrors } from './language/errors.js';
