@@ -71,7 +71,9 @@ export {
   parseTokenList,
   serializeHead,
 } from './http-head.js';
-export { applyMask, maskCopy, unmask } from './mask.js';
+export { applyMask, applyMaskJs, maskCopy, SIMD_THRESHOLD, unmask } from './mask.js';
+export type { SimdMasker } from './mask-simd.js';
+export { createSimdMasker, MASK_WASM, SIMD_BLOCK } from './mask-simd.js';
 export type { Message, MessageLimits } from './message.js';
 export { DEFAULT_LIMITS, MessageAssembler } from './message.js';
 export type { RandomSource } from './random.js';

@@ -5,7 +5,10 @@
  * Theory of operation: bytes before the first 4-byte-aligned address are done one by one; the aligned
  * middle is done as 32-bit words through a Uint32Array view with the key rotated to match the starting
  * phase; the tail is done byte by byte. This is several times faster than a byte loop and stays pure JS.
+ * From SIMD_THRESHOLD bytes up, `applyMask` hands the work to the WebAssembly SIMD masker
+ * (mask-simd.ts) when the engine has SIMD.
  */
+import { createSimdMasker, type SimdMasker } from './mask-simd.js';
 
 const LITTLE_ENDIAN = new Uint8Array(new Uint32Array([1]).buffer)[0] === 1;
 
@@ -25,9 +28,35 @@ function keyWord(key: Uint8Array, phase: number): number {
  * (so a payload may be masked piece by piece as it arrives). Returns `data`.
  */
 export function applyMask(data: Uint8Array, key: Uint8Array, keyOffset = 0): Uint8Array {
+  if (data.length >= SIMD_THRESHOLD) {
+    if (simd === undefined) simd = createSimdMasker();
+    if (simd !== null) return simd.applyMask(data, key, keyOffset);
+  }
+  return applyMaskJs(data, key, keyOffset);
+}
+
+/** Below this many bytes the copies into WebAssembly memory cost more than the SIMD XOR saves. */
+export const SIMD_THRESHOLD = 2048;
+let simd: SimdMasker | null | undefined;
+
+/** The pure-JS masker (same contract as `applyMask`). */
+export function applyMaskJs(data: Uint8Array, key: Uint8Array, keyOffset = 0): Uint8Array {
   const length = data.length;
-  if (length < 16) {
-    for (let i = 0; i < length; i++) data[i]! ^= key[(keyOffset + i) & 3]!;
+  if (length < 32) {
+    const k0 = key[keyOffset & 3]!;
+    const k1 = key[(keyOffset + 1) & 3]!;
+    const k2 = key[(keyOffset + 2) & 3]!;
+    const k3 = key[(keyOffset + 3) & 3]!;
+    let i = 0;
+    for (; i + 3 < length; i += 4) {
+      data[i]! ^= k0;
+      data[i + 1]! ^= k1;
+      data[i + 2]! ^= k2;
+      data[i + 3]! ^= k3;
+    }
+    if (i < length) data[i]! ^= k0;
+    if (i + 1 < length) data[i + 1]! ^= k1;
+    if (i + 2 < length) data[i + 2]! ^= k2;
     return data;
   }
   let i = 0;
@@ -38,12 +67,16 @@ export function applyMask(data: Uint8Array, key: Uint8Array, keyOffset = 0): Uin
   const view = new Uint32Array(data.buffer, data.byteOffset + head, words);
   const k = keyWord(key, keyOffset + head);
   let w = 0;
-  const unrolled = words & ~3;
-  for (; w < unrolled; w += 4) {
+  const unrolled = words & ~7;
+  for (; w < unrolled; w += 8) {
     view[w] = view[w]! ^ k;
     view[w + 1] = view[w + 1]! ^ k;
     view[w + 2] = view[w + 2]! ^ k;
     view[w + 3] = view[w + 3]! ^ k;
+    view[w + 4] = view[w + 4]! ^ k;
+    view[w + 5] = view[w + 5]! ^ k;
+    view[w + 6] = view[w + 6]! ^ k;
+    view[w + 7] = view[w + 7]! ^ k;
   }
   for (; w < words; w++) view[w] = view[w]! ^ k;
   for (i = head + words * 4; i < length; i++) data[i]! ^= key[(keyOffset + i) & 3]!;

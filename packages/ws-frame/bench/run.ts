@@ -1,0 +1,210 @@
+/**
+ * Benchmarks against `ws` in the same process, on identical bytes (DESIGN.md: speed targets live here,
+ * never in tests). Prints tables of ratios; the README records the latest figures.
+ *
+ * 1. Frame decoding: our FrameParser (with a sink that makes each payload contiguous, as ws does)
+ *    against ws's Receiver, pure JS and with bufferutil, on the same masked client-to-server streams
+ *    of binary frames of 16 B, 1 KiB, 64 KiB and 1 MiB, fed in 64 KiB chunks like socket reads.
+ * 2. Unmasking: our applyMask (JS) and WebAssembly SIMD masker against ws's pure-JS unmask and
+ *    bufferutil's native unmask.
+ * Unmasking in place flips payloads back and forth between runs; binary frames make that harmless.
+ */
+import { createRequire } from 'node:module';
+import path from 'node:path';
+import { performance } from 'node:perf_hooks';
+import {
+  applyMaskJs,
+  concatBytes,
+  createSimdMasker,
+  encodeFrame,
+  type FrameHeader,
+  FrameParser,
+  type FrameSink,
+} from '../src/index.js';
+
+const require = createRequire(import.meta.url);
+/** ws's internals are not in its exports map; reach them by path from its entry point. */
+const wsLib = (file: string) => path.join(path.dirname(require.resolve('ws')), 'lib', file);
+type Unmask = (buffer: Buffer, mask: Buffer) => void;
+interface ReceiverLike {
+  write(chunk: Buffer): boolean;
+  on(event: 'message', listener: (data: Buffer) => void): void;
+}
+type ReceiverCtor = new (options: Record<string, unknown>) => ReceiverLike;
+
+/** Loads ws's Receiver and buffer-util fresh, with or without bufferutil. */
+function loadWs(pureJs: boolean): { Receiver: ReceiverCtor; unmask: Unmask } {
+  for (const key of Object.keys(require.cache))
+    if (/[\\/]ws[\\/]lib[\\/]/.test(key)) delete require.cache[key];
+  if (pureJs) process.env.WS_NO_BUFFER_UTIL = '1';
+  else delete process.env.WS_NO_BUFFER_UTIL;
+  const Receiver = require(wsLib('receiver.js')) as ReceiverCtor;
+  const { unmask } = require(wsLib('buffer-util.js')) as { unmask: Unmask };
+  return { Receiver, unmask };
+}
+
+const wsPure = loadWs(true);
+const wsNative = loadWs(false);
+const bufferutil = require('bufferutil') as { unmask: Unmask };
+const simd = createSimdMasker();
+
+const SIZES: Array<[string, number]> = [
+  ['16 B', 16],
+  ['1 KiB', 1024],
+  ['64 KiB', 64 * 1024],
+  ['1 MiB', 1024 * 1024],
+];
+const CHUNK = 64 * 1024;
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5);
+const MIN_MS = Number(process.env.BENCH_MS ?? 250);
+
+/** Runs `fn` (which processes `units` items of `bytes` bytes) for at least MIN_MS; best of ROUNDS. */
+function measure(fn: () => void, units: number, bytes: number): { perSec: number; mbPerSec: number } {
+  fn(); // warm-up
+  let best = 0;
+  for (let r = 0; r < ROUNDS; r++) {
+    let iterations = 0;
+    const start = performance.now();
+    let elapsed = 0;
+    do {
+      fn();
+      iterations++;
+      elapsed = performance.now() - start;
+    } while (elapsed < MIN_MS);
+    best = Math.max(best, (iterations * units) / (elapsed / 1000));
+  }
+  return { perSec: best, mbPerSec: (best * bytes) / 1e6 };
+}
+
+/** A masked client-to-server stream of binary frames, cut into socket-sized chunks. */
+function maskedStream(size: number): { chunks: Buffer[]; frames: number } {
+  const frames = Math.max(8, Math.ceil((4 * 1024 * 1024) / (size + 14)));
+  const payload = Uint8Array.from({ length: size }, (_, i) => (i * 13) & 0xff);
+  const parts: Uint8Array[] = [];
+  for (let i = 0; i < frames; i++) {
+    parts.push(encodeFrame({ opcode: 2, payload }, { mask: Uint8Array.of(i & 255, 0x5a, 0xa5, 0x3c) }));
+  }
+  const all = Buffer.from(concatBytes(parts));
+  const chunks: Buffer[] = [];
+  for (let at = 0; at < all.length; at += CHUNK) chunks.push(all.subarray(at, at + CHUNK));
+  return { chunks, frames };
+}
+
+/** Counts frames, making each payload contiguous exactly as ws's Receiver does before emitting. */
+class CountingSink implements FrameSink {
+  frames = 0;
+  bytes = 0;
+  private pieces: Uint8Array[] = [];
+  onHeader(): void {
+    this.pieces = [];
+  }
+  onPayload(chunk: Uint8Array): void {
+    this.pieces.push(chunk);
+  }
+  onFrameEnd(h: FrameHeader): void {
+    this.bytes += concatBytes(this.pieces, h.payloadLength).length;
+    this.frames++;
+  }
+  onError(error: Error): void {
+    throw error;
+  }
+}
+
+const fmt = (n: number) =>
+  n >= 1e6 ? `${(n / 1e6).toFixed(2)}M` : n >= 1e3 ? `${(n / 1e3).toFixed(1)}k` : n.toFixed(0);
+const ratio = (a: number, b: number) => `${(a / b).toFixed(2)}x`;
+
+function benchParser(): void {
+  console.log('\nFrame decoding, masked binary frames in 64 KiB chunks (frames/s, MB/s of payload)');
+  const rows: string[][] = [['size', 'ours', 'ws (JS)', 'ws+bufferutil', 'ours/ws JS', 'ours/ws+bu']];
+  for (const [label, size] of SIZES) {
+    const { chunks, frames } = maskedStream(size);
+    const sink = new CountingSink();
+    const ours = measure(
+      () => {
+        const parser = new FrameParser(sink, { role: 'server', maxPayloadLength: 1 << 30 });
+        for (const c of chunks) parser.push(c);
+      },
+      frames,
+      size,
+    );
+    const runWs = (Receiver: ReceiverCtor) => () => {
+      const receiver = new Receiver({ isServer: true, maxPayload: 0, binaryType: 'nodebuffer' });
+      let n = 0;
+      receiver.on('message', () => n++);
+      for (const c of chunks) receiver.write(c);
+      if (n !== frames) throw new Error(`ws decoded ${n} of ${frames} frames`);
+    };
+    const pure = measure(runWs(wsPure.Receiver), frames, size);
+    const native = measure(runWs(wsNative.Receiver), frames, size);
+    rows.push([
+      label,
+      `${fmt(ours.perSec)}/s ${ours.mbPerSec.toFixed(0)} MB/s`,
+      `${fmt(pure.perSec)}/s ${pure.mbPerSec.toFixed(0)} MB/s`,
+      `${fmt(native.perSec)}/s ${native.mbPerSec.toFixed(0)} MB/s`,
+      ratio(ours.perSec, pure.perSec),
+      ratio(ours.perSec, native.perSec),
+    ]);
+  }
+  printTable(rows);
+}
+
+function benchUnmask(): void {
+  console.log('\nUnmasking in place (MB/s)');
+  const rows: string[][] = [
+    [
+      'size',
+      'ours JS',
+      'ours SIMD',
+      'ws JS',
+      'bufferutil',
+      'JS/ws JS',
+      'SIMD/ws JS',
+      'SIMD/bufferutil',
+      'JS/bufferutil',
+    ],
+  ];
+  const key = Buffer.from([0x37, 0xfa, 0x21, 0x3d]);
+  for (const [label, size] of SIZES) {
+    const reps = Math.max(1, Math.floor((1 << 20) / size));
+    const data = Buffer.alloc(size, 7);
+    const run = (f: (b: Buffer) => void) =>
+      measure(
+        () => {
+          for (let i = 0; i < reps; i++) f(data);
+        },
+        reps,
+        size,
+      ).mbPerSec;
+    const oursJs = run((b) => applyMaskJs(b, key));
+    const oursSimd = simd ? run((b) => simd.applyMask(b, key)) : Number.NaN;
+    const wsJs = run((b) => wsPure.unmask(b, key));
+    const native = run((b) => bufferutil.unmask(b, key));
+    rows.push([
+      label,
+      oursJs.toFixed(0),
+      oursSimd.toFixed(0),
+      wsJs.toFixed(0),
+      native.toFixed(0),
+      ratio(oursJs, wsJs),
+      ratio(oursSimd, wsJs),
+      ratio(oursSimd, native),
+      ratio(oursJs, native),
+    ]);
+  }
+  printTable(rows);
+}
+
+function printTable(rows: string[][]): void {
+  const widths = rows[0]!.map((_, c) => Math.max(...rows.map((r) => r[c]!.length)));
+  for (const [i, r] of rows.entries()) {
+    console.log(`| ${r.map((cell, c) => cell.padEnd(widths[c]!)).join(' | ')} |`);
+    if (i === 0) console.log(`| ${widths.map((w) => '-'.repeat(w)).join(' | ')} |`);
+  }
+}
+
+console.log(
+  `node ${process.version}, ${ROUNDS} rounds x >= ${MIN_MS} ms, best round reported; SIMD ${simd ? 'on' : 'unavailable'}`,
+);
+benchParser();
+benchUnmask();

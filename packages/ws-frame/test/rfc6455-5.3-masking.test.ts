@@ -1,0 +1,73 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import {
+  applyMask,
+  applyMaskJs,
+  createSimdMasker,
+  MASK_WASM,
+  maskCopy,
+  SIMD_THRESHOLD,
+} from '../src/index.js';
+import { hex, utf8 } from './helpers/fixtures.js';
+
+const simd = createSimdMasker();
+
+describe('RFC 6455 5.3: client-to-server masking', () => {
+  it('RFC 6455 5.3 (5.7 vector): "Hello" with key 37 fa 21 3d masks to 7f 9f 4d 51 58 and back', () => {
+    const masked = maskCopy(utf8('Hello'), hex('37fa213d'));
+    expect(masked).toEqual(hex('7f9f4d5158'));
+    expect(applyMask(masked, hex('37fa213d'))).toEqual(utf8('Hello'));
+  });
+
+  it('RFC 6455 5.3: masking a payload piece by piece with running offsets equals masking it whole', () => {
+    const data = Uint8Array.from({ length: 10_000 }, (_, i) => i * 7);
+    const key = hex('0badf00d');
+    const whole = maskCopy(data, key);
+    const pieces = data.slice();
+    for (const [from, to] of [
+      [0, 3],
+      [3, 2500],
+      [2500, 2501],
+      [2501, 10_000],
+    ] as const) {
+      applyMask(pieces.subarray(from, to), key, from);
+    }
+    expect(pieces).toEqual(whole);
+  });
+
+  it('RFC 6455 5.3: the hand-written WebAssembly SIMD module validates on this engine', () => {
+    const wasm = (globalThis as unknown as { WebAssembly: { validate(b: Uint8Array): boolean } }).WebAssembly;
+    expect(wasm.validate(MASK_WASM)).toBe(true);
+    expect(simd).not.toBeNull();
+  });
+
+  it('RFC 6455 5.3: the SIMD masker equals the pure-JS masker for any length, phase and alignment', () => {
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 0, max: 40_000 }),
+        fc.uint8Array({ minLength: 4, maxLength: 4 }),
+        fc.nat(3),
+        fc.nat(15),
+        fc.integer(),
+        (length, key, phase, align, seed) => {
+          const backing = new Uint8Array(length + 16);
+          for (let i = 0; i < backing.length; i++) backing[i] = (seed + i * 131) & 0xff;
+          const view = backing.subarray(align, align + length);
+          const expected = applyMaskJs(view.slice(), key, phase);
+          simd!.applyMask(view, key, phase);
+          expect(Buffer.compare(view, expected)).toBe(0);
+        },
+      ),
+      { numRuns: 60 },
+    );
+  });
+
+  it(`RFC 6455 5.3: applyMask at and above ${SIMD_THRESHOLD} bytes is still an involution`, () => {
+    const data = Uint8Array.from({ length: SIMD_THRESHOLD * 3 + 5 }, (_, i) => i);
+    const copy = data.slice();
+    applyMask(copy, hex('01020304'), 1);
+    expect(copy).not.toEqual(data);
+    applyMask(copy, hex('01020304'), 1);
+    expect(copy).toEqual(data);
+  });
+});
