@@ -2,6 +2,7 @@
 // the built-in library, the view model and the renderers.
 export type { ChatPeer, ChatReply } from './apps/chat.js';
 export { ChatRoom, parseJoin } from './apps/chat.js';
+export { simulatedWebSocket } from './browser.js';
 export type { ScenarioInput, StepInput } from './define.js';
 export { defineScenario, segmentPattern } from './define.js';
 export { didYouMean } from './language/did-you-mean.js';
@@ -21,8 +22,8 @@ export { renderMermaid } from './renderers/mermaid.js';
 export type { ReportOptions } from './report/report.js';
 export { describeEvent, formatReport, reportJson, traceAround } from './report/report.js';
 export type { ExpectationResult, RunRecord } from './runner/expect.js';
-export type { Intervention, RunOptions, ScenarioRun } from './runner/run.js';
-export { runScenario } from './runner/run.js';
+export type { Intervention, LiveRun, RunOptions, ScenarioRun } from './runner/run.js';
+export { runScenario, startRun } from './runner/run.js';
 export type { SessionOptions } from './session.js';
 export { createSession, Session } from './session.js';
 export type * from './trace/events.js';

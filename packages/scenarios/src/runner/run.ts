@@ -10,7 +10,7 @@
  * first holds (checked after every trace event). Interventions (from the TUI) are extra actions at
  * given times; since the run is deterministic, everything before an intervention is unchanged.
  */
-import { createSimulation, type SimSocket } from '@synack/tcp-sim';
+import { createSimulation, type SimSocket, type Simulation } from '@synack/tcp-sim';
 import type { RandomSource } from '@synack/ws-frame';
 import type { Action, Condition, Scenario, TimelineStep } from '../language/types.js';
 import type { SynackEvent, WsTraceEventInput } from '../trace/events.js';
@@ -45,7 +45,24 @@ export interface ScenarioRun extends RunRecord {
 
 const DEFAULT_WHEN_TIMEOUT = 120_000;
 
+/**
+ * A run that has been set up (world built, timeline and interventions scheduled) but not yet played:
+ * library users can drive `sim` themselves (add their own clients, step time), then `finish()` runs to
+ * the end and checks the expectations.
+ */
+export interface LiveRun {
+  readonly sim: Simulation;
+  readonly world: World;
+  readonly trace: readonly SynackEvent[];
+  readonly random: (name: string) => RandomSource;
+  finish(): ScenarioRun;
+}
+
 export function runScenario(scenario: Scenario, options: RunOptions = {}): ScenarioRun {
+  return startRun(scenario, options).finish();
+}
+
+export function startRun(scenario: Scenario, options: RunOptions = {}): LiveRun {
   const seed = options.seed ?? scenario.seed;
   const sim = createSimulation({ seed, profile: scenario.profile });
   const trace: SynackEvent[] = [];
@@ -120,25 +137,27 @@ export function runScenario(scenario: Scenario, options: RunOptions = {}): Scena
     });
   }
   scheduleStep(0);
-  const stop = sim.run({ until: scenario.until, maxEvents: options.maxEvents ?? 5_000_000 });
-
-  const record: RunRecord = {
-    trace,
-    endpoints: scenario.endpoints,
-    received: world.receivedMessages(),
-    streams: world.streams(),
+  const finish = (): ScenarioRun => {
+    const stop = sim.run({ until: scenario.until, maxEvents: options.maxEvents ?? 5_000_000 });
+    const record: RunRecord = {
+      trace,
+      endpoints: scenario.endpoints,
+      received: world.receivedMessages(),
+      streams: world.streams(),
+    };
+    const results = checkExpectations(record, scenario.expect);
+    return {
+      ...record,
+      scenario,
+      seed,
+      results,
+      failures,
+      passed: failures.length === 0 && results.every((r) => r.pass),
+      stoppedBy: stop.reason,
+      endTime: trace.at(-1)?.time ?? 0,
+    };
   };
-  const results = checkExpectations(record, scenario.expect);
-  return {
-    ...record,
-    scenario,
-    seed,
-    results,
-    failures,
-    passed: failures.length === 0 && results.every((r) => r.pass),
-    stoppedBy: String(stop),
-    endTime: trace.at(-1)?.time ?? 0,
-  };
+  return { sim, world, trace, random, finish };
 }
 
 export function describeCondition(c: Condition): string {
