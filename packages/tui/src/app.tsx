@@ -1,3 +1,6 @@
+// tsx run from the repo root sees no tsconfig: ask esbuild for the automatic JSX runtime here.
+/** @jsxRuntime automatic */
+/** @jsxImportSource react */
 /**
  * The TUI: a thin view over a session. Playback state lives in the pure reducer (state/player.ts); the
  * session is derived from that state (scenario, seed, interventions), the view from the session and the

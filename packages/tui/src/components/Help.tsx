@@ -1,3 +1,6 @@
+// tsx run from the repo root sees no tsconfig: ask esbuild for the automatic JSX runtime here.
+/** @jsxRuntime automatic */
+/** @jsxImportSource react */
 import { Box, Text } from 'ink';
 import type { Strings } from '../narration/strings.js';
 import { type Binding, PLAYBACK_BINDINGS } from '../state/keymap.js';

@@ -1,3 +1,6 @@
+// tsx run from the repo root sees no tsconfig: ask esbuild for the automatic JSX runtime here.
+/** @jsxRuntime automatic */
+/** @jsxImportSource react */
 import type { ArrowView } from '../model.js';
 import { type LadderLayout, ladderRows } from './ladder.js';
 import { Lines } from './spans.js';

@@ -1,3 +1,6 @@
+// tsx run from the repo root sees no tsconfig: ask esbuild for the automatic JSX runtime here.
+/** @jsxRuntime automatic */
+/** @jsxImportSource react */
 import { Lines } from './spans.js';
 import { type DiagramMark, diagramRows } from './state-diagram.js';
 

@@ -1,3 +1,6 @@
+// tsx run from the repo root sees no tsconfig: ask esbuild for the automatic JSX runtime here.
+/** @jsxRuntime automatic */
+/** @jsxImportSource react */
 /**
  * A line of styled text as data. Panes compute `Span[]` rows with pure functions (easy to test and cheap
  * to diff), and `Lines` draws them, one Ink <Text> per row, truncated to the pane's width.

@@ -1,0 +1,21 @@
+#!/usr/bin/env node
+/**
+ * The `synack` command. chalk (and so Ink) ignores NO_COLOR, so it is turned into FORCE_COLOR=0 here,
+ * before anything that loads chalk is imported; everything else lives in cli/main.ts.
+ */
+if (process.env.NO_COLOR !== undefined && process.env.NO_COLOR !== '') process.env.FORCE_COLOR = '0';
+
+// `synack play | head`: a reader that goes away early is not an error.
+process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+  if (error.code === 'EPIPE') process.exit(0);
+  throw error;
+});
+
+const { main } = await import('./cli/main.js');
+const code = await main(process.argv.slice(2), {
+  stdout: process.stdout,
+  stderr: process.stderr,
+  env: process.env,
+  cwd: process.cwd(),
+});
+process.exitCode = code;

@@ -1,0 +1,142 @@
+/**
+ * The command table. Each command is one entry: its name, one-line summary, usage text, the options
+ * `util.parseArgs` should accept, and what it does. Adding a command (`serve`, `connect`) is adding one
+ * entry here; `main` handles --help, usage errors and scenario errors for all of them alike.
+ */
+import { writeFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import type { ParseArgsConfig } from 'node:util';
+import {
+  createSession,
+  DEFAULT_SCENARIO,
+  EXPORT_FORMATS,
+  type ExportFormat,
+  exportRun,
+  formatReport,
+  listScenarios,
+  loadScenario,
+  reportJson,
+  runScenario,
+} from '@synack/scenarios';
+import { type CliIo, colorEnabled, UsageError } from './io.js';
+import { HELP_OPTION, JSON_OPTION, LANG_OPTION, parseLang, parseSeed, SEED_OPTION } from './options.js';
+
+export interface Parsed {
+  readonly values: Readonly<Record<string, string | boolean | (string | boolean)[] | undefined>>;
+  readonly positionals: readonly string[];
+}
+
+export interface Command {
+  readonly name: string;
+  readonly summary: string;
+  readonly usage: string;
+  readonly options: NonNullable<ParseArgsConfig['options']>;
+  run(args: Parsed, io: CliIo): Promise<number>;
+}
+
+const str = (v: Parsed['values'][string]): string | undefined => (typeof v === 'string' ? v : undefined);
+
+const play: Command = {
+  name: 'play',
+  summary: 'the terminal UI on a scenario (default: blog-chat)',
+  usage: `synack play [NAME|FILE] [--seed N] [--lang en|zh] [--paused]
+
+Opens the terminal UI on a built-in scenario or a scenario file. When stdout is not a terminal, prints
+the text ladder of the whole run instead and exits 0. Press ? in the UI for every key.`,
+  options: { ...SEED_OPTION, ...LANG_OPTION, ...HELP_OPTION, paused: { type: 'boolean' } },
+  async run(args, io) {
+    const name = args.positionals[0] ?? DEFAULT_SCENARIO;
+    const seed = parseSeed(str(args.values.seed));
+    const lang = parseLang(str(args.values.lang), io);
+    const scenario = loadScenario(name);
+    if (io.stdout.isTTY !== true) {
+      const session = createSession(scenario, seed === undefined ? {} : { seed });
+      io.stdout.write(session.ladder({ width: io.stdout.columns ?? 100 }));
+      return 0;
+    }
+    // Ink is loaded only for the interactive UI, after cli.tsx has applied NO_COLOR.
+    const { playInteractive } = await import('./interactive.js');
+    return playInteractive({ name, seed, lang, paused: args.values.paused === true });
+  },
+};
+
+const list: Command = {
+  name: 'list',
+  summary: 'built-in scenarios with one-line descriptions',
+  usage: 'synack list [--json]',
+  options: { ...JSON_OPTION, ...HELP_OPTION },
+  async run(args, io) {
+    const all = listScenarios().map(({ name, title, description }) => ({ name, title, description }));
+    if (args.values.json === true) {
+      io.stdout.write(`${JSON.stringify(all, null, 2)}\n`);
+      return 0;
+    }
+    const width = Math.max(...all.map((s) => s.name.length));
+    for (const s of all) io.stdout.write(`${s.name.padEnd(width)}  ${s.title}\n`);
+    return 0;
+  },
+};
+
+const run: Command = {
+  name: 'run',
+  summary: 'run scenarios headless, check their expectations; exit 1 on failure',
+  usage: `synack run NAME|FILE... [--seed N] [--json]
+
+Runs each scenario to the end, checks its expectations and prints a report (each expectation with
+the file:line:col it was written at). Exit status 1 if any expectation fails.`,
+  options: { ...SEED_OPTION, ...JSON_OPTION, ...HELP_OPTION },
+  async run(args, io) {
+    if (args.positionals.length === 0) throw new UsageError('run needs at least one scenario name or file');
+    const seed = parseSeed(str(args.values.seed));
+    const scenarios = args.positionals.map((p) => loadScenario(p));
+    const runs = scenarios.map((s) => runScenario(s, seed === undefined ? {} : { seed }));
+    if (args.values.json === true) {
+      io.stdout.write(`${JSON.stringify(runs.map(reportJson), null, 2)}\n`);
+    } else {
+      for (const r of runs) io.stdout.write(formatReport(r, { color: colorEnabled(io) }));
+    }
+    return runs.every((r) => r.passed) ? 0 : 1;
+  },
+};
+
+const exportCommand: Command = {
+  name: 'export',
+  summary: 'write a run as pcap, JSON Lines, Mermaid or a text ladder',
+  usage: `synack export NAME|FILE --format pcap|jsonl|mermaid|text [-o FILE] [--seed N] [--width N]
+
+Writes one run of the scenario. pcap opens in Wireshark (real IPv4/TCP bytes, virtual timestamps);
+it is binary, so it needs -o FILE or a redirected stdout.`,
+  options: {
+    ...SEED_OPTION,
+    ...HELP_OPTION,
+    format: { type: 'string', short: 'f' },
+    output: { type: 'string', short: 'o' },
+    width: { type: 'string' },
+  },
+  async run(args, io) {
+    const target = args.positionals[0];
+    if (target === undefined) throw new UsageError('export needs a scenario name or file');
+    const format = str(args.values.format);
+    if (!isExportFormat(format)) throw new UsageError(`--format must be one of ${EXPORT_FORMATS.join(', ')}`);
+    const seed = parseSeed(str(args.values.seed));
+    const width = str(args.values.width);
+    if (width !== undefined && !/^\d+$/.test(width))
+      throw new UsageError(`--width wants a number, not '${width}'`);
+    const out = str(args.values.output);
+    if (format === 'pcap' && out === undefined && io.stdout.isTTY === true) {
+      throw new UsageError('pcap is binary: give -o FILE or redirect stdout');
+    }
+    const result = runScenario(loadScenario(target), seed === undefined ? {} : { seed });
+    const data = exportRun(result, format, width === undefined ? {} : { width: Number(width) });
+    if (out === undefined) io.stdout.write(data);
+    else writeFileSync(resolve(io.cwd, out), data);
+    return 0;
+  },
+};
+
+function isExportFormat(v: string | undefined): v is ExportFormat {
+  return (EXPORT_FORMATS as readonly (string | undefined)[]).includes(v);
+}
+
+/** Every command, in the order `synack --help` lists them. */
+export const COMMANDS: readonly Command[] = [play, list, run, exportCommand];

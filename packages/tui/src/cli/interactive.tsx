@@ -1,0 +1,69 @@
+// tsx run from the repo root sees no tsconfig: ask esbuild for the automatic JSX runtime here.
+/** @jsxRuntime automatic */
+/** @jsxImportSource react */
+/**
+ * The interactive UI on a real terminal: Ink renders <App> sized to the terminal and re-sized on
+ * 'resize' (Ink 6 has no size hook), sessions come from @synack/scenarios, and the process exit status
+ * is 0 when the person quits.
+ */
+import { createSession, listScenarios, loadScenario, type Scenario } from '@synack/scenarios';
+import { render, useStdout } from 'ink';
+import { useEffect, useState } from 'react';
+import { App } from '../app.js';
+import type { PlaybackSession } from '../model.js';
+import { type Lang, stringsFor } from '../narration/index.js';
+
+export interface InteractiveOptions {
+  readonly name: string;
+  readonly seed: number | undefined;
+  readonly lang: Lang;
+  readonly paused: boolean;
+}
+
+function useTerminalSize(): { columns: number; rows: number } {
+  const { stdout } = useStdout();
+  const read = () => ({ columns: stdout.columns ?? 80, rows: stdout.rows ?? 24 });
+  const [size, setSize] = useState(read);
+  useEffect(() => {
+    const onResize = () => setSize({ columns: stdout.columns ?? 80, rows: stdout.rows ?? 24 });
+    stdout.on('resize', onResize);
+    return () => {
+      stdout.off('resize', onResize);
+    };
+  }, [stdout]);
+  return size;
+}
+
+export async function playInteractive(options: InteractiveOptions): Promise<number> {
+  const scenarios = listScenarios().map(({ name, title }) => ({ name, title }));
+  const loaded = new Map<string, Scenario>();
+  const open = (name: string, seed: number | undefined): PlaybackSession => {
+    let scenario = loaded.get(name);
+    if (scenario === undefined) {
+      scenario = loadScenario(name);
+      loaded.set(name, scenario);
+    }
+    return createSession(scenario, seed === undefined ? {} : { seed });
+  };
+  // Load once up front so a bad file is reported before the screen is taken over.
+  open(options.name, options.seed);
+  const strings = stringsFor(options.lang);
+  function Root() {
+    const { columns, rows } = useTerminalSize();
+    return (
+      <App
+        scenarios={scenarios}
+        open={open}
+        scenario={options.name}
+        {...(options.seed === undefined ? {} : { seed: options.seed })}
+        strings={strings}
+        columns={columns}
+        rows={rows}
+        autoplay={!options.paused}
+      />
+    );
+  }
+  const instance = render(<Root />, { exitOnCtrlC: false });
+  await instance.waitUntilExit();
+  return 0;
+}
