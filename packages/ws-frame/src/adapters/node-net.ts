@@ -107,6 +107,9 @@ export class WebSocketConnection extends EventEmitter<ConnectionEvents> {
   close(code?: number, reason?: string): void {
     this.core.close(code, reason);
     this.pump();
+    // 7.1.1 lets an endpoint give up on a peer that never answers its close frame: without this timer a
+    // silent peer would hold the connection (and a server's shutdown) forever.
+    if (this.core.state === 'CLOSING') this.armCloseTimer();
   }
   /** Drops the TCP connection at once (RST-like); the close event reports 1006. */
   terminate(): void {
@@ -194,6 +197,8 @@ export interface WebSocketServerOptions extends ConnectionTimeouts {
   onHttpRequest?: (request: HttpRequestHead, respond: (response: HttpResponse) => void) => void;
   /** Time allowed for the request head (default 10000 ms). */
   handshakeTimeoutMs?: number;
+  /** Largest request head accepted (default 16 KiB); a larger one gets 431 (RFC 6585 5). */
+  maxHandshakeBytes?: number;
 }
 
 export interface WebSocketServerEvents {
@@ -241,16 +246,23 @@ export class WebSocketServer extends EventEmitter<WebSocketServerEvents> {
     const handshake = new ServerHandshake({
       ...(this.options.handleProtocols ? { selectProtocol: this.options.handleProtocols } : {}),
       ...(this.options.verifyRequest ? { verifyRequest: this.options.verifyRequest } : {}),
+      ...(this.options.maxHandshakeBytes !== undefined
+        ? { maxHeadBytes: this.options.maxHandshakeBytes }
+        : {}),
     });
     const timer = setTimeout(() => socket.destroy(), this.options.handshakeTimeoutMs ?? 10_000);
     timer.unref();
     const onError = () => socket.destroy();
+    // A peer that half-closes before its request head is complete can never complete it: drop it now
+    // instead of holding the socket (allowHalfOpen) until the handshake timeout.
+    const onEnd = () => socket.destroy();
     const onClose = () => clearTimeout(timer);
     const onData = (chunk: Buffer) => {
       const result = handshake.push(chunk);
       if (result.status === 'incomplete') return;
       socket.off('data', onData);
       socket.off('error', onError);
+      socket.off('end', onEnd);
       socket.off('close', onClose);
       clearTimeout(timer);
       if (result.status === 'rejected') {
@@ -280,6 +292,7 @@ export class WebSocketServer extends EventEmitter<WebSocketServerEvents> {
     };
     socket.on('data', onData);
     socket.on('error', onError);
+    socket.on('end', onEnd);
     socket.on('close', onClose);
   }
 }

@@ -1,0 +1,76 @@
+/**
+ * The node:net server before the upgrade: a bounded request head (RFC 6455 4.2.1 leaves the size to the
+ * server; 431 per RFC 6585 5) and a peer that half-closes mid-head is dropped at once.
+ */
+import { once } from 'node:events';
+import net from 'node:net';
+import { afterEach, describe, expect, it } from 'vitest';
+import { createWebSocketServer, type WebSocketServer } from '../src/adapters/node-net.js';
+
+const servers: WebSocketServer[] = [];
+afterEach(async () => {
+  for (const s of servers.splice(0)) await s.close();
+});
+
+async function start(options: Parameters<typeof createWebSocketServer>[0]): Promise<WebSocketServer> {
+  const server = await createWebSocketServer({ port: 0, host: '127.0.0.1', ...options });
+  servers.push(server);
+  return server;
+}
+
+/** Writes `bytes` (then FIN when `end`), resolves with everything the server sent before it closed. */
+async function exchange(port: number, bytes: string, end = false): Promise<string> {
+  const socket = net.connect({ port, host: '127.0.0.1' });
+  const chunks: Buffer[] = [];
+  socket.on('data', (c: Buffer) => chunks.push(c));
+  socket.on('error', () => {});
+  await once(socket, 'connect');
+  if (end) socket.end(bytes);
+  else socket.write(bytes);
+  await once(socket, 'close');
+  return Buffer.concat(chunks).toString('latin1');
+}
+
+const head = (extra: string) =>
+  `GET / HTTP/1.1\r\nHost: x\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n${extra}\r\n`;
+
+describe('node:net server, opening handshake limits', () => {
+  it('RFC 6455 4.2.1 / RFC 6585 5: a head above maxHandshakeBytes gets 431', async () => {
+    const server = await start({ maxHandshakeBytes: 512 });
+    const rejected = once(server, 'rejected');
+    const answer = await exchange(server.address().port, head(`X-Pad: ${'a'.repeat(600)}\r\n`));
+    expect(answer).toMatch(/^HTTP\/1\.1 431 /);
+    const [info] = (await rejected) as [{ httpStatus: number }];
+    expect(info.httpStatus).toBe(431);
+  });
+
+  it('RFC 6455 4.2.1: the same head under the limit is accepted (101)', async () => {
+    const server = await start({ maxHandshakeBytes: 2048 });
+    server.on('connection', (c) => setImmediate(() => c.terminate()));
+    const answer = await exchange(server.address().port, head(`X-Pad: ${'a'.repeat(600)}\r\n`));
+    expect(answer).toMatch(/^HTTP\/1\.1 101 /);
+  });
+
+  it('RFC 6455 7.1.1: a peer that never answers our close frame is dropped after closeTimeoutMs', async () => {
+    const server = await start({ closeTimeoutMs: 100 });
+    const closed = new Promise<number>((resolve) =>
+      server.on('connection', (c) => {
+        c.on('close', (code) => resolve(code));
+        c.close(1000, 'bye');
+      }),
+    );
+    const answer = await exchange(server.address().port, head(''));
+    expect(answer).toMatch(/^HTTP\/1\.1 101 /);
+    // The close frame (opcode 0x88, code 1000 = 0x03e8, reason "bye") reached the silent peer.
+    expect(answer.endsWith('\x88\x05\x03\xe8bye')).toBe(true);
+    expect(await closed).toBe(1006);
+  });
+
+  it('a peer that half-closes before its head is complete is dropped at once, not at the timeout', async () => {
+    const server = await start({ handshakeTimeoutMs: 60_000 });
+    const started = performance.now();
+    const answer = await exchange(server.address().port, 'GET / HTTP/1.1\r\nHost: x\r\n', true);
+    expect(answer).toBe('');
+    expect(performance.now() - started).toBeLessThan(5_000);
+  });
+});
