@@ -32,14 +32,21 @@ async function start(opts: { rows?: number; columns?: number; lang?: 'zh' } = {}
       autoplay={false}
     />,
   );
-  await tick();
+  for (let i = 0; i < 100 && !app.lastFrame()?.includes('synack'); i++) await tick();
   return app;
+}
+
+/** Waits (bounded) until the frame changes, so a loaded machine does not make the test flaky. */
+async function settle(before: string | undefined) {
+  for (let i = 0; i < 40 && app?.lastFrame() === before; i++) await new Promise((r) => setTimeout(r, 10));
+  await new Promise((r) => setTimeout(r, 5));
 }
 
 async function press(...keys: string[]) {
   for (const k of keys) {
+    const before = app?.lastFrame();
     app?.stdin.write(k);
-    await tick();
+    await settle(before);
   }
   return app?.lastFrame() ?? '';
 }

@@ -2,6 +2,9 @@
 import type { ArrowView, EndpointView, TcpStateName, View } from '../src/model.js';
 import { maskedText, packet, toHex } from './packets.js';
 
+/** Fields newer view models add (why a segment was lost); spread, so older models still type-check. */
+const newer = { dropReason: undefined };
+
 export function arrow(over: Partial<ArrowView> & { segmentId: number }): ArrowView {
   return {
     from: 'client',
@@ -18,6 +21,7 @@ export function arrow(over: Partial<ArrowView> & { segmentId: number }): ArrowVi
     carries: undefined,
     hex: toHex(packet({ flags: 0x02 })),
     copy: 0,
+    ...newer,
     ...over,
   };
 }

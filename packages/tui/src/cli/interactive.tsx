@@ -9,7 +9,7 @@
 import { createSession, listScenarios, loadScenario, type Scenario } from '@synack/scenarios';
 import { render, useStdout } from 'ink';
 import { useEffect, useState } from 'react';
-import { App } from '../app.js';
+import { App, type AppProps } from '../app.js';
 import type { PlaybackSession } from '../model.js';
 import { type Lang, stringsFor } from '../narration/index.js';
 
@@ -34,6 +34,12 @@ function useTerminalSize(): { columns: number; rows: number } {
   return size;
 }
 
+/** <App> sized to the terminal, re-rendered when it is resized. */
+function Sized(props: Omit<AppProps, 'columns' | 'rows'>) {
+  const { columns, rows } = useTerminalSize();
+  return <App {...props} columns={columns} rows={rows} />;
+}
+
 export async function playInteractive(options: InteractiveOptions): Promise<number> {
   const scenarios = listScenarios().map(({ name, title }) => ({ name, title }));
   const loaded = new Map<string, Scenario>();
@@ -48,22 +54,13 @@ export async function playInteractive(options: InteractiveOptions): Promise<numb
   // Load once up front so a bad file is reported before the screen is taken over.
   open(options.name, options.seed);
   const strings = stringsFor(options.lang);
-  function Root() {
-    const { columns, rows } = useTerminalSize();
-    return (
-      <App
-        scenarios={scenarios}
-        open={open}
-        scenario={options.name}
-        {...(options.seed === undefined ? {} : { seed: options.seed })}
-        strings={strings}
-        columns={columns}
-        rows={rows}
-        autoplay={!options.paused}
-      />
-    );
-  }
-  const instance = render(<Root />, { exitOnCtrlC: false });
+  const props = { scenarios, open, scenario: options.name, strings, autoplay: !options.paused };
+  const instance = render(
+    <Sized {...props} {...(options.seed === undefined ? {} : { seed: options.seed })} />,
+    {
+      exitOnCtrlC: false,
+    },
+  );
   await instance.waitUntilExit();
   return 0;
 }

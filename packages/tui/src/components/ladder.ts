@@ -23,6 +23,9 @@ interface Stroke {
 }
 
 function strokeOf(a: ArrowView): Stroke {
+  // 'refused' (reached the host, which discarded it) is newer than some view models: compare as text.
+  const fate: string = a.fate;
+  if (fate === 'refused') return { line: '─', head: '✗', tag: 'RFSD', color: 'red' };
   if (a.fate === 'dropped') return { line: '─', head: '✗', tag: 'LOST', color: 'red' };
   if (a.fate === 'corrupted') return { line: '~', head: '✗', tag: 'BAD ', color: 'red' };
   if (a.copy > 0 || a.fate === 'duplicate') return { line: '═', head: '▶', tag: 'DUP ', color: 'magenta' };

@@ -40,6 +40,10 @@ function segmentDelivered(a: ArrowView): string {
 }
 
 function segmentLost(a: ArrowView, reason: string): string {
+  const fate: string = a.fate;
+  if (fate === 'refused') {
+    return `${flagText(a.flags)} from ${a.from} reaches ${a.to}, which discards it (${reason}).`;
+  }
   if (a.fate === 'corrupted') {
     return `${flagText(a.flags)} from ${a.from} arrives damaged (${reason}); ${a.to} finds the checksum wrong and discards it silently, so ${a.from} must retransmit.`;
   }

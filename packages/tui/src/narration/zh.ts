@@ -35,6 +35,10 @@ function segmentDelivered(a: ArrowView): string {
 }
 
 function segmentLost(a: ArrowView, reason: string): string {
+  const fate: string = a.fate;
+  if (fate === 'refused') {
+    return `${a.from} 发出的 ${flagText(a.flags)} 到达了 ${a.to}，但被丢弃（${reason}）。`;
+  }
   if (a.fate === 'corrupted') {
     return `${a.from} 发出的 ${flagText(a.flags)} 在路上损坏了（${reason}）；${a.to} 校验和对不上，悄悄丢弃，${a.from} 只能重传。`;
   }

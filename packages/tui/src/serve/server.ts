@@ -1,0 +1,277 @@
+/**
+ * `synack serve`: a real WebSocket server on `@synack/ws-frame/node`, in echo or chat mode.
+ *
+ * Theory of operation: the ws-frame adapter does the protocol (handshake, frames, close, and reading
+ * backpressure: a connection whose socket buffer is full stops being read until it drains). This module
+ * adds what a real server needs around it:
+ * - plain HTTP: `GET /` gets the blog's browser client (page.ts), other paths 404, other methods 405;
+ * - limits: request head size (431), message size (1009), and a cap on bytes queued for one peer, so a
+ *   peer that stops reading cannot make us buffer without bound (in chat mode other members' messages
+ *   would otherwise pile up): past the cap it is dropped;
+ * - liveness (liveness.ts): heartbeat pings find dead peers, the idle timeout closes quiet ones;
+ * - one log entry per connection and per close, with the code (log.ts);
+ * - shutdown: stop accepting, close every WebSocket with 1001, drop what has not finished in time.
+ */
+import type net from 'node:net';
+import { type ChatPeer, ChatRoom } from '@synack/scenarios';
+import { WebSocketError } from '@synack/ws-frame';
+import {
+  createWebSocketServer,
+  type HttpResponse,
+  type WebSocketConnection,
+  type WebSocketServer,
+} from '@synack/ws-frame/node';
+import { Liveness, type Tracked } from './liveness.js';
+import type { LogSink, ServeLogEntry } from './log.js';
+import { renderClientPage } from './page.js';
+
+export type ServeMode = 'echo' | 'chat';
+export const SERVE_MODES: readonly ServeMode[] = ['echo', 'chat'];
+
+export interface ServeOptions {
+  /** Default 127.0.0.1. */
+  host?: string;
+  /** Default 17122 (the blog's port); 0 picks a free one. */
+  port?: number;
+  /** Default 'echo'. */
+  mode?: ServeMode;
+  /** Largest message accepted, in bytes (RFC 6455 10.4); larger ones close with 1009. Default 16 MiB. */
+  maxPayload?: number;
+  /** Largest HTTP request head; larger ones get 431. Default 16 KiB. */
+  maxHandshakeBytes?: number;
+  /** Bytes queued for one peer before it counts as a slow reader and is dropped. Default maxPayload + 1 MiB. */
+  maxBufferedBytes?: number;
+  /** Heartbeat ping period; a peer silent for a whole period after a ping is dropped. 0 = off. Default 30 s. */
+  pingIntervalMs?: number;
+  /** Close with 1001 after this long without a data message either way. 0 = off. Default 10 min. */
+  idleTimeoutMs?: number;
+  /** Time allowed for the request head. Default 10 s. */
+  handshakeTimeoutMs?: number;
+  /** Time the peer has to answer our close frame before TCP is dropped. Default 5 s. */
+  closeTimeoutMs?: number;
+  /** Receives every log entry; default: none. */
+  log?: LogSink;
+}
+
+export interface ServeHandle {
+  readonly host: string;
+  readonly port: number;
+  readonly url: string;
+  readonly mode: ServeMode;
+  /** TCP connections held, upgraded or not. */
+  readonly socketCount: number;
+  /** WebSocket connections not yet CLOSED. */
+  readonly connectionCount: number;
+  /**
+   * Stops accepting, closes every WebSocket with 1001 and resolves once every socket is gone; sockets
+   * still open after `graceMs` (default closeTimeoutMs + 1 s) are dropped. Idempotent.
+   */
+  stop(signal?: string, graceMs?: number): Promise<void>;
+}
+
+const MiB = 1024 * 1024;
+
+interface Peer extends Tracked {
+  readonly id: number;
+  readonly remote: string;
+  readonly path: string;
+  readonly openedAt: number;
+  messagesIn: number;
+  messagesOut: number;
+  /** Set when the server ends the connection: what it sent (or 1006 when it dropped TCP) and why. */
+  ending: { code: number; reason: string; note: string } | null;
+  /** A socket error seen on the way (ECONNRESET, EPIPE): why the transport went away. */
+  transportNote: string | null;
+}
+
+export async function startServer(options: ServeOptions = {}): Promise<ServeHandle> {
+  const mode = options.mode ?? 'echo';
+  const maxPayload = options.maxPayload ?? 16 * MiB;
+  const maxBufferedBytes = options.maxBufferedBytes ?? maxPayload + MiB;
+  const closeTimeoutMs = options.closeTimeoutMs ?? 5000;
+  const sink = options.log;
+  const log = (entry: ServeLogEntry) => sink?.({ time: new Date().toISOString(), ...entry });
+  const page = renderClientPage(mode);
+
+  const wss: WebSocketServer = await createWebSocketServer({
+    host: options.host ?? '127.0.0.1',
+    port: options.port ?? 17122,
+    maxPayload,
+    closeTimeoutMs,
+    handshakeTimeoutMs: options.handshakeTimeoutMs ?? 10_000,
+    ...(options.maxHandshakeBytes !== undefined ? { maxHandshakeBytes: options.maxHandshakeBytes } : {}),
+    onHttpRequest: (request, respond) => {
+      const response = answerHttp(request.method, request.target, page);
+      log({
+        event: 'http',
+        method: request.method,
+        path: request.target.slice(0, 200),
+        status: response.status,
+      });
+      respond(response);
+    },
+  });
+
+  const sockets = new Set<net.Socket>();
+  wss.server.on('connection', (socket) => {
+    sockets.add(socket);
+    socket.once('close', () => sockets.delete(socket));
+  });
+  wss.on('rejected', (info) =>
+    log({
+      event: 'rejected',
+      remote: info.remoteAddress ?? '?',
+      status: info.httpStatus,
+      reason: info.reason,
+    }),
+  );
+
+  const liveness = new Liveness({
+    pingIntervalMs: options.pingIntervalMs ?? 30_000,
+    idleTimeoutMs: options.idleTimeoutMs ?? 600_000,
+    now: () => performance.now(),
+    onDead: (entry) => drop(entry as Peer, 'dead peer: no pong'),
+    onIdle: (entry) => closeWith(entry as Peer, 1001, 'idle timeout', 'idle'),
+  });
+
+  /** Ends a connection without a close frame: the peer cannot or will not read one. */
+  const drop = (peer: Peer, note: string) => {
+    peer.ending ??= { code: 1006, reason: '', note };
+    peer.connection.terminate();
+  };
+  const closeWith = (peer: Peer, code: number, reason: string, note: string) => {
+    peer.ending ??= { code, reason, note };
+    peer.connection.close(code, reason);
+  };
+  /** The cap on what we queue for one peer (the adapter stops reading it, but chat keeps writing). */
+  const send = (peer: Peer, data: string | Uint8Array) => {
+    if (!peer.connection.send(data)) return;
+    peer.messagesOut++;
+    liveness.touch(peer);
+    const queued = peer.connection.bufferedAmount;
+    if (queued > maxBufferedBytes) drop(peer, `slow reader: ${queued} bytes queued`);
+  };
+
+  const room = new ChatRoom();
+  const peers = new Map<WebSocketConnection, Peer>();
+  let nextId = 1;
+  wss.on('connection', (connection) => {
+    const tracked = liveness.track(connection);
+    const peer: Peer = Object.assign(tracked, {
+      id: nextId++,
+      remote: formatRemote(connection.remoteAddress, connection.remotePort),
+      path: connection.request?.target ?? '/',
+      openedAt: performance.now(),
+      messagesIn: 0,
+      messagesOut: 0,
+      ending: null,
+      transportNote: null,
+    });
+    peers.set(connection, peer);
+    const chatPeer: ChatPeer = { id: String(peer.id), sendText: (text) => send(peer, text) };
+    log({ event: 'open', id: peer.id, remote: peer.remote, path: peer.path, protocol: connection.protocol });
+
+    connection.on('message', (data) => {
+      peer.messagesIn++;
+      liveness.touch(peer);
+      if (mode === 'echo') send(peer, data);
+      else if (typeof data === 'string') room.text(chatPeer, data);
+      else room.binary(chatPeer);
+    });
+    connection.on('error', (error) => {
+      // 7.1.7: the adapter already failed the connection with the mapped code; remember it for the log.
+      if (error instanceof WebSocketError)
+        peer.ending ??= { code: error.closeCode, reason: '', note: error.code };
+      else peer.transportNote ??= errorNote(error);
+    });
+    connection.on('close', (code, reason, wasClean) => {
+      peers.delete(connection);
+      if (mode === 'chat') room.close(chatPeer);
+      const ending = peer.ending;
+      const note = ending?.note ?? peer.transportNote;
+      log({
+        event: 'close',
+        id: peer.id,
+        remote: peer.remote,
+        code: ending ? ending.code : code,
+        reason: ending ? ending.reason : reason,
+        wasClean,
+        by: ending ? 'server' : code === 1006 ? 'transport' : 'peer',
+        messagesIn: peer.messagesIn,
+        messagesOut: peer.messagesOut,
+        durationMs: Math.round(performance.now() - peer.openedAt),
+        ...(note !== null && note !== undefined ? { note } : {}),
+      });
+    });
+    if (mode === 'chat') room.open(chatPeer);
+  });
+
+  const { host, port } = wss.address();
+  let stopping: Promise<void> | null = null;
+  const stop = (signal = 'stop', graceMs = closeTimeoutMs + 1000): Promise<void> => {
+    stopping ??= (async () => {
+      log({ event: 'shutdown', signal, open: wss.connections.length });
+      liveness.stop();
+      const upgraded = new Set(wss.connections.map((c) => c.socket));
+      // Sockets still in the opening handshake have nothing to be told: drop them now.
+      for (const socket of sockets) if (!upgraded.has(socket)) socket.destroy();
+      for (const peer of peers.values())
+        if (peer.connection.readyState === 1)
+          peer.ending ??= { code: 1001, reason: 'server shutting down', note: 'shutdown' };
+      const grace = setTimeout(() => {
+        for (const socket of sockets) socket.destroy();
+      }, graceMs);
+      await wss.close(1001, 'server shutting down');
+      clearTimeout(grace);
+      log({ event: 'stopped' });
+    })();
+    return stopping;
+  };
+  const url = `ws://${host.includes(':') ? `[${host}]` : host}:${port}/`;
+  log({ event: 'listening', url, host, port, mode });
+  return {
+    host,
+    port,
+    url,
+    mode,
+    get socketCount() {
+      return sockets.size;
+    },
+    get connectionCount() {
+      return wss.connections.length;
+    },
+    stop,
+  };
+}
+
+/** The plain-HTTP side: the page at `/`, 405 for other methods there, 404 elsewhere. */
+export function answerHttp(method: string, target: string, page: string): HttpResponse {
+  const path = target.split('?', 1)[0];
+  if (path !== '/')
+    return { status: 404, statusText: 'Not Found', headers: TEXT, body: `no page at ${path}\n` };
+  if (method !== 'GET')
+    return {
+      status: 405,
+      statusText: 'Method Not Allowed',
+      headers: { ...TEXT, Allow: 'GET' },
+      body: `${method} is not allowed here\n`,
+    };
+  return {
+    status: 200,
+    statusText: 'OK',
+    headers: { 'Content-Type': 'text/html; charset=utf-8', 'Cache-Control': 'no-store' },
+    body: page,
+  };
+}
+
+const TEXT = { 'Content-Type': 'text/plain; charset=utf-8' };
+
+function formatRemote(address: string | undefined, port: number | undefined): string {
+  const host = address?.includes(':') ? `[${address}]` : (address ?? '?');
+  return `${host}:${port ?? '?'}`;
+}
+
+function errorNote(error: Error): string {
+  const code = (error as NodeJS.ErrnoException).code;
+  return code ?? error.message;
+}
