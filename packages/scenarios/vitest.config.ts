@@ -6,5 +6,5 @@ const conditions = ['source', 'module', 'node', 'development|production'];
 export default defineProject({
   resolve: { conditions },
   ssr: { resolve: { conditions } },
-  test: { name: 'scenarios', include: ['test/**/*.test.{ts,tsx}'] },
+  test: { name: 'scenarios', include: ['test/**/*.test.{ts,tsx}'], testTimeout: 120_000 },
 });

@@ -140,10 +140,17 @@ function drawArrow(
     for (let x = start + 1; x < right; x++) line[x] = '─';
     line[lost ? start : left + 1] = lost ? '✕' : '◀';
   }
-  const label = ` ${arrowLabel(arrow)}${arrow.fate === 'corrupted' ? ' (corrupted)' : lost ? ' (lost)' : ''} `;
+  const label = ` ${arrowLabel(arrow)}${fateNote(arrow)} `;
   const labelStart = from < to ? left + 3 : left + 3;
   place(line, labelStart, label, 'start');
   return line.join('');
+}
+
+function fateNote(arrow: ArrowView): string {
+  if (arrow.fate === 'corrupted') return ' (corrupted: bad checksum)';
+  if (arrow.fate === 'dropped') return arrow.dropReason === 'fault' ? ' (dropped by fault)' : ' (lost)';
+  if (arrow.fate === 'refused') return ` (discarded: ${arrow.dropReason ?? 'refused'})`;
+  return '';
 }
 
 function rails(width: number, columns: readonly number[]): string[] {

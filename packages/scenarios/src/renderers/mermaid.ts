@@ -22,7 +22,13 @@ export function renderMermaid(trace: readonly SynackEvent[], endpoints: readonly
         const arrow = arrows.get(`${event.segmentId}/${event.type === 'segment.sent' ? 0 : event.copy}`);
         if (arrow === undefined) break;
         const lost = arrow.fate === 'dropped' || arrow.fate === 'corrupted';
-        const label = `${arrowLabel(arrow)}${lost ? ` (${arrow.fate === 'corrupted' ? 'corrupted' : 'lost'})` : ''}`;
+        const note =
+          arrow.fate === 'refused'
+            ? ` (discarded: ${arrow.dropReason})`
+            : lost
+              ? ` (${arrow.fate === 'corrupted' ? 'corrupted' : 'lost'})`
+              : '';
+        const label = `${arrowLabel(arrow)}${note}`;
         lines.push(`  ${id(arrow.from)}${lost ? '-x' : '->>'}${id(arrow.to)}: ${escapeMermaid(label)}`);
         break;
       }

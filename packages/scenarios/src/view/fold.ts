@@ -28,6 +28,7 @@ interface MutableArrow {
   fate: SegmentFate;
   endAt: number | undefined;
   corrupted: boolean;
+  dropReason: string | undefined;
 }
 
 interface EndpointState {
@@ -51,6 +52,17 @@ interface EndpointState {
 }
 
 const MOD = 2 ** 32;
+
+/**
+ * Where a drop happened decides how it is drawn: the link lost it (half-way), the receiver's checksum
+ * check discarded it (corrupted), or it reached the host, which had no use for it (refused: no
+ * listener, a full backlog, an unacceptable segment).
+ */
+function fateOfDrop(reason: string): SegmentFate {
+  if (reason === 'checksum') return 'corrupted';
+  if (reason === 'no-listener' || reason === 'backlog' || reason === 'unacceptable') return 'refused';
+  return 'dropped';
+}
 const rel = (value: number, base: number | undefined) =>
   base === undefined ? value : (value - base + MOD) % MOD;
 
@@ -103,12 +115,7 @@ export class ViewBuilder {
         this.onArrival(event.segmentId, event.copy, 'delivered');
         return;
       case 'segment.dropped':
-        this.onArrival(
-          event.segmentId,
-          event.copy,
-          event.reason === 'checksum' ? 'corrupted' : 'dropped',
-          event.reason,
-        );
+        this.onArrival(event.segmentId, event.copy, fateOfDrop(event.reason), event.reason);
         return;
       case 'segment.corrupted': {
         const arrow = this.arrowIndex.get(`${event.segmentId}/${event.copy}`);
@@ -209,6 +216,7 @@ export class ViewBuilder {
       fate: 'in-flight',
       endAt: undefined,
       corrupted: false,
+      dropReason: undefined,
     };
     this.arrows.push(arrow);
     this.arrowIndex.set(`${event.segmentId}/0`, arrow);
@@ -247,6 +255,7 @@ export class ViewBuilder {
     const arrow = this.arrowIndex.get(`${segmentId}/${copy}`);
     if (arrow === undefined) return;
     arrow.fate = arrow.corrupted && fate === 'dropped' ? 'corrupted' : fate;
+    arrow.dropReason = reason;
     arrow.endAt = this.time;
     if (fate !== 'delivered') {
       this.narration = { key: 'segment-lost', arrow: this.arrowView(arrow), reason: reason ?? fate };
@@ -274,6 +283,7 @@ export class ViewBuilder {
       fate: 'duplicate',
       endAt: undefined,
       corrupted: false,
+      dropReason: undefined,
     };
     this.arrows.push(arrow);
     this.arrowIndex.set(`${segmentId}/${copy}`, arrow);
@@ -348,7 +358,9 @@ export class ViewBuilder {
     const sender = this.byName.get(sent.from);
     const seg = sent.seg;
     const relSeq = seg.relSeq ?? rel(seg.seq, sender?.iss);
-    const relAck = seg.relAck ?? (seg.flags.includes('ACK') ? rel(seg.ack, sender?.irs) : 0);
+    // A segment sent without a TCB (a RST to a closed port) acknowledges the receiver's sequence space.
+    const irs = sender?.irs ?? this.byName.get(sent.to)?.iss;
+    const relAck = seg.relAck ?? (seg.flags.includes('ACK') ? rel(seg.ack, irs) : 0);
     return {
       segmentId: sent.segmentId,
       copy: a.copy,
@@ -357,6 +369,7 @@ export class ViewBuilder {
       sentAt: sent.time,
       endAt: a.endAt,
       fate: a.fate,
+      dropReason: a.dropReason,
       flags: seg.flags,
       seq: relSeq,
       ack: relAck,

@@ -50,7 +50,12 @@ export interface EndpointView {
   readonly ws: WsStateName | undefined;
 }
 
-export type SegmentFate = 'in-flight' | 'delivered' | 'dropped' | 'corrupted' | 'duplicate';
+/**
+ * 'dropped': lost on the link; 'corrupted': discarded by the receiver's checksum check; 'refused':
+ * reached the host, which discarded it (no listener, full backlog, unacceptable); 'duplicate': a copy
+ * the link made, still on its way.
+ */
+export type SegmentFate = 'in-flight' | 'delivered' | 'dropped' | 'corrupted' | 'refused' | 'duplicate';
 
 /** One arrow of the ladder: a segment on its way from one endpoint to the other. */
 export interface ArrowView {
@@ -61,6 +66,8 @@ export interface ArrowView {
   /** When it arrived (or will arrive, when known), or was lost. */
   readonly endAt: number | undefined;
   readonly fate: SegmentFate;
+  /** Why it was dropped or refused ('loss', 'fault', 'no-listener', 'backlog', ...). */
+  readonly dropReason: string | undefined;
   readonly flags: readonly string[];
   /** Relative to the sender's ISN / the receiver's ISN, as Wireshark's "relative sequence numbers". */
   readonly seq: number;
