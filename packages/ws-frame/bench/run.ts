@@ -58,22 +58,28 @@ const CHUNK = 64 * 1024;
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5);
 const MIN_MS = Number(process.env.BENCH_MS ?? 250);
 
-/** Runs `fn` (which processes `units` items of `bytes` bytes) for at least MIN_MS; best of ROUNDS. */
-function measure(fn: () => void, units: number, bytes: number): { perSec: number; mbPerSec: number } {
-  fn(); // warm-up
-  let best = 0;
+/**
+ * Runs each contestant (a function that processes `units` items) for at least MIN_MS per round, the
+ * contestants taking turns round after round so that load from other processes hits all of them alike;
+ * reports each one's best round, in units per second.
+ */
+function race(contestants: Array<() => void>, units: number): number[] {
+  for (const fn of contestants) fn(); // warm-up
+  const best = contestants.map(() => 0);
   for (let r = 0; r < ROUNDS; r++) {
-    let iterations = 0;
-    const start = performance.now();
-    let elapsed = 0;
-    do {
-      fn();
-      iterations++;
-      elapsed = performance.now() - start;
-    } while (elapsed < MIN_MS);
-    best = Math.max(best, (iterations * units) / (elapsed / 1000));
+    contestants.forEach((fn, c) => {
+      let iterations = 0;
+      const start = performance.now();
+      let elapsed = 0;
+      do {
+        fn();
+        iterations++;
+        elapsed = performance.now() - start;
+      } while (elapsed < MIN_MS);
+      best[c] = Math.max(best[c]!, (iterations * units) / (elapsed / 1000));
+    });
   }
-  return { perSec: best, mbPerSec: (best * bytes) / 1e6 };
+  return best;
 }
 
 /** A masked client-to-server stream of binary frames, cut into socket-sized chunks. */
@@ -120,14 +126,10 @@ function benchParser(): void {
   for (const [label, size] of SIZES) {
     const { chunks, frames } = maskedStream(size);
     const sink = new CountingSink();
-    const ours = measure(
-      () => {
-        const parser = new FrameParser(sink, { role: 'server', maxPayloadLength: 1 << 30 });
-        for (const c of chunks) parser.push(c);
-      },
-      frames,
-      size,
-    );
+    const ours = () => {
+      const parser = new FrameParser(sink, { role: 'server', maxPayloadLength: 1 << 30 });
+      for (const c of chunks) parser.push(c);
+    };
     const runWs = (Receiver: ReceiverCtor) => () => {
       const receiver = new Receiver({ isServer: true, maxPayload: 0, binaryType: 'nodebuffer' });
       let n = 0;
@@ -135,16 +137,13 @@ function benchParser(): void {
       for (const c of chunks) receiver.write(c);
       if (n !== frames) throw new Error(`ws decoded ${n} of ${frames} frames`);
     };
-    const pure = measure(runWs(wsPure.Receiver), frames, size);
-    const native = measure(runWs(wsNative.Receiver), frames, size);
-    rows.push([
-      label,
-      `${fmt(ours.perSec)}/s ${ours.mbPerSec.toFixed(0)} MB/s`,
-      `${fmt(pure.perSec)}/s ${pure.mbPerSec.toFixed(0)} MB/s`,
-      `${fmt(native.perSec)}/s ${native.mbPerSec.toFixed(0)} MB/s`,
-      ratio(ours.perSec, pure.perSec),
-      ratio(ours.perSec, native.perSec),
-    ]);
+    const [o, p, n] = race([ours, runWs(wsPure.Receiver), runWs(wsNative.Receiver)], frames) as [
+      number,
+      number,
+      number,
+    ];
+    const cell = (perSec: number) => `${fmt(perSec)}/s ${((perSec * size) / 1e6).toFixed(0)} MB/s`;
+    rows.push([label, cell(o), cell(p), cell(n), ratio(o, p), ratio(o, n)]);
   }
   printTable(rows);
 }
@@ -168,18 +167,18 @@ function benchUnmask(): void {
   for (const [label, size] of SIZES) {
     const reps = Math.max(1, Math.floor((1 << 20) / size));
     const data = Buffer.alloc(size, 7);
-    const run = (f: (b: Buffer) => void) =>
-      measure(
-        () => {
-          for (let i = 0; i < reps; i++) f(data);
-        },
-        reps,
-        size,
-      ).mbPerSec;
-    const oursJs = run((b) => applyMaskJs(b, key));
-    const oursSimd = simd ? run((b) => simd.applyMask(b, key)) : Number.NaN;
-    const wsJs = run((b) => wsPure.unmask(b, key));
-    const native = run((b) => bufferutil.unmask(b, key));
+    const repeat = (f: (b: Buffer) => void) => () => {
+      for (let i = 0; i < reps; i++) f(data);
+    };
+    const contestants = [
+      repeat((b) => applyMaskJs(b, key)),
+      repeat((b) => wsPure.unmask(b, key)),
+      repeat((b) => bufferutil.unmask(b, key)),
+      ...(simd ? [repeat((b) => simd.applyMask(b, key))] : []),
+    ];
+    const [oursJs, wsJs, native, oursSimd = Number.NaN] = race(contestants, reps).map(
+      (perSec) => (perSec * size) / 1e6,
+    ) as [number, number, number, number?];
     rows.push([
       label,
       oursJs.toFixed(0),

@@ -249,7 +249,7 @@ export class WebSocketProtocol implements FrameSink {
           type: 'handshake-response',
           direction: 'sent',
           status: result.httpStatus,
-          head: null,
+          head: parseOwnResponse(result.response),
           bytes: result.response,
         });
         this.handshakeFailed(wsError('WS_ERR_HANDSHAKE_FAILED', result.reason));
@@ -432,7 +432,7 @@ export class WebSocketProtocol implements FrameSink {
       type: 'handshake-response',
       direction: 'sent',
       status: 101,
-      head: null,
+      head: parseOwnResponse(result.response),
       bytes: result.response,
     });
     this.open(result.protocol, result.extensions);
@@ -566,4 +566,10 @@ export class WebSocketProtocol implements FrameSink {
   private emit(event: ProtocolEvent): void {
     this.events.push(event);
   }
+}
+
+/** The structured view of a response we built ourselves (for symmetric handshake events). */
+function parseOwnResponse(bytes: Uint8Array): HttpResponseHead | null {
+  const parsed = new HttpResponseParser().push(bytes);
+  return parsed.status === 'complete' ? parsed.head : null;
 }

@@ -271,11 +271,22 @@ export function decodeFrames(
 export function concatBytes(pieces: readonly Uint8Array[], total?: number): Uint8Array {
   if (pieces.length === 1) return pieces[0]!;
   const length = total ?? pieces.reduce((sum, p) => sum + p.length, 0);
-  const out = new Uint8Array(length);
+  const out = allocUninitialized(length);
   let at = 0;
   for (const p of pieces) {
     out.set(p, at);
     at += p.length;
   }
   return out;
+}
+
+type UnsafeAllocator = { allocUnsafe(size: number): Uint8Array };
+const nodeBuffer = (globalThis as { Buffer?: UnsafeAllocator }).Buffer;
+
+/**
+ * A byte array the caller will overwrite entirely. Where Node's Buffer exists its allocUnsafe skips the
+ * zero-filling pass (a measurable cost on 1 MiB messages); elsewhere a plain Uint8Array.
+ */
+function allocUninitialized(length: number): Uint8Array {
+  return nodeBuffer !== undefined ? nodeBuffer.allocUnsafe(length) : new Uint8Array(length);
 }

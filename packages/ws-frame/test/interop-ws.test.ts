@@ -169,3 +169,24 @@ async function waitFor(condition: () => boolean, limit = 20000): Promise<void> {
   for (let i = 0; i < limit && !condition(); i++) await new Promise((r) => setImmediate(r));
   if (!condition()) throw new Error('condition not reached');
 }
+
+describe('node adapter backpressure', () => {
+  it('a server whose peer stops reading pauses its own reading, and resumes once the peer drains', async () => {
+    const server = await createWebSocketServer({ port: 0 });
+    cleanups.push(() => server.close());
+    server.on('connection', (conn) => conn.on('message', (data) => conn.send(data)));
+    const client = await connectWebSocket(`ws://127.0.0.1:${server.address().port}/`);
+    cleanups.push(async () => client.terminate());
+    let echoes = 0;
+    client.on('message', () => echoes++);
+    client.socket.pause();
+    const big = new Uint8Array(1024 * 1024);
+    for (let i = 0; i < 8; i++) client.send(big);
+    const conn = server.connections[0]!;
+    await waitFor(() => conn.socket.isPaused());
+    expect(echoes).toBe(0);
+    client.socket.resume();
+    await waitFor(() => echoes === 8);
+    expect(conn.socket.isPaused()).toBe(false);
+  });
+});
