@@ -362,7 +362,8 @@ export class WebSocketProtocol implements FrameSink {
 
   onPayload(chunk: Uint8Array, h: FrameHeader): void {
     if (isControlOpcode(h.opcode)) {
-      this.controlPieces.push(chunk.slice());
+      // A copy (`new Uint8Array(x)` copies; Buffer#slice would not), so no network buffer is retained.
+      this.controlPieces.push(new Uint8Array(chunk));
       return;
     }
     const error = this.assembler.data(chunk);

@@ -88,5 +88,5 @@ export const unmask = applyMask;
 
 /** Masks `source` into a fresh array, leaving `source` untouched. */
 export function maskCopy(source: Uint8Array, key: Uint8Array, keyOffset = 0): Uint8Array {
-  return applyMask(source.slice(), key, keyOffset);
+  return applyMask(new Uint8Array(source), key, keyOffset);
 }

@@ -66,7 +66,7 @@ export class MessageAssembler {
     if (this.utf8 !== null && !this.utf8.push(chunk)) {
       return wsError('WS_ERR_INVALID_UTF8', 'text message is not valid UTF-8');
     }
-    this.pieces.push(chunk.length * 2 >= chunk.buffer.byteLength ? chunk : chunk.slice());
+    this.pieces.push(chunk.length * 2 >= chunk.buffer.byteLength ? chunk : new Uint8Array(chunk));
     this.size += chunk.length;
     return null;
   }
