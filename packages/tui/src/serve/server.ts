@@ -62,6 +62,8 @@ export interface ServeHandle {
   readonly socketCount: number;
   /** WebSocket connections not yet CLOSED. */
   readonly connectionCount: number;
+  /** Bytes queued for output to all peers (socket buffers included). */
+  readonly bufferedBytes: number;
   /**
    * Stops accepting, closes every WebSocket with 1001 and resolves once every socket is gone; sockets
    * still open after `graceMs` (default closeTimeoutMs + 1 s) are dropped. Idempotent.
@@ -112,10 +114,18 @@ export async function startServer(options: ServeOptions = {}): Promise<ServeHand
     },
   });
 
-  const sockets = new Set<net.Socket>();
+  /** Every TCP connection held, with a promise settled when it is gone. */
+  const sockets = new Map<net.Socket, Promise<void>>();
   wss.server.on('connection', (socket) => {
-    sockets.add(socket);
-    socket.once('close', () => sockets.delete(socket));
+    sockets.set(
+      socket,
+      new Promise((resolve) =>
+        socket.once('close', () => {
+          sockets.delete(socket);
+          resolve();
+        }),
+      ),
+    );
   });
   wss.on('rejected', (info) =>
     log({
@@ -214,14 +224,15 @@ export async function startServer(options: ServeOptions = {}): Promise<ServeHand
       liveness.stop();
       const upgraded = new Set(wss.connections.map((c) => c.socket));
       // Sockets still in the opening handshake have nothing to be told: drop them now.
-      for (const socket of sockets) if (!upgraded.has(socket)) socket.destroy();
+      for (const socket of sockets.keys()) if (!upgraded.has(socket)) socket.destroy();
       for (const peer of peers.values())
         if (peer.connection.readyState === 1)
           peer.ending ??= { code: 1001, reason: 'server shutting down', note: 'shutdown' };
       const grace = setTimeout(() => {
-        for (const socket of sockets) socket.destroy();
+        for (const socket of sockets.keys()) socket.destroy();
       }, graceMs);
       await wss.close(1001, 'server shutting down');
+      await Promise.all(sockets.values());
       clearTimeout(grace);
       log({ event: 'stopped' });
     })();
@@ -239,6 +250,9 @@ export async function startServer(options: ServeOptions = {}): Promise<ServeHand
     },
     get connectionCount() {
       return wss.connections.length;
+    },
+    get bufferedBytes() {
+      return wss.connections.reduce((sum, c) => sum + c.bufferedAmount, 0);
     },
     stop,
   };
