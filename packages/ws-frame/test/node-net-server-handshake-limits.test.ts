@@ -5,7 +5,8 @@
 import { once } from 'node:events';
 import net from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
-import { createWebSocketServer, type WebSocketServer } from '../src/adapters/node-net.js';
+import { WebSocketServer as WsServer } from 'ws';
+import { connectWebSocket, createWebSocketServer, type WebSocketServer } from '../src/adapters/node-net.js';
 
 const servers: WebSocketServer[] = [];
 afterEach(async () => {
@@ -72,5 +73,22 @@ describe('node:net server, opening handshake limits', () => {
     const answer = await exchange(server.address().port, 'GET / HTTP/1.1\r\nHost: x\r\n', true);
     expect(answer).toBe('');
     expect(performance.now() - started).toBeLessThan(5_000);
+  });
+});
+
+describe('node:net client, messages right behind the 101', () => {
+  it('RFC 6455 4.1: onConnection listeners see a message the server sends in the same read as its 101', async () => {
+    const ws = new WsServer({ host: '127.0.0.1', port: 0 });
+    await once(ws, 'listening');
+    ws.on('connection', (peer) => peer.send('first'));
+    const { port } = ws.address() as { port: number };
+    const seen: string[] = [];
+    const connection = await connectWebSocket(`ws://127.0.0.1:${port}/`, {
+      onConnection: (c) => c.on('message', (data) => seen.push(String(data))),
+    });
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(seen).toEqual(['first']);
+    connection.terminate();
+    await new Promise((resolve) => ws.close(resolve));
   });
 });

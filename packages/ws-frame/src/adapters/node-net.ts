@@ -331,6 +331,11 @@ export interface ConnectOptions extends ConnectionTimeouts {
   random?: RandomSource;
   /** Time allowed for TCP connect plus the opening handshake (default 10000 ms). */
   handshakeTimeoutMs?: number;
+  /**
+   * Called with the connection before any byte is read, to attach listeners: messages the server sends
+   * right behind its 101 arrive in the same read and are emitted before the returned promise settles.
+   */
+  onConnection?: (connection: WebSocketConnection) => void;
 }
 
 /** Opens a client connection; resolves when OPEN, rejects if TCP or the handshake fails. */
@@ -360,6 +365,7 @@ export function connectWebSocket(
     ...(options.maxFragments !== undefined ? { maxFragments: options.maxFragments } : {}),
   });
   const connection = new WebSocketConnection(socket, core, null, options);
+  options.onConnection?.(connection);
   return new Promise((resolve, reject) => {
     let failure: Error | null = null;
     const timer = setTimeout(() => {
