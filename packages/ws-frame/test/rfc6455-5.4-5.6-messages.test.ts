@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { encodeFrame, Opcode } from '../src/index.js';
+import { encodeFrame, Opcode, WebSocketProtocol } from '../src/index.js';
 import { concat, hex, openServer, outgoing, recv, significant, utf8 } from './helpers/fixtures.js';
 
 const MASK = hex('a1b2c3d4');
@@ -126,5 +126,45 @@ describe('RFC 6455 5.1 and 5.3: masking by role', () => {
     const server = openServer();
     server.send('Hello');
     expect(outgoing(server)).toEqual(hex('810548656c6c6f'));
+  });
+});
+
+describe('RFC 6455 10.4: default limits', () => {
+  it('RFC 6455 10.4: the defaults accept a 16 MiB message and 65,536 fragments, and refuse the 65,537th', () => {
+    const big = new WebSocketProtocol({ role: 'server', handshake: 'skip' });
+    const payload = new Uint8Array(16 * 1024 * 1024);
+    big.receive(encodeFrame({ opcode: Opcode.Binary, payload }, { mask: MASK }));
+    const message = big.takeEvents().find((e) => e.type === 'message');
+    expect(message?.type === 'message' && message.binary && message.data.length).toBe(16 * 1024 * 1024);
+
+    const fragment = (opcode: number, fin: boolean) =>
+      encodeFrame({ opcode, fin, payload: Uint8Array.of(0x61) }, { mask: MASK });
+    const flood = (count: number) => {
+      const p = openServer();
+      const middle = fragment(Opcode.Continuation, false);
+      const stream = new Uint8Array(middle.length * count);
+      stream.set(fragment(Opcode.Text, false), 0);
+      for (let i = 1; i < count - 1; i++) stream.set(middle, i * middle.length);
+      stream.set(fragment(Opcode.Continuation, true), (count - 1) * middle.length);
+      p.receive(stream);
+      return significant(p.takeEvents());
+    };
+    const ok = flood(65536);
+    expect(ok).toHaveLength(1);
+    expect(ok[0]?.type === 'message' && ok[0].data.length).toBe(65536);
+    expect(flood(65537)[0]).toMatchObject({
+      type: 'error',
+      error: { code: 'WS_ERR_TOO_MANY_FRAGMENTS', closeCode: 1009 },
+    });
+  });
+
+  it('RFC 6455 7.1.7: the messages before a bad frame are still delivered, then the error', () => {
+    const wire = concat(c(Opcode.Text, 'good'), c(Opcode.Binary, hex('01')), hex('8f80a1b2c3d4'));
+    expect(significant(recv(openServer(), wire)).map((e) => e.type)).toEqual([
+      'message',
+      'message',
+      'error',
+      'end-transport',
+    ]);
   });
 });
