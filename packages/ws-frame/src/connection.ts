@@ -305,7 +305,10 @@ export class WebSocketProtocol implements FrameSink {
     this.requireNotConnecting('sendFrame');
     if (this.stateValue !== 'OPEN' && !(this.stateValue === 'CLOSING' && !this.closeSent)) return false;
     this.queueFrame(frame);
-    if (frame.opcode === Opcode.Close) this.closeSent = true;
+    if (frame.opcode === Opcode.Close) {
+      this.closeSent = true;
+      if (this.stateValue === 'OPEN') this.setState('CLOSING');
+    }
     return true;
   }
 

@@ -132,7 +132,12 @@ export interface SimdMasker {
 /** Builds the SIMD masker, or returns null when this engine has no WebAssembly SIMD. */
 export function createSimdMasker(): SimdMasker | null {
   if (typeof WebAssembly === 'undefined' || !WebAssembly.validate(MASK_WASM)) return null;
-  const instance = new WebAssembly.Instance(new WebAssembly.Module(MASK_WASM));
+  let instance: { exports: Record<string, unknown> };
+  try {
+    instance = new WebAssembly.Instance(new WebAssembly.Module(MASK_WASM));
+  } catch {
+    return null; // e.g. a Content-Security-Policy without 'wasm-unsafe-eval': keep the JS path
+  }
   const memory = instance.exports.memory as { buffer: ArrayBuffer };
   const mask = instance.exports.mask as (len: number, key: number) => void;
   const heap = new Uint8Array(memory.buffer, 0, SIMD_BLOCK);

@@ -186,6 +186,8 @@ export class WebSocket {
       this.protocolCore.close(code, code === undefined ? '' : (reason ?? ''));
     }
     this.pump();
+    // 7.1.1: a peer that never answers our close frame must not hold the connection forever.
+    if (this.protocolCore.state === 'CLOSING') this.armCloseTimer();
   }
 
   addEventListener(type: 'open', listener: Listener<WsEvent>, options?: { once?: boolean }): void;
@@ -232,14 +234,8 @@ export class WebSocket {
         break;
       }
       case 'close':
-        if (this.protocolCore.state === 'CLOSING' && this.options.timers) {
-          // 7.1.1: wait for the server's FIN, but not forever.
-          const timers = this.options.timers;
-          this.closeTimer = timers.setTimeout(
-            () => this.stream.destroy(),
-            this.options.closeTimeoutMs ?? 5000,
-          );
-        }
+        // 7.1.1: wait for the server's FIN, but not forever.
+        if (this.protocolCore.state === 'CLOSING') this.armCloseTimer();
         this.schedule(() => {
           if (this.readyStateValue === OPEN) this.readyStateValue = CLOSING;
         });
@@ -262,6 +258,12 @@ export class WebSocket {
       default:
         break;
     }
+  }
+
+  private armCloseTimer(): void {
+    const timers = this.options.timers;
+    if (timers === undefined || this.closeTimer !== null) return;
+    this.closeTimer = timers.setTimeout(() => this.stream.destroy(), this.options.closeTimeoutMs ?? 5000);
   }
 
   private binary(data: Uint8Array): ArrayBuffer | Uint8Array | Blob {

@@ -171,3 +171,18 @@ describe('RFC 6455 7: the closing handshake, state by state', () => {
     expect(received).toEqual(sent);
   });
 });
+
+describe('RFC 6455 5.5.1: sendFrame for scenarios', () => {
+  it('RFC 6455 5.5.1: a close frame sent by hand moves OPEN to CLOSING and the peer echo completes the handshake', () => {
+    const p = openServer();
+    p.sendFrame({ opcode: Opcode.Close, payload: new Uint8Array([0x03, 0xe8]) });
+    expect(p.state).toBe('CLOSING');
+    expect(p.send('late')).toBe(false);
+    const events = recv(p, c(Opcode.Close, closePayload(1000)));
+    expect(significant(events)).toEqual([
+      { type: 'close', code: 1000, reason: '' },
+      { type: 'end-transport' },
+    ]);
+    expect(outgoing(p)).toEqual(hex('880203e8'));
+  });
+});

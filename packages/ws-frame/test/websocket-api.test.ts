@@ -142,6 +142,40 @@ describe('WHATWG WebSocket interface over a ByteStream', () => {
     expect(events).toEqual(['error', 'close 1006 false']);
   });
 
+  it('RFC 6455 7.1.1: with injected timers, a server that never answers our close frame is dropped after closeTimeoutMs', async () => {
+    const stream = new LoopbackStream();
+    const pending: Array<{ fn: () => void; ms: number }> = [];
+    const timers = {
+      setTimeout: (fn: () => void, ms: number) => pending.push({ fn, ms }),
+      clearTimeout: () => {},
+    };
+    const ws = new WebSocket('ws://example.com/', undefined, {
+      transport: stream,
+      random: seededRandom(),
+      timers,
+      closeTimeoutMs: 250,
+    });
+    await new Promise<void>((resolve) => {
+      ws.onopen = () => resolve();
+    });
+    // From now on the peer swallows everything: no close frame, no FIN.
+    stream.write = () => true;
+    let destroyed = false;
+    stream.destroy = () => {
+      destroyed = true;
+      stream.emit('close', true);
+    };
+    const closed = new Promise<{ code: number; wasClean: boolean }>((resolve) => {
+      ws.onclose = (e) => resolve({ code: e.code, wasClean: e.wasClean });
+    });
+    ws.close(1000);
+    expect(pending.map((t) => t.ms)).toEqual([250]);
+    expect(destroyed).toBe(false);
+    pending[0]!.fn();
+    expect(destroyed).toBe(true);
+    expect(await closed).toEqual({ code: 1006, wasClean: false });
+  });
+
   it("the blog's client snippet runs unchanged apart from the URL against our node server", async () => {
     const server = await createWebSocketServer({ port: 0 });
     cleanups.push(() => server.close());
