@@ -193,3 +193,84 @@ describe('RFC 3629 4 (RFC 6455 8.1): UTF-8 validation properties', () => {
     );
   });
 });
+
+describe('RFC 6455 5-7: a client and a server talking', () => {
+  type Op = { side: 'client' | 'server'; kind: 'text' | 'binary' | 'ping'; text: string; bytes: Uint8Array };
+  const op: fc.Arbitrary<Op> = fc.record({
+    side: fc.constantFrom('client', 'server'),
+    kind: fc.constantFrom('text', 'binary', 'ping'),
+    text: fc.string({ unit: 'grapheme', maxLength: 40 }),
+    bytes: fc.uint8Array({ maxLength: 300 }),
+  });
+
+  it('RFC 6455 5-7: whatever is sent, in any chunking, arrives intact and in order, and the close is clean', () => {
+    fc.assert(
+      fc.property(
+        fc.array(op, { maxLength: 12 }),
+        fc.integer({ min: 1, max: 64 }),
+        fc.boolean(),
+        (ops, size, clientCloses) => {
+          const client = new WebSocketProtocol({
+            role: 'client',
+            handshake: { host: 'h' },
+            random: (n) => new Uint8Array(n).fill(n),
+          });
+          const server = new WebSocketProtocol({ role: 'server' });
+          const events = { client: [] as ProtocolEvent[], server: [] as ProtocolEvent[] };
+          const transfer = (from: WebSocketProtocol, to: WebSocketProtocol) => {
+            for (const bytes of from.takeOutgoing()) {
+              for (let i = 0; i < bytes.length; i += size) to.receive(bytes.slice(i, i + size));
+            }
+          };
+          const settle = () => {
+            for (let i = 0; i < 10; i++) {
+              transfer(client, server);
+              transfer(server, client);
+            }
+            events.client.push(...client.takeEvents());
+            events.server.push(...server.takeEvents());
+          };
+          settle();
+          const expected = { client: [] as unknown[], server: [] as unknown[] };
+          for (const o of ops) {
+            const [from, to] =
+              o.side === 'client' ? [client, 'server' as const] : [server, 'client' as const];
+            if (o.kind === 'text') from.send(o.text);
+            else if (o.kind === 'binary') from.send(o.bytes);
+            else from.ping(o.bytes.subarray(0, 125));
+            expected[to].push(
+              o.kind === 'text'
+                ? o.text
+                : o.kind === 'binary'
+                  ? [...o.bytes]
+                  : `ping:${[...o.bytes.subarray(0, 125)]}`,
+            );
+            settle();
+          }
+          (clientCloses ? client : server).close(1000, 'done');
+          settle();
+          // The server ends TCP first; its FIN reaches the client, whose FIN then reaches the server.
+          client.receiveEof();
+          server.receiveEof();
+          settle();
+          const seen = (list: ProtocolEvent[]) =>
+            list.flatMap((e) =>
+              e.type === 'message'
+                ? [e.binary ? [...e.data] : e.data]
+                : e.type === 'ping'
+                  ? [`ping:${[...e.data]}`]
+                  : [],
+            );
+          expect(seen(events.server)).toEqual(expected.server);
+          expect(seen(events.client)).toEqual(expected.client);
+          expect(
+            events.client.some((e) => e.type === 'error') || events.server.some((e) => e.type === 'error'),
+          ).toBe(false);
+          expect(events.client.at(-1)).toMatchObject({ type: 'closed', code: 1000, wasClean: true });
+          expect(events.server.at(-1)).toMatchObject({ type: 'closed', code: 1000, wasClean: true });
+        },
+      ),
+      { numRuns: 60 },
+    );
+  });
+});
