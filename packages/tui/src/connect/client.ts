@@ -7,13 +7,12 @@
  * leave in order. Output is one line per event, or one JSON object per line with `json`.
  */
 import readline from 'node:readline';
-import type { Writable } from 'node:stream';
 import { connectWebSocket, type WebSocketConnection } from '@synack/ws-frame/node';
 
 export interface ConnectIo {
   input: NodeJS.ReadableStream;
-  output: Writable;
-  errors: Writable;
+  output: { write(chunk: string): unknown };
+  errors: { write(chunk: string): unknown };
 }
 
 export interface ClientOptions {
@@ -23,6 +22,8 @@ export interface ClientOptions {
   json?: boolean;
   /** Default 10 s. */
   handshakeTimeoutMs?: number;
+  /** Aborting it closes with 1000, like the end of input (the command wires SIGINT/SIGTERM to it). */
+  stop?: AbortSignal;
 }
 
 export type ClientEvent =
@@ -72,30 +73,41 @@ export async function runClient(options: ClientOptions, io: ConnectIo): Promise<
     const stream = event.type === 'error' ? io.errors : io.output;
     stream.write(`${formatClientEvent(event, json)}\n`);
   };
+  let settle: (outcome: ClientOutcome) => void = () => {};
+  const closed = new Promise<ClientOutcome>((resolve) => {
+    settle = resolve;
+  });
+  // Listeners go on before the first read: a server may send right behind its 101 (same TCP segment).
+  const listen = (connection: WebSocketConnection) => {
+    let opened = false;
+    connection.once('open', (protocol) => {
+      opened = true;
+      print({ type: 'open', url: options.url, protocol });
+    });
+    // Before OPEN a close is a failed handshake: connectWebSocket rejects and the error is printed.
+    connection.once('close', (code, reason, wasClean) => {
+      if (!opened) return;
+      print({ type: 'close', code, reason, wasClean });
+      settle({ code, reason, wasClean });
+    });
+    connection.on('message', (data) => {
+      if (typeof data === 'string') print({ type: 'message', binary: false, data });
+      else print({ type: 'message', binary: true, length: data.length, hex: hexPreview(data) });
+    });
+    connection.on('ping', (data) => print({ type: 'ping', length: data.length, hex: hexPreview(data) }));
+    connection.on('pong', (data) => print({ type: 'pong', length: data.length, hex: hexPreview(data) }));
+  };
   let connection: WebSocketConnection;
   try {
     connection = await connectWebSocket(options.url, {
       ...(options.protocols && options.protocols.length > 0 ? { protocols: options.protocols } : {}),
       handshakeTimeoutMs: options.handshakeTimeoutMs ?? 10_000,
+      onConnection: listen,
     });
   } catch (error) {
     print({ type: 'error', message: `cannot connect to ${options.url}: ${describe(error)}` });
     return { code: null, reason: '', wasClean: false };
   }
-  print({ type: 'open', url: options.url, protocol: connection.protocol });
-
-  const closed = new Promise<ClientOutcome>((resolve) =>
-    connection.once('close', (code, reason, wasClean) => {
-      print({ type: 'close', code, reason, wasClean });
-      resolve({ code, reason, wasClean });
-    }),
-  );
-  connection.on('message', (data) => {
-    if (typeof data === 'string') print({ type: 'message', binary: false, data });
-    else print({ type: 'message', binary: true, length: data.length, hex: hexPreview(data) });
-  });
-  connection.on('ping', (data) => print({ type: 'ping', length: data.length, hex: hexPreview(data) }));
-  connection.on('pong', (data) => print({ type: 'pong', length: data.length, hex: hexPreview(data) }));
   connection.on('error', (error) => print({ type: 'error', message: describe(error) }));
 
   const lines = readline.createInterface({ input: io.input, crlfDelay: Number.POSITIVE_INFINITY });
@@ -107,8 +119,10 @@ export async function runClient(options: ClientOptions, io: ConnectIo): Promise<
   });
   lines.on('close', closeNormally);
   lines.on('SIGINT', closeNormally);
+  options.stop?.addEventListener('abort', closeNormally);
 
   const outcome = await closed;
+  options.stop?.removeEventListener('abort', closeNormally);
   lines.off('close', closeNormally);
   lines.close();
   return outcome;
