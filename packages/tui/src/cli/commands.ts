@@ -18,6 +18,7 @@ import {
   reportJson,
   runScenario,
 } from '@synack/scenarios';
+import { connectCommand, serveCommand } from '../commands/index.js';
 import { type CliIo, colorEnabled, UsageError } from './io.js';
 import { HELP_OPTION, JSON_OPTION, LANG_OPTION, parseLang, parseSeed, SEED_OPTION } from './options.js';
 
@@ -139,4 +140,4 @@ function isExportFormat(v: string | undefined): v is ExportFormat {
 }
 
 /** Every command, in the order `synack --help` lists them. */
-export const COMMANDS: readonly Command[] = [play, list, run, exportCommand];
+export const COMMANDS: readonly Command[] = [play, list, run, exportCommand, serveCommand, connectCommand];
