@@ -70,6 +70,8 @@ export class WebSocket {
   readonly CLOSED = CLOSED;
 
   readonly url: string;
+  /** The origin of `url`, reported as MessageEvent.origin. */
+  private readonly origin: string;
   onopen: ((event: WsEvent) => void) | null = null;
   onmessage: ((event: WsMessageEvent<MessageData>) => void) | null = null;
   onerror: ((event: WsErrorEvent) => void) | null = null;
@@ -98,6 +100,7 @@ export class WebSocket {
   ) {
     const parsed = parseWebSocketUrl(url);
     this.url = parsed.href;
+    this.origin = parsed.origin;
     this.options = options;
     this.schedule = options.schedule ?? queueMicrotask;
     const list = protocols === undefined ? [] : typeof protocols === 'string' ? [protocols] : [...protocols];
@@ -230,7 +233,7 @@ export class WebSocket {
         break;
       case 'message': {
         const data: MessageData = event.binary ? this.binary(event.data) : event.data;
-        this.schedule(() => this.fire(new WsMessageEvent(data, new URL(this.url).origin)));
+        this.schedule(() => this.fire(new WsMessageEvent(data, this.origin)));
         break;
       }
       case 'close':
