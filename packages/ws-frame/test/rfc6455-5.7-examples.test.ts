@@ -50,23 +50,31 @@ const VECTORS: Vector[] = [
   },
 ];
 
+/** Frames with payloads as hex: vitest's element-wise typed-array diff is far too slow at 64 KiB. */
+const comparable = (frames: Frame[]) =>
+  frames.map((f) => ({ ...f, payload: Buffer.from(f.payload).toString('hex') }));
+
 describe('RFC 6455 5.7: examples, both directions', () => {
   it.each(VECTORS)('RFC 6455 5.7: encodes $name byte for byte', ({ wire, frames }) => {
     const encoded = concat(...frames.map(({ mask, ...f }) => encodeFrame(f, mask ? { mask } : {})));
-    expect(encoded).toEqual(wire);
+    expect(Buffer.from(encoded).toString('hex')).toBe(Buffer.from(wire).toString('hex'));
   });
 
   it.each(VECTORS)(
     'RFC 6455 5.7: decodes $name whole, split in two, and byte by byte',
     ({ wire, frames }) => {
-      const expected = frames.map(({ mask: _mask, ...f }) => f);
+      const expected = comparable(frames.map(({ mask: _mask, ...f }) => f));
       const role = 'any' as const;
-      expect(decodeFrames(wire, { role })).toEqual({ frames: expected, error: null, errorOffset: null });
+      const whole = decodeFrames(wire, { role });
+      expect([whole.error, whole.errorOffset]).toEqual([null, null]);
+      expect(comparable(whole.frames)).toEqual(expected);
       for (const cut of [1, 2, Math.floor(wire.length / 2), wire.length - 1]) {
-        expect(decodeFrames([wire.subarray(0, cut), wire.subarray(cut)], { role }).frames).toEqual(expected);
+        expect(
+          comparable(decodeFrames([wire.subarray(0, cut), wire.subarray(cut)], { role }).frames),
+        ).toEqual(expected);
       }
       const single = Array.from(wire, (b) => bytes(b));
-      expect(decodeFrames(single, { role }).frames).toEqual(expected);
+      expect(comparable(decodeFrames(single, { role }).frames)).toEqual(expected);
     },
   );
 
