@@ -6,5 +6,6 @@ const conditions = ['source', 'module', 'node', 'development|production'];
 export default defineProject({
   resolve: { conditions },
   ssr: { resolve: { conditions } },
-  test: { name: 'ws-frame', include: ['test/**/*.test.{ts,tsx}'] },
+  // A generous timeout: the machine is shared, and loopback interop moves 1 MiB messages both ways.
+  test: { name: 'ws-frame', include: ['test/**/*.test.{ts,tsx}'], testTimeout: 20_000 },
 });
