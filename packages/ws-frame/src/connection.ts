@@ -149,6 +149,7 @@ export class WebSocketProtocol implements FrameSink {
   private inputDone = false;
   private failed = false;
   private protocolValue = '';
+  private eventListener: ((event: ProtocolEvent) => void) | null = null;
   private extensionsValue = '';
 
   constructor(options: WebSocketProtocolOptions) {
@@ -200,6 +201,18 @@ export class WebSocketProtocol implements FrameSink {
     const out = this.events;
     this.events = [];
     return out;
+  }
+
+  /**
+   * Hands each event to `listener` as it happens instead of queuing it for `takeEvents()` (events
+   * already queued go first). A transport uses this so the application can answer a message before
+   * later input from the same read is processed: the peer's Close in that read would otherwise end
+   * our sending (5.5.1) before the application saw the messages ahead of it. The listener may call
+   * `send`, `ping`, `pong` and `close` re-entrantly; their bytes queue behind what is already queued.
+   */
+  setEventListener(listener: ((event: ProtocolEvent) => void) | null): void {
+    this.eventListener = listener;
+    if (listener !== null) for (const event of this.takeEvents()) listener(event);
   }
 
   // ---- input -------------------------------------------------------------------------------------
@@ -568,7 +581,8 @@ export class WebSocketProtocol implements FrameSink {
   }
 
   private emit(event: ProtocolEvent): void {
-    this.events.push(event);
+    if (this.eventListener !== null) this.eventListener(event);
+    else this.events.push(event);
   }
 }
 

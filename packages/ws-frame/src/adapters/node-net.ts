@@ -43,6 +43,11 @@ export class WebSocketConnection extends EventEmitter<ConnectionEvents> {
   readonly remotePort: number | undefined;
   private closeTimer: NodeJS.Timeout | null = null;
   private readonly closeTimeoutMs: number;
+  /** Core events not yet dispatched, oldest first. */
+  private readonly queue: ProtocolEvent[] = [];
+  private dispatching = false;
+  /** Set by `flush()`: until then events wait, so the creator can attach listeners first. */
+  private started = false;
 
   constructor(
     readonly socket: net.Socket,
@@ -56,6 +61,12 @@ export class WebSocketConnection extends EventEmitter<ConnectionEvents> {
     this.remoteAddress = socket.remoteAddress;
     this.remotePort = socket.remotePort;
     this.closeTimeoutMs = timeouts.closeTimeoutMs ?? 5000;
+    // Events are dispatched as the core produces them, so a message handler runs (and can answer)
+    // before the rest of the same read, e.g. the peer's Close, is processed.
+    core.setEventListener((event) => {
+      this.queue.push(event);
+      if (this.started) this.pump();
+    });
     socket.setNoDelay(true);
     socket.on('data', (chunk: Buffer) => {
       this.core.receive(chunk);
@@ -116,19 +127,43 @@ export class WebSocketConnection extends EventEmitter<ConnectionEvents> {
     this.socket.destroy();
   }
 
-  /** Processes output produced outside a socket callback (used right after construction). */
-  flush(): void {
+  /**
+   * Starts dispatching (events wait until then, so the creator can attach listeners) and processes
+   * output produced outside a socket callback; `pending` are bytes read before the connection existed.
+   */
+  flush(pending?: Uint8Array): void {
+    this.started = true;
     this.pump();
+    // Frames that came in the same read as the request head: parsed only now that listeners are on.
+    if (pending !== undefined && pending.length > 0) {
+      this.core.receive(pending);
+      this.pump();
+    }
   }
 
+  /** Writes what the core queued, then dispatches queued events, each after the bytes queued before it. */
   private pump(): void {
+    this.writeOutgoing();
+    // A handler that sends re-enters here: its bytes are written, the outer loop dispatches the events.
+    if (this.dispatching) return;
+    this.dispatching = true;
+    try {
+      for (let event = this.queue.shift(); event !== undefined; event = this.queue.shift()) {
+        this.writeOutgoing();
+        this.emit('protocol', event);
+        this.dispatch(event);
+      }
+    } finally {
+      this.dispatching = false;
+    }
+    this.writeOutgoing();
+  }
+
+  private writeOutgoing(): void {
+    if (this.core.bufferedAmount === 0) return;
     for (const bytes of this.core.takeOutgoing()) {
       if (!this.socket.destroyed && !this.socket.writableEnded && !this.socket.write(bytes))
         this.socket.pause();
-    }
-    for (const event of this.core.takeEvents()) {
-      this.emit('protocol', event);
-      this.dispatch(event);
     }
   }
 
@@ -280,7 +315,7 @@ export class WebSocketServer extends EventEmitter<WebSocketServerEvents> {
       }
       const core = new WebSocketProtocol({
         role: 'server',
-        handshake: result,
+        handshake: { ...result, rest: new Uint8Array(0) },
         ...(this.options.maxPayload !== undefined ? { maxMessageSize: this.options.maxPayload } : {}),
         ...(this.options.maxFragments !== undefined ? { maxFragments: this.options.maxFragments } : {}),
       });
@@ -288,7 +323,7 @@ export class WebSocketServer extends EventEmitter<WebSocketServerEvents> {
       this.live.add(connection);
       connection.on('close', () => this.live.delete(connection));
       this.emit('connection', connection);
-      connection.flush();
+      connection.flush(result.rest);
     };
     socket.on('data', onData);
     socket.on('error', onError);
