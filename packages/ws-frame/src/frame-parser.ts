@@ -99,7 +99,11 @@ export class FrameParser {
   }
 
   /** Feeds bytes. Masked payload in `chunk` is unmasked in place. Never throws on any input. */
-  push(chunk: Uint8Array): void {
+  push(input: Uint8Array): void {
+    // A subclass such as Node's Buffer makes every subarray() below go through its species
+    // constructor; one plain view per chunk keeps the per-frame work cheap and the output type uniform.
+    const chunk =
+      input.constructor === Uint8Array ? input : new Uint8Array(input.buffer, input.byteOffset, input.length);
     let i = 0;
     const n = chunk.length;
     while (i < n && this.state !== 'FAILED') {
