@@ -102,8 +102,8 @@ describe.skipIf(!haveChromium)('headless Chromium against synack serve', () => {
   it('RFC 6455 5.6: echo of 你好, a 70,000-byte string and a 200,000-byte binary; close 1000 with a reason', async () => {
     const { server, page } = await serve('echo');
     await page.goto(`http://127.0.0.1:${server.port}/`);
-    const result = await page.evaluate(async () => {
-      const ws = new WebSocket(`ws://${location.host}/echo`);
+    const result = await page.evaluate(async (host) => {
+      const ws = new WebSocket(`ws://${host}/echo`);
       ws.binaryType = 'arraybuffer';
       const next = () =>
         new Promise<string | ArrayBuffer>((resolve) => {
@@ -136,7 +136,7 @@ describe.skipIf(!haveChromium)('headless Chromium against synack serve', () => {
       });
       ws.close(1000, 'done: 你好');
       return { helloBack, longBytes, longBack, binaryBack, close: await closed };
-    });
+    }, `127.0.0.1:${server.port}`);
     expect(result).toEqual({
       helloBack: true,
       longBytes: 70_000,
