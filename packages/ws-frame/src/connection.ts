@@ -119,6 +119,14 @@ export type WebSocketProtocolOptions =
       handshake?: ServerHandshakeOptions | Extract<ServerHandshakeResult, { status: 'accepted' }> | 'skip';
     });
 
+/** What a client remembers between sending its request and reading the response (4.1). */
+interface PendingClientHandshake {
+  parser: HttpResponseParser;
+  key: string;
+  protocols: readonly string[];
+  extensions?: string;
+}
+
 /** Above this size a payload is queued as its own array instead of being copied behind its header. */
 const COPY_THRESHOLD = 4096;
 
@@ -132,12 +140,7 @@ export class WebSocketProtocol implements FrameSink {
   private readonly parser: FrameParser;
   private readonly assembler: MessageAssembler;
   /** Head parser while the opening handshake runs (client: response; server: request). */
-  private clientHandshake: {
-    parser: HttpResponseParser;
-    key: string;
-    protocols: readonly string[];
-    extensions?: string;
-  } | null = null;
+  private clientHandshake: PendingClientHandshake | null = null;
   private serverHandshake: ServerHandshake | null = null;
   /** Bytes of frames queued so far (offset of the next frame sent). */
   private sentOffset = 0;
@@ -220,58 +223,65 @@ export class WebSocketProtocol implements FrameSink {
   /** Bytes from the transport. The array may be modified (payloads are unmasked in place). */
   receive(bytes: Uint8Array): void {
     if (this.stateValue === 'CLOSED' || this.inputDone || bytes.length === 0) return;
-    if (this.clientHandshake !== null) {
-      const hs = this.clientHandshake;
-      const parsed = hs.parser.push(bytes);
-      if (parsed.status === 'incomplete') return;
-      this.clientHandshake = null;
-      if (parsed.status === 'error') {
-        this.handshakeFailed(wsError('WS_ERR_HANDSHAKE_FAILED', parsed.error.reason));
-        return;
-      }
-      const { head } = parsed;
-      this.emit({
-        type: 'handshake-response',
-        direction: 'received',
-        status: head.status,
-        head,
-        bytes: parsed.bytes,
-      });
-      const verdict = validateServerResponse(head, hs);
-      if ('code' in verdict) {
-        this.handshakeFailed(verdict);
-        return;
-      }
-      this.open(verdict.protocol, verdict.extensions);
-      bytes = parsed.rest;
-    } else if (this.serverHandshake !== null) {
-      const result = this.serverHandshake.push(bytes);
-      if (result.status === 'incomplete') return;
-      this.serverHandshake = null;
-      if (result.status === 'rejected') {
-        if (result.request !== null) {
-          this.emit({
-            type: 'handshake-request',
-            direction: 'received',
-            head: result.request,
-            bytes: result.requestBytes!,
-          });
-        }
-        this.write(result.response);
-        this.emit({
-          type: 'handshake-response',
-          direction: 'sent',
-          status: result.httpStatus,
-          head: parseOwnResponse(result.response),
-          bytes: result.response,
-        });
-        this.handshakeFailed(wsError('WS_ERR_HANDSHAKE_FAILED', result.reason));
-        return;
-      }
-      this.serverAccepted(result);
-      return;
+    let frames: Uint8Array | null = bytes;
+    if (this.clientHandshake !== null) frames = this.receiveResponseHead(this.clientHandshake, bytes);
+    else if (this.serverHandshake !== null) frames = this.receiveRequestHead(this.serverHandshake, bytes);
+    if (frames !== null && frames.length > 0) this.parser.push(frames);
+  }
+
+  /** 4.1 (client): feeds the response head; returns the bytes after it once the connection is OPEN. */
+  private receiveResponseHead(hs: PendingClientHandshake, bytes: Uint8Array): Uint8Array | null {
+    const parsed = hs.parser.push(bytes);
+    if (parsed.status === 'incomplete') return null;
+    this.clientHandshake = null;
+    if (parsed.status === 'error') {
+      this.handshakeFailed(wsError('WS_ERR_HANDSHAKE_FAILED', parsed.error.reason));
+      return null;
     }
-    if (bytes.length > 0) this.parser.push(bytes);
+    const { head } = parsed;
+    this.emit({
+      type: 'handshake-response',
+      direction: 'received',
+      status: head.status,
+      head,
+      bytes: parsed.bytes,
+    });
+    const verdict = validateServerResponse(head, hs);
+    if ('code' in verdict) {
+      this.handshakeFailed(verdict);
+      return null;
+    }
+    this.open(verdict.protocol, verdict.extensions);
+    return parsed.rest;
+  }
+
+  /** 4.2 (server): feeds the request head; answers 101 (frames after the head are parsed) or 4xx. */
+  private receiveRequestHead(hs: ServerHandshake, bytes: Uint8Array): null {
+    const result = hs.push(bytes);
+    if (result.status === 'incomplete') return null;
+    this.serverHandshake = null;
+    if (result.status === 'accepted') {
+      this.serverAccepted(result);
+      return null;
+    }
+    if (result.request !== null && result.requestBytes !== null) {
+      this.emit({
+        type: 'handshake-request',
+        direction: 'received',
+        head: result.request,
+        bytes: result.requestBytes,
+      });
+    }
+    this.write(result.response);
+    this.emit({
+      type: 'handshake-response',
+      direction: 'sent',
+      status: result.httpStatus,
+      head: parseOwnResponse(result.response),
+      bytes: result.response,
+    });
+    this.handshakeFailed(wsError('WS_ERR_HANDSHAKE_FAILED', result.reason));
+    return null;
   }
 
   /** The peer half-closed the transport (TCP FIN received). */
