@@ -88,6 +88,25 @@ describe('RFC 6455 5.2: encode/decode properties', () => {
     );
   });
 
+  it('RFC 6455 5.2: a passive event listener sees exactly the events takeEvents() would return', () => {
+    fc.assert(
+      fc.property(fc.uint8Array({ maxLength: 400 }), fc.array(fc.nat(), { maxLength: 8 }), (data, cuts) => {
+        const p = new WebSocketProtocol({
+          role: 'server',
+          handshake: 'skip',
+          maxMessageSize: 4096,
+          maxFragments: 64,
+        });
+        const seen: ProtocolEvent[] = [];
+        p.setEventListener((e) => seen.push(e));
+        for (const c of split(data, cuts)) p.receive(c.slice());
+        p.receiveEof();
+        expect(p.takeEvents()).toEqual([]);
+        expect(seen).toEqual(protocolEvents([data]));
+      }),
+    );
+  });
+
   it('RFC 6455 5.2: arbitrary bytes never throw and always end (byte by byte too)', () => {
     fc.assert(
       fc.property(
