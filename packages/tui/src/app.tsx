@@ -8,7 +8,7 @@
  * only while playing: a paused UI schedules nothing.
  */
 import { Box, Text, useApp, useInput, useStdin } from 'ink';
-import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import { type ReactNode, useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { endpointRows } from './components/endpoint.js';
 import { Help } from './components/Help.js';
 import { inspectorRows } from './components/inspector.js';
@@ -148,16 +148,19 @@ export function App(props: AppProps) {
       </Box>
     );
   }
-  return <Main state={state} view={view} layout={layout} strings={strings} header={header} />;
+  return <Screen state={state} view={view} layout={layout} strings={strings} header={header} />;
 }
 
-function Main(props: {
-  state: PlayerState;
-  view: View;
-  layout: Layout;
-  strings: Strings;
-  header: React.ReactNode;
-}) {
+export interface ScreenProps {
+  readonly state: PlayerState;
+  readonly view: View;
+  readonly layout: Layout;
+  readonly strings: Strings;
+  readonly header: ReactNode;
+}
+
+/** One frame of the main screen: a pure function of the player state and the view (the bench renders it). */
+export function Screen(props: ScreenProps) {
   const { state, view, layout, strings } = props;
   const arrow = view.arrows[selectedIndex(view.arrows, state.selected)];
   const fields = useMemo(() => (arrow === undefined ? [] : annotatePacket(bytesFromHex(arrow.hex))), [arrow]);
@@ -259,14 +262,20 @@ function EndpointPanel(props: {
   );
 }
 
-function Header(props: { state: PlayerState; view: View; strings: Strings; title: string; seed: number }) {
+export function Header(props: {
+  state: PlayerState;
+  view: View;
+  strings: Strings;
+  title: string;
+  seed: number;
+}) {
   const { state, view, strings } = props;
   const ui = strings.ui;
   const row: Row = [
     span(' synack ', { bold: true, inverse: true }),
     span(` ${state.scenario} `, { bold: true }),
     span(props.title === '' ? ' ' : `${props.title}  `, { dim: true }),
-    span(state.playing ? `▶ ${ui.playing}` : `❚❚ ${ui.paused}`, {
+    span(state.playing ? `> ${ui.playing}` : `|| ${ui.paused}`, {
       color: state.playing ? 'green' : 'yellow',
     }),
     span(`  ${ui.speed} ${SPEEDS[state.speedIndex]}ms/s`),

@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 /**
  * The `synack` command. chalk (and so Ink) ignores NO_COLOR, so it is turned into FORCE_COLOR=0 here,
- * before anything that loads chalk is imported; everything else lives in cli/main.ts.
+ * before anything that loads chalk or React is imported; everything else lives in cli/main.ts.
  */
 if (process.env.NO_COLOR !== undefined && process.env.NO_COLOR !== '') process.env.FORCE_COLOR = '0';
 
@@ -10,6 +10,9 @@ process.stdout.on('error', (error: NodeJS.ErrnoException) => {
   if (error.code === 'EPIPE') process.exit(0);
   throw error;
 });
+
+// React's development build does several times the work per frame; a terminal user wants the production one.
+process.env.NODE_ENV ??= 'production';
 
 const { main } = await import('./cli/main.js');
 const code = await main(process.argv.slice(2), {

@@ -86,6 +86,30 @@ describe('the TUI at start', () => {
   });
 });
 
+describe('a paused UI does no work', () => {
+  it('paused: no frames and no timers over 300 ms; playing: ticks arm timers and draw frames', async () => {
+    const ui = await start();
+    const realSetTimeout = globalThis.setTimeout;
+    let armed = 0;
+    const count = async () => {
+      const frames = ui.frames.length;
+      armed = 0;
+      globalThis.setTimeout = ((fn: () => void, ms?: number) => {
+        armed++;
+        return realSetTimeout(fn, ms);
+      }) as typeof setTimeout;
+      await new Promise((r) => realSetTimeout(r, 300));
+      globalThis.setTimeout = realSetTimeout;
+      return { frames: ui.frames.length - frames, timers: armed };
+    };
+    expect(await count()).toEqual({ frames: 0, timers: 0 });
+    ui.stdin.write(' ');
+    const playing = await count();
+    expect(playing.frames).toBeGreaterThan(0);
+    expect(playing.timers).toBeGreaterThan(0);
+  });
+});
+
 describe('key flows', () => {
   it('step: → shows the first handshake segment and narrates SYN-SENT', async () => {
     await start();
@@ -115,7 +139,7 @@ describe('key flows', () => {
     await press(RIGHT, RIGHT, RIGHT, 'd');
     expect(app?.lastFrame()).toContain('the next segment will be dropped');
     const f = await press('s', RIGHT, RIGHT, RIGHT, RIGHT);
-    expect(f).toMatch(/✗.*LOST.*SYN,ACK/);
+    expect(f).toMatch(/X.*LOST.*SYN,ACK/);
   });
 
   it('m sends a message from the client, which appears on the ladder', async () => {
@@ -154,7 +178,7 @@ describe('key flows', () => {
   it('i switches to the inspector, which labels the selected segment bytes', async () => {
     await start();
     const f = await press(RIGHT, RIGHT, 'i');
-    expect(f).toContain('#1 client→server');
+    expect(f).toContain('#1 client->server');
     expect(f).toMatch(/0009 +06 +IP protocol +TCP/);
   });
 

@@ -38,7 +38,7 @@ export function countdownBar(timer: TimerView, time: number, width: number): str
   const span = Math.max(1, timer.deadline - timer.setAt);
   const left = Math.min(1, Math.max(0, (timer.deadline - time) / span));
   const full = Math.round(left * width);
-  return `${'█'.repeat(full)}${'░'.repeat(width - full)}`;
+  return `${'#'.repeat(full)}${'.'.repeat(width - full)}`;
 }
 
 function formatMs(ms: number): string {

@@ -38,7 +38,7 @@ export function inspectorRows(
   if (arrow === undefined) return [[span(empty, { dim: true })]];
   const bytes = bytesFromHex(arrow.hex);
   const title: Row = [
-    span(`#${arrow.segmentId} ${arrow.from}→${arrow.to} `, { bold: true }),
+    span(`#${arrow.segmentId} ${arrow.from}->${arrow.to} `, { bold: true }),
     span(`${bytes.length} bytes  `, { dim: true }),
     span(fit(`${arrow.flags.join(',')} seq=${arrow.seq} ack=${arrow.ack} len=${arrow.len}`, width - 30)),
   ];
@@ -63,7 +63,7 @@ export function inspectorRows(
     if (last !== undefined && rows.length > 1)
       rows[rows.length - 1] = [
         ...last.slice(0, 1),
-        span(`  … ${fields.length - first - body + 1} more fields ([ ] scroll)`, { dim: true }),
+        span(`  ... ${fields.length - first - body + 1} more fields ([ ] scroll)`, { dim: true }),
       ];
   }
   return rows;

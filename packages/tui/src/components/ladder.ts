@@ -3,7 +3,8 @@
  * client and server columns. Only the rows that fit are computed (windowing keeps a frame cheap with
  * thousands of segments). A segment in flight is drawn part-way across, in proportion to how much of
  * its trip has passed in virtual time; lost, corrupted, duplicated and retransmitted segments each have
- * their own stroke, colour and tag, so they can be told apart without colour too (NO_COLOR).
+ * their own stroke, colour and tag, so they can be told apart without colour too (NO_COLOR). Strokes are
+ * ASCII: Ink measures every non-ASCII character on every frame, and the ladder is most of the screen.
  */
 import type { ArrowView } from '../model.js';
 import { type Color, fit, type Row, span } from './spans.js';
@@ -25,13 +26,13 @@ interface Stroke {
 function strokeOf(a: ArrowView): Stroke {
   // 'refused' (reached the host, which discarded it) is newer than some view models: compare as text.
   const fate: string = a.fate;
-  if (fate === 'refused') return { line: '─', head: '✗', tag: 'RFSD', color: 'red' };
-  if (a.fate === 'dropped') return { line: '─', head: '✗', tag: 'LOST', color: 'red' };
-  if (a.fate === 'corrupted') return { line: '~', head: '✗', tag: 'BAD ', color: 'red' };
-  if (a.copy > 0 || a.fate === 'duplicate') return { line: '═', head: '▶', tag: 'DUP ', color: 'magenta' };
-  if (a.retransmission) return { line: '─', head: '▶', tag: 'RTX ', color: 'yellow' };
-  if (a.fate === 'in-flight') return { line: '─', head: '▶', tag: '    ', color: 'cyan' };
-  return { line: '─', head: '▶', tag: '    ', color: undefined };
+  if (fate === 'refused') return { line: '-', head: 'X', tag: 'RFSD', color: 'red' };
+  if (a.fate === 'dropped') return { line: '-', head: 'X', tag: 'LOST', color: 'red' };
+  if (a.fate === 'corrupted') return { line: '~', head: 'X', tag: 'BAD ', color: 'red' };
+  if (a.copy > 0 || a.fate === 'duplicate') return { line: '=', head: '>', tag: 'DUP ', color: 'magenta' };
+  if (a.retransmission) return { line: '-', head: '>', tag: 'RTX ', color: 'yellow' };
+  if (a.fate === 'in-flight') return { line: '-', head: '>', tag: '    ', color: 'cyan' };
+  return { line: '-', head: '>', tag: '    ', color: undefined };
 }
 
 /** How far along the link the arrow is drawn, 0..1. */
@@ -49,12 +50,12 @@ export function linkCells(a: ArrowView, time: number, width: number, leftToRight
   const drawn = s.line.repeat(reach - 1);
   const rest = ' '.repeat(width - reach);
   if (leftToRight) return `${drawn}${s.head}${rest}`;
-  const head = s.head === '▶' ? '◀' : s.head;
+  const head = s.head === '>' ? '<' : s.head;
   return `${rest}${head}${drawn}`;
 }
 
 export function arrowText(a: ArrowView): string {
-  const carries = a.carries === undefined ? '' : ` · ${a.carries}`;
+  const carries = a.carries === undefined ? '' : ` | ${a.carries}`;
   return `${a.flags.join(',') || '-'} seq=${a.seq} ack=${a.ack} len=${a.len}${carries}`;
 }
 
@@ -107,10 +108,10 @@ export function ladderRows(
     const cells = linkCells(a, time, link, a.from === layout.left);
     rows.push([
       span(formatTime(a.sentAt).padStart(TIME_COLUMN - 1), { dim: true }),
-      span(isSelected ? '▸' : ' ', { bold: true }),
-      span('│'),
+      span(isSelected ? '>' : ' ', { bold: true }),
+      span('|'),
       span(cells, s.color === undefined ? {} : { color: s.color }),
-      span('│ '),
+      span('| '),
       span(s.tag, s.color === undefined ? {} : { color: s.color, bold: true }),
       span(fit(arrowText(a), labelWidth), { inverse: isSelected }),
     ]);

@@ -27,10 +27,13 @@ export function rowText(row: Row): string {
   return row.map((s) => s.text).join('');
 }
 
-/** Cuts a string to `width` columns, marking the cut with an ellipsis. */
+/**
+ * Cuts a string to `width` columns, marking the cut with '~'. Panes keep to ASCII where they can: Ink
+ * measures any line holding a non-ASCII character grapheme by grapheme, on every frame.
+ */
 export function fit(text: string, width: number): string {
   if (width <= 0) return '';
-  return text.length <= width ? text : `${text.slice(0, Math.max(0, width - 1))}…`;
+  return text.length <= width ? text : `${text.slice(0, Math.max(0, width - 1))}~`;
 }
 
 export function Line({ row }: { readonly row: Row }) {

@@ -1,6 +1,9 @@
 /**
  * The TCP connection state diagram of RFC 9293 3.3.2 (Figure 5), drawn in the terminal, as rows.
  *
+ * Like the RFC's own figure it is plain ASCII, which also keeps frames cheap: Ink measures the width of
+ * every non-ASCII character on screen on every frame.
+ *
  * The figure is written once below in a tiny markup: `{STATE}` is a state box, `[FROM>TO|text]` is the
  * part of an edge (label or stroke) that belongs to the transition FROM -> TO. Rendering lights the
  * current state and traces the last transition by styling the parts that carry its key. CLOSED appears
@@ -10,20 +13,20 @@ import type { TcpStateName, TransitionView } from '../model.js';
 import type { Color, Row, Span } from './spans.js';
 
 const FIGURE: readonly string[] = [
-  ' {CLOSED} [CLOSED>LISTEN|──passive OPEN─────────────▶] {LISTEN}',
-  '   [CLOSED>SYN-SENT|│ active OPEN]                      [LISTEN>SYN-RCVD|│ rcv SYN]',
-  '   [CLOSED>SYN-SENT|▼ snd SYN]                          [LISTEN>SYN-RCVD|▼ snd SYN,ACK]',
-  ' {SYN-SENT} [SYN-SENT>SYN-RCVD|──rcv SYN/snd SYN,ACK────▶] {SYN-RCVD}',
-  '   [SYN-SENT>ESTABLISHED|│ rcv SYN,ACK/snd ACK]              [SYN-RCVD>ESTABLISHED|│ rcv ACK of SYN]',
-  '   [SYN-SENT>ESTABLISHED|└──────────▶] {ESTABLISHED} [SYN-RCVD>ESTABLISHED|◀─────────┘]',
-  '   [ESTABLISHED>FIN-WAIT-1|┌────────────┘]         [ESTABLISHED>CLOSE-WAIT|└─────────────────┐]',
-  '   [ESTABLISHED>FIN-WAIT-1|▼ CLOSE/snd FIN]                          [ESTABLISHED>CLOSE-WAIT|▼ rcv FIN/snd ACK]',
-  ' {FIN-WAIT-1} [FIN-WAIT-1>CLOSING|─rcv FIN/snd ACK─▶] {CLOSING}     {CLOSE-WAIT}',
-  '   [FIN-WAIT-1>FIN-WAIT-2|│ rcv ACK of FIN]             [CLOSING>TIME-WAIT|│ rcv ACK]   [CLOSE-WAIT>LAST-ACK|│ CLOSE/snd FIN]',
-  '   [FIN-WAIT-1>FIN-WAIT-2|▼]                            [CLOSING>TIME-WAIT|▼]           [CLOSE-WAIT>LAST-ACK|▼]',
-  ' {FIN-WAIT-2} [FIN-WAIT-2>TIME-WAIT|─rcv FIN/snd ACK─▶] {TIME-WAIT}   {LAST-ACK}',
-  '                                [TIME-WAIT>CLOSED|│ 2MSL]      [LAST-ACK>CLOSED|│ rcv ACK of FIN]',
-  '                                [TIME-WAIT>CLOSED|▼]           [LAST-ACK>CLOSED|▼]',
+  ' {CLOSED} [CLOSED>LISTEN|--passive OPEN------------->] {LISTEN}',
+  '   [CLOSED>SYN-SENT|| active OPEN]                      [LISTEN>SYN-RCVD|| rcv SYN]',
+  '   [CLOSED>SYN-SENT|V snd SYN]                          [LISTEN>SYN-RCVD|V snd SYN,ACK]',
+  ' {SYN-SENT} [SYN-SENT>SYN-RCVD|--rcv SYN/snd SYN,ACK---->] {SYN-RCVD}',
+  '   [SYN-SENT>ESTABLISHED|| rcv SYN,ACK/snd ACK]              [SYN-RCVD>ESTABLISHED|| rcv ACK of SYN]',
+  '   [SYN-SENT>ESTABLISHED|+---------->] {ESTABLISHED} [SYN-RCVD>ESTABLISHED|<---------+]',
+  '   [ESTABLISHED>FIN-WAIT-1|+------------+]         [ESTABLISHED>CLOSE-WAIT|+-----------------+]',
+  '   [ESTABLISHED>FIN-WAIT-1|V CLOSE/snd FIN]                          [ESTABLISHED>CLOSE-WAIT|V rcv FIN/snd ACK]',
+  ' {FIN-WAIT-1} [FIN-WAIT-1>CLOSING|-rcv FIN/snd ACK->] {CLOSING}     {CLOSE-WAIT}',
+  '   [FIN-WAIT-1>FIN-WAIT-2|| rcv ACK of FIN]             [CLOSING>TIME-WAIT|| rcv ACK]   [CLOSE-WAIT>LAST-ACK|| CLOSE/snd FIN]',
+  '   [FIN-WAIT-1>FIN-WAIT-2|V]                            [CLOSING>TIME-WAIT|V]           [CLOSE-WAIT>LAST-ACK|V]',
+  ' {FIN-WAIT-2} [FIN-WAIT-2>TIME-WAIT|-rcv FIN/snd ACK->] {TIME-WAIT}   {LAST-ACK}',
+  '                                [TIME-WAIT>CLOSED|| 2MSL]      [LAST-ACK>CLOSED|| rcv ACK of FIN]',
+  '                                [TIME-WAIT>CLOSED|V]           [LAST-ACK>CLOSED|V]',
   '                              {CLOSED@end}      {CLOSED@end}',
 ];
 
@@ -103,7 +106,8 @@ export function diagramRows(marks: readonly DiagramMark[], lastWord: string): Ro
   const rows = PARSED.map((parts) => {
     let endSeen = false;
     return parts.map((p): Span => {
-      if (p.kind === 'text') return { text: p.text, dim: true };
+      // Text parts are only the spaces between tokens: unstyled, so they cost no escape codes.
+      if (p.kind === 'text') return { text: p.text };
       if (p.kind === 'edge') return edgePart(p, marks);
       // The two bottom CLOSED boxes are one state: light only the first of the row.
       const first = !(p.end && endSeen);
@@ -112,9 +116,9 @@ export function diagramRows(marks: readonly DiagramMark[], lastWord: string): Ro
     });
   });
   for (const m of marks) {
-    const last = m.last === undefined ? '' : `  ${lastWord}: ${m.last.from} → ${m.last.to}`;
+    const last = m.last === undefined ? '' : `  ${lastWord}: ${m.last.from} -> ${m.last.to}`;
     rows.push([
-      { text: ' ■ ', color: m.color },
+      { text: ' * ', color: m.color },
       { text: `${m.name} `, bold: true },
       { text: m.state, color: m.color, bold: true },
       { text: last, dim: true },
