@@ -69,8 +69,14 @@ export class WebSocketConnection extends EventEmitter<ConnectionEvents> {
     });
     socket.setNoDelay(true);
     socket.on('data', (chunk: Buffer) => {
-      this.core.receive(chunk);
-      this.pump();
+      // Everything written while handling one read (echoes, pongs, a close) leaves in one writev.
+      socket.cork();
+      try {
+        this.core.receive(chunk);
+        this.pump();
+      } finally {
+        socket.uncork();
+      }
     });
     socket.on('end', () => {
       this.core.receiveEof();
@@ -161,10 +167,18 @@ export class WebSocketConnection extends EventEmitter<ConnectionEvents> {
 
   private writeOutgoing(): void {
     if (this.core.bufferedAmount === 0) return;
-    for (const bytes of this.core.takeOutgoing()) {
-      if (!this.socket.destroyed && !this.socket.writableEnded && !this.socket.write(bytes))
-        this.socket.pause();
+    const socket = this.socket;
+    if (socket.destroyed || socket.writableEnded) {
+      this.core.takeOutgoing();
+      return;
     }
+    const pieces = this.core.takeOutgoing();
+    // A frame's header and a large payload are separate pieces: one writev for both, not two writes.
+    if (pieces.length > 1) socket.cork();
+    let full = false;
+    for (const bytes of pieces) full = !socket.write(bytes) || full;
+    if (pieces.length > 1) socket.uncork();
+    if (full) socket.pause();
   }
 
   private dispatch(event: ProtocolEvent): void {
