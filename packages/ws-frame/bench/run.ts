@@ -7,6 +7,8 @@
  *    of binary frames of 16 B, 1 KiB, 64 KiB and 1 MiB, fed in 64 KiB chunks like socket reads.
  * 2. Unmasking: our applyMask (JS) and WebAssembly SIMD masker against ws's pure-JS unmask and
  *    bufferutil's native unmask.
+ * The echo comparison of the node:net server against a ws server is bench/echo.ts, run by the same
+ * `bench` script in a fresh process so that JIT state from these loops does not skew it.
  * Unmasking in place flips payloads back and forth between runs; binary frames make that harmless.
  */
 import { createRequire } from 'node:module';
@@ -21,6 +23,7 @@ import {
   FrameParser,
   type FrameSink,
 } from '../src/index.js';
+import { printTable } from './table.js';
 
 const require = createRequire(import.meta.url);
 /** ws's internals are not in its exports map; reach them by path from its entry point. */
@@ -192,14 +195,6 @@ function benchUnmask(): void {
     ]);
   }
   printTable(rows);
-}
-
-function printTable(rows: string[][]): void {
-  const widths = rows[0]!.map((_, c) => Math.max(...rows.map((r) => r[c]!.length)));
-  for (const [i, r] of rows.entries()) {
-    console.log(`| ${r.map((cell, c) => cell.padEnd(widths[c]!)).join(' | ')} |`);
-    if (i === 0) console.log(`| ${widths.map((w) => '-'.repeat(w)).join(' | ')} |`);
-  }
 }
 
 console.log(
