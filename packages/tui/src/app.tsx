@@ -148,7 +148,16 @@ export function App(props: AppProps) {
       </Box>
     );
   }
-  return <Screen state={state} view={view} layout={layout} strings={strings} header={header} />;
+  return (
+    <Screen
+      state={state}
+      view={view}
+      layout={layout}
+      strings={strings}
+      header={header}
+      eventType={session.trace[state.cursor]?.type}
+    />
+  );
 }
 
 export interface ScreenProps {
@@ -157,6 +166,8 @@ export interface ScreenProps {
   readonly layout: Layout;
   readonly strings: Strings;
   readonly header: ReactNode;
+  /** The type of the trace event at the cursor, for events the view model does not narrate. */
+  readonly eventType?: string | undefined;
 }
 
 /** One frame of the main screen: a pure function of the player state and the view (the bench renders it). */
@@ -199,7 +210,12 @@ export function Screen(props: ScreenProps) {
         width={layout.sideColumns}
       />
     ) : null;
-  const narration = view.narration === undefined ? strings.ui.start : strings.narrate(view.narration);
+  const narration =
+    view.narration !== undefined
+      ? strings.narrate(view.narration)
+      : props.eventType === undefined
+        ? strings.ui.start
+        : strings.unnarrated(props.eventType);
   const left = view.endpoints.find((e) => e.role === 'client')?.name ?? view.endpoints[0]?.name ?? '';
   return (
     <Box flexDirection="column" width={layout.width} height={layout.height}>

@@ -24,8 +24,8 @@ export type {
 
 export interface PlaybackSession {
   readonly seed: number;
-  /** The cursor ranges over trace indices; only each event's virtual time is read here. */
-  readonly trace: readonly { readonly time: number }[];
+  /** The cursor ranges over trace indices; each event's virtual time and type are read here. */
+  readonly trace: readonly { readonly time: number; readonly type: string }[];
   viewAt(cursor: number): View;
   nextStateChange(cursor: number): number | undefined;
   withIntervention(intervention: Intervention): PlaybackSession;

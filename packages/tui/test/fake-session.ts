@@ -79,7 +79,7 @@ function sentFrame(id: number, time: number, text: string): Step[] {
 }
 
 export class FakeSession implements PlaybackSession {
-  readonly trace: readonly { readonly time: number }[];
+  readonly trace: readonly { readonly time: number; readonly type: string }[];
   private readonly steps: readonly Step[];
 
   constructor(
@@ -87,7 +87,7 @@ export class FakeSession implements PlaybackSession {
     readonly interventions: readonly Intervention[] = [],
   ) {
     this.steps = applyInterventions(script(), interventions);
-    this.trace = this.steps.map((s) => ({ time: s.time }));
+    this.trace = this.steps.map((s) => ({ time: s.time, type: s.kind }));
   }
 
   viewAt(cursor: number): View {

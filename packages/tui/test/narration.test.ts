@@ -122,3 +122,14 @@ describe('language choice', () => {
     expect(stringsFor(langFromEnv(env)).lang).toBe(lang);
   });
 });
+
+describe('events the view model does not narrate still get a line', () => {
+  it.each(['scenario.step', 'timer.cancelled', 'ws.handshake'])('%s', (type) => {
+    expect(en.unnarrated(type)).not.toContain(type);
+    expect(zh.unnarrated(type)).not.toContain(type);
+  });
+
+  it('an unknown event type is named as it is in the trace', () => {
+    expect(en.unnarrated('link.reordered')).toBe('Trace event: link.reordered.');
+  });
+});

@@ -19,12 +19,11 @@ export const GROUP_COLORS: Readonly<Record<FieldGroup, Color>> = {
   data: 'gray',
 };
 
-const HEX_BYTES = 8;
-
-function hexOf(bytes: Uint8Array, f: Field): string {
-  const shown = bytes.subarray(f.start, Math.min(f.end, f.start + HEX_BYTES));
+/** Bytes shown per field: 8 on a wide pane, 4 on a narrow one; the rest is counted ('+11'). */
+function hexOf(bytes: Uint8Array, f: Field, per: number): string {
+  const shown = bytes.subarray(f.start, Math.min(f.end, f.start + per));
   const hex = Array.from(shown, (x) => x.toString(16).padStart(2, '0')).join(' ');
-  return f.end - f.start > HEX_BYTES ? `${hex} +${f.end - f.start - HEX_BYTES}` : hex;
+  return f.end - f.start > per ? `${hex} +${f.end - f.start - per}` : hex;
 }
 
 export function inspectorRows(
@@ -44,7 +43,9 @@ export function inspectorRows(
   ];
   const body = Math.max(0, height - 1);
   const first = Math.max(0, Math.min(scroll, fields.length - body));
-  const labelWidth = Math.min(34, Math.max(12, width - 36 - 12));
+  const per = width >= 100 ? 8 : 4;
+  const hexWidth = per * 3 + 5;
+  const labelWidth = Math.min(34, Math.max(12, width - 6 - hexWidth - 18));
   const rows: Row[] = [title];
   for (const [i, f] of fields.slice(first, first + body).entries()) {
     const color = GROUP_COLORS[f.group];
@@ -53,9 +54,9 @@ export function inspectorRows(
     rows.push([
       span(f.start.toString(16).padStart(4, '0'), { dim: true }),
       span('  '),
-      span(hexOf(bytes, f).padEnd(30), { color, dim }),
+      span(hexOf(bytes, f, per).padEnd(hexWidth), { color, dim }),
       span(fit(f.label, labelWidth).padEnd(labelWidth + 1), { color }),
-      span(fit(f.value, Math.max(0, width - 36 - labelWidth - 1))),
+      span(fit(f.value, Math.max(0, width - 6 - hexWidth - labelWidth - 1))),
     ]);
   }
   if (first + body < fields.length) {

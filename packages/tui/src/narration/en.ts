@@ -184,6 +184,15 @@ function wsState(ep: string, from: string, to: string): string {
 export const en: Strings = {
   lang: 'en',
   narrate,
+  unnarrated: (type) =>
+    ({
+      'scenario.step': 'The scenario timeline runs its next step.',
+      'timer.cancelled': 'A timer is cancelled: what it was waiting for has happened.',
+      'ws.handshake': 'A WebSocket opening-handshake message (HTTP Upgrade) passes through the stream.',
+      'ws.message': 'A WebSocket message is handed to the sending side.',
+      'app.call': 'An application calls into its TCP endpoint.',
+      'app.data': 'TCP hands the bytes it received, in order, to the application.',
+    })[type] ?? `Trace event: ${type}.`,
   help: {
     'play-pause': 'play / pause',
     step: 'step forward one event',

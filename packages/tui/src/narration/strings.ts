@@ -34,6 +34,8 @@ export interface UiWords {
 export interface Strings {
   readonly lang: Lang;
   narrate(n: Narration): string;
+  /** For trace events the view model does not narrate (scenario steps, cancelled timers...). */
+  unnarrated(type: string): string;
   readonly help: Readonly<Record<HelpKey, string>>;
   readonly notice: Readonly<Record<Notice, string>>;
   readonly ui: UiWords;

@@ -174,6 +174,15 @@ function narrate(n: Narration): string {
 export const zh: Strings = {
   lang: 'zh',
   narrate,
+  unnarrated: (type) =>
+    ({
+      'scenario.step': '场景时间线执行下一步。',
+      'timer.cancelled': '一个计时器被取消：它等待的事情已经发生了。',
+      'ws.handshake': '一条 WebSocket 握手消息（HTTP Upgrade）经过字节流。',
+      'ws.message': '一条 WebSocket 消息交给了发送方。',
+      'app.call': '应用程序调用了它的 TCP 端点。',
+      'app.data': 'TCP 把按顺序收到的字节交给应用程序。',
+    })[type] ?? `trace 事件：${type}。`,
   help: {
     'play-pause': '播放 / 暂停',
     step: '前进一个事件',
