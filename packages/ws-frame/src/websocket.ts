@@ -323,7 +323,9 @@ export function parseWebSocketUrl(url: string | URL): URL {
 
 function toBytes(data: ArrayBuffer | ArrayBufferView): Uint8Array {
   if (data instanceof ArrayBuffer) return new Uint8Array(data.slice(0));
-  return new Uint8Array(data.buffer, data.byteOffset, data.byteLength).slice();
+  if (ArrayBuffer.isView(data)) return new Uint8Array(data.buffer, data.byteOffset, data.byteLength).slice();
+  // A Blob (read asynchronously in browsers) or anything else: refuse rather than send something else.
+  throw new WebSocketUsageError('ERR_INVALID_ARGUMENT', 'send() takes a string, an ArrayBuffer or a view');
 }
 
 function copyToArrayBuffer(data: Uint8Array): ArrayBuffer {

@@ -110,6 +110,9 @@ describe('WHATWG WebSocket interface over a ByteStream', () => {
     });
     ws.onopen = () => ws.send(new Uint8Array([1, 2, 3]));
     const data = await got;
+    expect(() => ws.send(new Blob(['x']) as unknown as ArrayBuffer)).toThrow(
+      expect.objectContaining({ code: 'ERR_INVALID_ARGUMENT' }),
+    );
     expect(data).toBeInstanceOf(ArrayBuffer);
     expect([...new Uint8Array(data as ArrayBuffer)]).toEqual([1, 2, 3]);
 
