@@ -7,6 +7,8 @@
  * the first byte of the TCP stream, so the head's length is added in each direction. Raw writes (bytes
  * and hand-made frames for misbehaving peers) are counted too, so later frames keep true offsets.
  */
+
+import { toHex } from '@synack/tcp-sim';
 import {
   type ByteStream,
   encodeFrame,
@@ -148,7 +150,7 @@ export class WsConnection {
       fin: frame.fin,
       rsv: frame.rsv,
       masked: frame.masked,
-      ...(mask === undefined ? {} : { maskKey: hex(mask) }),
+      ...(mask === undefined ? {} : { maskKey: toHex(mask) }),
       payloadLength: frame.payload.length,
       headerLength: bytes.length - frame.payload.length,
       offset: this.written,
@@ -220,7 +222,7 @@ export class WsConnection {
           fin: event.fin,
           rsv: event.rsv,
           masked: event.masked,
-          ...(event.maskKey === null ? {} : { maskKey: hex(event.maskKey) }),
+          ...(event.maskKey === null ? {} : { maskKey: toHex(event.maskKey) }),
           payloadLength: event.payloadLength,
           headerLength: event.headerLength,
           offset,
@@ -291,10 +293,4 @@ function sendFragmented(protocol: WebSocketProtocol, data: string | Uint8Array, 
 
 function preview(text: string): string {
   return text.length > PREVIEW_CHARS ? `${text.slice(0, PREVIEW_CHARS - 1)}…` : text;
-}
-
-export function hex(bytes: Uint8Array): string {
-  let out = '';
-  for (const b of bytes) out += b.toString(16).padStart(2, '0');
-  return out;
 }
