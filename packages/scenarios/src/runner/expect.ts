@@ -258,12 +258,12 @@ function matchesSegmentEvent(
   if (sent?.type !== 'segment.sent') return false;
   if (match.from !== undefined && sent.from !== match.from) return false;
   if (match.to !== undefined && sent.to !== match.to) return false;
+  // As in faults: every flag named is set (others may be set too).
   const flags = sent.seg.flags as readonly string[];
-  if (
-    match.flags !== undefined &&
-    (flags.length !== match.flags.length || !match.flags.every((f) => flags.includes(f)))
-  ) {
-    return false;
+  if (match.flags !== undefined && !match.flags.every((f) => flags.includes(f))) return false;
+  if (match.payloadIncludes !== undefined) {
+    const payload = payloadHex(sent.bytes, sent.seg.len);
+    if (!payload.includes(textHex(match.payloadIncludes))) return false;
   }
   return true;
 }
