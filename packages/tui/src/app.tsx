@@ -175,14 +175,20 @@ export function Screen(props: ScreenProps) {
   const { state, view, layout, strings } = props;
   const arrow = view.arrows[selectedIndex(view.arrows, state.selected)];
   const fields = useMemo(() => (arrow === undefined ? [] : annotatePacket(bytesFromHex(arrow.hex))), [arrow]);
+  const count = Math.max(1, view.endpoints.length);
   const endpoints = view.endpoints.map((e, i) => (
     <EndpointPanel
       key={e.name}
       endpoint={e}
       color={colorOf(i)}
       time={state.time}
-      width={layout.endpointColumns}
-      rows={layout.wide ? Math.floor(layout.endpointRows / Math.max(1, view.endpoints.length)) : 5}
+      // Two endpoints is the usual case; more share the same rows (stacked) or columns (side by side).
+      width={layout.endpointsSideBySide ? Math.floor(layout.width / count) : layout.endpointColumns}
+      rows={
+        layout.endpointsSideBySide
+          ? layout.rowsPerEndpoint
+          : Math.max(1, Math.floor(layout.endpointRows / count))
+      }
       none={strings.ui.noTimers}
     />
   ));

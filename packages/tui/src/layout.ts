@@ -12,6 +12,7 @@ export const DIAGRAM_ROWS = 17;
 export const DIAGRAM_COLUMNS = 64;
 const NARRATION_ROWS = 2;
 const ENDPOINT_ROWS = 5;
+const MIN_LADDER_ROWS = 3;
 
 export interface Layout {
   readonly tooSmall: boolean;
@@ -22,6 +23,8 @@ export interface Layout {
   readonly wide: boolean;
   readonly endpointColumns: number;
   readonly endpointRows: number;
+  /** Rows each endpoint panel gets (title, TCB, timers; fewer on short terminals). */
+  readonly rowsPerEndpoint: number;
   readonly endpointsSideBySide: boolean;
   readonly side: 'diagram' | 'inspector' | 'none';
   readonly sideRows: number;
@@ -40,6 +43,7 @@ export function layoutFor(columns: number, rows: number, pane: Pane): Layout {
       wide: false,
       endpointColumns: columns,
       endpointRows: 0,
+      rowsPerEndpoint: 0,
       endpointsSideBySide: false,
       side: 'none',
       sideRows: 0,
@@ -57,6 +61,7 @@ export function layoutFor(columns: number, rows: number, pane: Pane): Layout {
       wide: true,
       endpointColumns: columns - DIAGRAM_COLUMNS - 1,
       endpointRows: DIAGRAM_ROWS,
+      rowsPerEndpoint: Math.floor(DIAGRAM_ROWS / 2),
       endpointsSideBySide: false,
       side: pane,
       sideRows: DIAGRAM_ROWS,
@@ -65,13 +70,18 @@ export function layoutFor(columns: number, rows: number, pane: Pane): Layout {
     };
   }
   const sideBySide = columns >= 80;
-  const endpointRows = sideBySide ? ENDPOINT_ROWS : 2 * ENDPOINT_ROWS;
+  // Stacked endpoints shrink on short terminals so that the ladder keeps at least three rows.
+  const room = height - chrome - MIN_LADDER_ROWS;
+  const rowsPerEndpoint = sideBySide
+    ? ENDPOINT_ROWS
+    : Math.max(1, Math.min(ENDPOINT_ROWS, Math.floor(room / 2)));
+  const endpointRows = sideBySide ? rowsPerEndpoint : 2 * rowsPerEndpoint;
   const rest = height - chrome - endpointRows;
   let side: Layout['side'] = 'none';
   let sideRows = 0;
   if (pane === 'inspector') {
     side = 'inspector';
-    sideRows = Math.min(12, Math.floor(rest / 2));
+    sideRows = Math.max(0, Math.min(12, Math.floor(rest / 2), rest - MIN_LADDER_ROWS));
   } else if (rest - DIAGRAM_ROWS >= 6 && columns >= DIAGRAM_COLUMNS) {
     side = 'diagram';
     sideRows = DIAGRAM_ROWS;
@@ -82,10 +92,11 @@ export function layoutFor(columns: number, rows: number, pane: Pane): Layout {
     wide: false,
     endpointColumns: sideBySide ? Math.floor(columns / 2) : columns,
     endpointRows,
+    rowsPerEndpoint,
     endpointsSideBySide: sideBySide,
     side,
     sideRows,
     sideColumns: columns,
-    ladderRows: Math.max(3, rest - sideRows),
+    ladderRows: Math.max(MIN_LADDER_ROWS, rest - sideRows),
   };
 }
