@@ -13,7 +13,7 @@ import { endpointRows } from './components/endpoint.js';
 import { Help } from './components/Help.js';
 import { inspectorRows } from './components/inspector.js';
 import { Ladder } from './components/Ladder.js';
-import { selectedIndex } from './components/ladder.js';
+import { type Arrivals, arrivalTimes, selectedIndex } from './components/ladder.js';
 import { Picker, type ScenarioEntry } from './components/Picker.js';
 import { StateDiagram } from './components/StateDiagram.js';
 import { type Color, Lines, type Row, span } from './components/spans.js';
@@ -82,6 +82,7 @@ export function App(props: AppProps) {
   );
   const session = useSession(props, state);
   const view = useMemo(() => session.viewAt(state.cursor), [session, state.cursor]);
+  const arrivals = useMemo(() => arrivalTimes(session.trace), [session]);
   const ctxRef = useRef<PlayerContext | undefined>(undefined);
   ctxRef.current = contextOf(session, view, props.scenarios);
 
@@ -156,6 +157,7 @@ export function App(props: AppProps) {
       strings={strings}
       header={header}
       eventType={session.trace[state.cursor]?.type}
+      arrivals={arrivals}
     />
   );
 }
@@ -168,6 +170,8 @@ export interface ScreenProps {
   readonly header: ReactNode;
   /** The type of the trace event at the cursor, for events the view model does not narrate. */
   readonly eventType?: string | undefined;
+  /** When segments in flight will arrive (from the whole trace), to draw their progress. */
+  readonly arrivals?: Arrivals;
 }
 
 /** One frame of the main screen: a pure function of the player state and the view (the bench renders it). */
@@ -252,6 +256,7 @@ export function Screen(props: ScreenProps) {
           arrows={view.arrows}
           time={state.time}
           selected={state.selected}
+          {...(props.arrivals === undefined ? {} : { arrivals: props.arrivals })}
           width={layout.width}
           height={layout.ladderRows}
           left={left}

@@ -22,10 +22,19 @@ export type {
   WsStateName,
 } from '@synack/scenarios';
 
+export interface TraceEntry {
+  readonly time: number;
+  readonly type: string;
+  readonly segmentId?: number;
+}
+
 export interface PlaybackSession {
   readonly seed: number;
-  /** The cursor ranges over trace indices; each event's virtual time and type are read here. */
-  readonly trace: readonly { readonly time: number; readonly type: string }[];
+  /**
+   * The cursor ranges over trace indices. Read here: each event's virtual time and type, and for
+   * segment events their id (to know when a segment still in flight at the cursor will arrive).
+   */
+  readonly trace: readonly TraceEntry[];
   viewAt(cursor: number): View;
   nextStateChange(cursor: number): number | undefined;
   withIntervention(intervention: Intervention): PlaybackSession;

@@ -4,7 +4,7 @@ import { countdownBar, endpointRows } from '../src/components/endpoint.js';
 import { Help } from '../src/components/Help.js';
 import { inspectorRows } from '../src/components/inspector.js';
 import { Ladder } from '../src/components/Ladder.js';
-import { linkCells, windowStart } from '../src/components/ladder.js';
+import { arrivalTimes, linkCells, windowStart } from '../src/components/ladder.js';
 import { Picker } from '../src/components/Picker.js';
 import { StateDiagram } from '../src/components/StateDiagram.js';
 import { Lines, rowText } from '../src/components/spans.js';
@@ -42,6 +42,22 @@ describe('Ladder: one arrow per segment, time going down', () => {
     expect(linkCells(a, 5, 10, true)).toBe('---->     ');
     expect(linkCells(a, 10, 10, true)).toBe('--------->');
     expect(linkCells({ ...a, from: 'server' }, 5, 10, false)).toBe('     <----');
+  });
+
+  it('the arrival of a segment still in flight is read off the whole trace when the view does not know it', () => {
+    const trace = [
+      { time: 0, type: 'segment.sent', segmentId: 7 },
+      { time: 3, type: 'tcp.state' },
+      { time: 10, type: 'segment.delivered', segmentId: 7 },
+      { time: 12, type: 'segment.delivered', segmentId: 7 },
+    ];
+    const arrivals = arrivalTimes(trace);
+    expect(arrivals.get(7)).toBe(10);
+    const a = arrow({ segmentId: 7, sentAt: 0, endAt: undefined, fate: 'in-flight' });
+    // Without arrivals an in-flight arrow of unknown trip is drawn half-way.
+    expect(linkCells(a, 2, 10, true)).toBe('---->     ');
+    expect(linkCells(a, 2, 10, true, arrivals)).toBe('->        ');
+    expect(linkCells(a, 5, 10, true, arrivals)).toBe('---->     ');
   });
 
   it.each([

@@ -2,15 +2,16 @@
 /** @jsxRuntime automatic */
 /** @jsxImportSource react */
 import type { ArrowView } from '../model.js';
-import { type LadderLayout, ladderRows } from './ladder.js';
+import { type Arrivals, type LadderLayout, ladderRows } from './ladder.js';
 import { Lines } from './spans.js';
 
 export interface LadderProps extends LadderLayout {
   readonly arrows: readonly ArrowView[];
   readonly time: number;
   readonly selected: number | undefined;
+  readonly arrivals?: Arrivals;
 }
 
-export function Ladder({ arrows, time, selected, ...layout }: LadderProps) {
-  return <Lines rows={ladderRows(arrows, time, selected, layout)} width={layout.width} />;
+export function Ladder({ arrows, time, selected, arrivals, ...layout }: LadderProps) {
+  return <Lines rows={ladderRows(arrows, time, selected, layout, arrivals)} width={layout.width} />;
 }

@@ -6,7 +6,7 @@
  * their own stroke, colour and tag, so they can be told apart without colour too (NO_COLOR). Strokes are
  * ASCII: Ink measures every non-ASCII character on every frame, and the ladder is most of the screen.
  */
-import type { ArrowView } from '../model.js';
+import type { ArrowView, TraceEntry } from '../model.js';
 import { type Color, fit, type Row, span } from './spans.js';
 
 export interface LadderLayout {
@@ -35,18 +35,42 @@ function strokeOf(a: ArrowView): Stroke {
   return { line: '-', head: '>', tag: '    ', color: undefined };
 }
 
+/** When each segment's trip ends (its first delivery, drop or refusal), by segment id. */
+export type Arrivals = ReadonlyMap<number, number>;
+
+/**
+ * Reads the arrival times off the whole trace. The view at a cursor does not know when a segment in
+ * flight will land (that event is in its future), but the session's trace holds the whole
+ * deterministic run, so the ladder can draw the segment's progress in proportion to its real trip.
+ */
+export function arrivalTimes(trace: readonly TraceEntry[]): Arrivals {
+  const out = new Map<number, number>();
+  for (const e of trace) {
+    if (e.segmentId === undefined || e.type === 'segment.sent' || out.has(e.segmentId)) continue;
+    out.set(e.segmentId, e.time);
+  }
+  return out;
+}
+
 /** How far along the link the arrow is drawn, 0..1. */
-export function progress(a: ArrowView, time: number): number {
+export function progress(a: ArrowView, time: number, arrivals?: Arrivals): number {
   if (a.fate === 'dropped') return 0.5;
   if (a.fate !== 'in-flight') return 1;
-  if (a.endAt === undefined || a.endAt <= a.sentAt) return 0.5;
-  return Math.min(1, Math.max(0, (time - a.sentAt) / (a.endAt - a.sentAt)));
+  const end = a.endAt ?? arrivals?.get(a.segmentId);
+  if (end === undefined || end <= a.sentAt) return 0.5;
+  return Math.min(1, Math.max(0, (time - a.sentAt) / (end - a.sentAt)));
 }
 
 /** The link between the two columns, `width` cells, drawn from the sender's side. */
-export function linkCells(a: ArrowView, time: number, width: number, leftToRight: boolean): string {
+export function linkCells(
+  a: ArrowView,
+  time: number,
+  width: number,
+  leftToRight: boolean,
+  arrivals?: Arrivals,
+): string {
   const s = strokeOf(a);
-  const reach = Math.max(1, Math.round(progress(a, time) * width));
+  const reach = Math.max(1, Math.round(progress(a, time, arrivals) * width));
   const drawn = s.line.repeat(reach - 1);
   const rest = ' '.repeat(width - reach);
   if (leftToRight) return `${drawn}${s.head}${rest}`;
@@ -85,6 +109,7 @@ export function ladderRows(
   time: number,
   selected: number | undefined,
   layout: LadderLayout,
+  arrivals?: Arrivals,
 ): Row[] {
   const link = Math.max(8, Math.min(36, Math.floor(layout.width * 0.34)));
   const labelWidth = Math.max(0, layout.width - TIME_COLUMN - link - 4 - 5);
@@ -105,7 +130,7 @@ export function ladderRows(
     if (a === undefined) continue;
     const s = strokeOf(a);
     const isSelected = i === sel && selected !== undefined;
-    const cells = linkCells(a, time, link, a.from === layout.left);
+    const cells = linkCells(a, time, link, a.from === layout.left, arrivals);
     rows.push([
       span(formatTime(a.sentAt).padStart(TIME_COLUMN - 1), { dim: true }),
       span(isSelected ? '>' : ' ', { bold: true }),
