@@ -61,6 +61,8 @@ export interface EndpointEnvironment {
   trace(event: TraceEventInput): void;
   /** Picks an ISS (RFC 9293 3.4.1) for this connection. */
   chooseIss(conn: Connection): number;
+  /** A fresh timer id, unique within the simulation (for timer.* trace events). */
+  nextTimerId(): number;
   /** Called after every traced state change (the host tracks listeners, accept queues, tables). */
   stateChanged(conn: Connection, from: TcpState, to: TcpState): void;
 }
@@ -101,8 +103,6 @@ interface ArmedTimer {
   handle: unknown;
   info: TimerHandle;
 }
-
-let timerIds = 0;
 
 export class Connection {
   readonly id: string;
@@ -281,7 +281,7 @@ export class Connection {
     const ids = new Map<unknown, TimerHandle>();
     return {
       setTimeout: (fn: (...args: unknown[]) => void, ms: number) => {
-        const info: TimerHandle = { id: ++timerIds, name: '2MSL', deadline: this.env.now() + ms };
+        const info: TimerHandle = { id: this.env.nextTimerId(), name: '2MSL', deadline: this.env.now() + ms };
         const handle = this.env.setTimer(ms, () => {
           ids.delete(handle);
           this.traceTimer('timer.fired', info);
@@ -613,7 +613,9 @@ export class Connection {
 
   /** <SEQ=SND.NXT><ACK=RCV.NXT><CTL=ACK>. */
   sendAck(_cause?: string): void {
-    this.emit(this.tcb.sndNxt, 0, ACK, undefined, _cause);
+    // SEQ is the highest sequence number sent (the RFC's SND.NXT): after a go-back retransmission
+    // our send pointer is behind it, and an older SEQ would fail the peer's SND.WL1 window test.
+    this.emit(this.tcb.sndMax, 0, ACK, undefined, _cause);
   }
 
   /** RFC 5961 3.2 / 4.2 challenge ACK: the same segment as an ACK, sent for a suspicious RST or SYN. */
@@ -679,11 +681,11 @@ export class Connection {
       const dataEnd = seqAdd(this.sendStart, this.sendBuffer.length);
       const unsent = Math.max(0, seqDiff(dataEnd, tcb.sndNxt));
       const flight = seqDiff(tcb.sndNxt, tcb.sndUna);
-      const window = Math.min(tcb.sndWnd, this.congestion.cwnd);
-      const usable = window - flight;
+      const usable = Math.min(this.peerWindowRoom(), this.congestion.cwnd - flight);
       if (unsent > 0) {
         if (usable <= 0) {
-          if (flight === 0 && tcb.sndWnd === 0) this.startPersistTimer();
+          // RFC 9293 3.8.6.1: data waits on a closed window: probe it so a lost window update cannot deadlock.
+          if (flight === 0) this.startPersistTimer();
           break;
         }
         const len = Math.min(unsent, tcb.sndMss, usable);
@@ -699,6 +701,16 @@ export class Connection {
       break;
     }
     return sent;
+  }
+
+  /**
+   * Octets the peer's window still admits after SND.NXT. SEG.WND is an offset from the SEG.ACK that
+   * carried it (RFC 9293 3.8.6), so the right edge is SND.WL2 + SND.WND: after an ACK that advanced
+   * SND.UNA without passing the WL1/WL2 update test, SND.UNA + SND.WND would overshoot the window.
+   */
+  private peerWindowRoom(): number {
+    const tcb = this.tcb;
+    return seqDiff(seqAdd(tcb.sndWl2, tcb.sndWnd), tcb.sndNxt);
   }
 
   /** Forms and transmits a segment from the send queue at `seq`, advancing SND.NXT past it. */
@@ -829,10 +841,17 @@ export class Connection {
       tcb.sndNxt = tcb.sndUna;
       const dataEnd = seqAdd(this.sendStart, this.sendBuffer.length);
       const unsent = Math.max(0, seqDiff(dataEnd, tcb.sndNxt));
-      if (unsent > 0) {
-        const len = Math.min(unsent, tcb.sndMss);
+      // Never beyond what was sent before or what the peer's window allows now.
+      const allowed = Math.max(
+        seqDiff(tcb.sndMax, tcb.sndUna),
+        Math.min(this.peerWindowRoom(), this.congestion.cwnd),
+      );
+      const len = Math.min(unsent, tcb.sndMss, allowed);
+      if (len > 0) {
         const fin = this.finQueued && len === unsent;
         this.emit(tcb.sndNxt, len, ACK | PSH | (fin ? FIN : 0));
+      } else if (unsent > 0) {
+        this.startPersistTimer();
       } else if (this.finQueued) {
         this.emit(tcb.sndNxt, 0, ACK | FIN); // the FIN keeps its original sequence number
       }
@@ -842,7 +861,7 @@ export class Connection {
   }
 
   private arm(name: TimerName, delay: number, fire: () => void): ArmedTimer {
-    const info: TimerHandle = { id: ++timerIds, name, deadline: this.env.now() + delay };
+    const info: TimerHandle = { id: this.env.nextTimerId(), name, deadline: this.env.now() + delay };
     const timer: ArmedTimer = {
       info,
       handle: this.env.setTimer(delay, () => {

@@ -311,10 +311,12 @@ export function checkAck(conn: Connection, seg: TcpSegment, trimmed: Trimmed): b
     conn.duplicateAck();
   }
   // "If SND.UNA =< SEG.ACK =< SND.NXT, the send window should be updated" (WL1/WL2 guard stale segments).
+  // As Linux does (tcp_may_update_window), an ACK that advanced SND.UNA also updates the window: a
+  // retransmitted segment carries an older SEQ than SND.WL1 but the newest window.
   if (
     seqLe(tcb.sndUna, seg.ack) &&
     seqLe(seg.ack, tcb.sndMax) &&
-    windowUpdateAllowed(tcb, seg.seq, seg.ack)
+    (kind === 'acceptable' || windowUpdateAllowed(tcb, seg.seq, seg.ack))
   ) {
     conn.updateSendWindow(seg.window, seg.seq, seg.ack);
   }

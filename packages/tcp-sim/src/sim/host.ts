@@ -38,6 +38,7 @@ export interface World {
   /** MSS toward `remote`: the smaller MTU of the two link directions minus 40. */
   mssToward(local: SimHost, remote: string): number;
   socketCreated(socket: SimSocket): void;
+  nextTimerId(): number;
 }
 
 export interface HostOptions {
@@ -183,6 +184,7 @@ export class SimHost {
               remotePort: conn.remotePort,
             })
           : this.isnRng.nextU32(),
+      nextTimerId: () => world.nextTimerId(),
       stateChanged: (conn, from, to) => this.stateChanged(conn, from, to),
     };
   }

@@ -76,6 +76,7 @@ export class Simulation {
   private readonly congestion: CongestionFactory;
   private readonly traceBytes: boolean;
   private segmentCounter = 0;
+  private timerCounter = 0;
   private ipId = 0;
   private readonly world: World;
   /** Packets as sent, for pcap export without hex round trips. */
@@ -103,6 +104,7 @@ export class Simulation {
         return mtu - 40;
       },
       socketCreated: (socket) => this.sockets.push(socket),
+      nextTimerId: () => ++this.timerCounter,
     };
   }
 
