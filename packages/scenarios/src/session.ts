@@ -19,9 +19,13 @@ export interface SessionOptions {
 export class Session {
   readonly run: ScenarioRun;
   readonly interventions: readonly Intervention[];
-  /** One builder reused while the cursor moves forward; stepping back starts a new one. */
+  /** One builder reused while the cursor moves forward; stepping back resumes from a checkpoint. */
   private builder: ViewBuilder | undefined;
   private builtTo = -1;
+  /** Copies of the builder every CHECKPOINT_EVERY events, so a step back replays at most that many. */
+  private readonly checkpoints = new Map<number, ViewBuilder>();
+  /** When each segment copy arrives (or is lost), from the whole run, for segments still in flight. */
+  private readonly arrivals: ReadonlyMap<string, number>;
 
   constructor(
     readonly scenario: Scenario,
@@ -32,6 +36,7 @@ export class Session {
       ...(options.seed === undefined ? {} : { seed: options.seed }),
       interventions: this.interventions,
     });
+    this.arrivals = arrivalTimes(this.run.trace);
   }
 
   get seed(): number {
@@ -49,15 +54,27 @@ export class Session {
   /** The world after the events 0..cursor (cursor -1: before anything happened). */
   viewAt(cursor: number): View {
     const target = Math.max(-1, Math.min(cursor, this.trace.length - 1));
-    if (this.builder === undefined || target < this.builtTo) {
-      this.builder = new ViewBuilder(this.scenario.endpoints, this.trace.length);
-      this.builtTo = -1;
-    }
+    if (this.builder === undefined || target < this.builtTo) this.resumeFrom(target);
+    const builder = this.builder as ViewBuilder;
     while (this.builtTo < target) {
       this.builtTo++;
-      this.builder.apply(this.trace[this.builtTo] as SynackEvent);
+      builder.apply(this.trace[this.builtTo] as SynackEvent);
+      if ((this.builtTo + 1) % CHECKPOINT_EVERY === 0 && !this.checkpoints.has(this.builtTo)) {
+        this.checkpoints.set(this.builtTo, builder.clone());
+      }
     }
-    return this.builder.snapshot();
+    return builder.snapshot();
+  }
+
+  /** Restarts the builder from the last checkpoint at or before `target` (or from the start). */
+  private resumeFrom(target: number): void {
+    let best = -1;
+    for (const index of this.checkpoints.keys()) if (index <= target && index > best) best = index;
+    const checkpoint = this.checkpoints.get(best);
+    this.builder = checkpoint
+      ? checkpoint.clone()
+      : new ViewBuilder(this.scenario.endpoints, this.trace.length, this.arrivals);
+    this.builtTo = best;
   }
 
   /** The index of the next TCP or WebSocket state change after `cursor`, if any. */
@@ -102,6 +119,18 @@ export class Session {
   ladder(options: LadderOptions = {}): string {
     return renderLadder(this.trace, this.scenario.endpoints, options);
   }
+}
+
+const CHECKPOINT_EVERY = 512;
+
+function arrivalTimes(trace: readonly SynackEvent[]): Map<string, number> {
+  const arrivals = new Map<string, number>();
+  for (const event of trace) {
+    if (event.type === 'segment.delivered' || event.type === 'segment.dropped') {
+      arrivals.set(`${event.segmentId}/${event.copy}`, event.time);
+    }
+  }
+  return arrivals;
 }
 
 export function createSession(scenario: Scenario, options: SessionOptions = {}): Session {

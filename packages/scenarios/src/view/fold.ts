@@ -29,6 +29,8 @@ interface MutableArrow {
   endAt: number | undefined;
   corrupted: boolean;
   dropReason: string | undefined;
+  /** The frozen view of this arrow, dropped whenever the arrow changes (snapshots reuse it). */
+  view?: ArrowView | undefined;
 }
 
 interface EndpointState {
@@ -75,9 +77,14 @@ export class ViewBuilder {
   private cursor = -1;
   private narration: Narration | undefined;
 
+  /**
+   * `arrivals` (from the whole run, keyed `segmentId/copy`) lets a segment still in flight at the
+   * cursor show when it will arrive; without it `endAt` stays undefined until it does.
+   */
   constructor(
     specs: readonly EndpointSpec[],
     private readonly total: number,
+    private readonly arrivals?: ReadonlyMap<string, number>,
   ) {
     this.endpoints = specs.map((spec) => ({
       spec,
@@ -119,7 +126,10 @@ export class ViewBuilder {
         return;
       case 'segment.corrupted': {
         const arrow = this.arrowIndex.get(`${event.segmentId}/${event.copy}`);
-        if (arrow) arrow.corrupted = true;
+        if (arrow) {
+          arrow.corrupted = true;
+          arrow.view = undefined;
+        }
         return;
       }
       case 'segment.duplicated':
@@ -170,13 +180,42 @@ export class ViewBuilder {
     }
   }
 
+  /** An independent copy, so a viewer can keep checkpoints and step back without replaying from 0. */
+  clone(): ViewBuilder {
+    const copy = new ViewBuilder(
+      this.endpoints.map((e) => e.spec),
+      this.total,
+      this.arrivals,
+    );
+    copy.endpoints.forEach((target, i) => {
+      const source = this.endpoints[i] as EndpointState;
+      Object.assign(target, {
+        ...source,
+        timers: new Map(source.timers),
+        sentUnits: new Map([...source.sentUnits].map(([conn, units]) => [conn, [...units]])),
+      });
+    });
+    for (const arrow of this.arrows) {
+      const twin = { ...arrow };
+      copy.arrows.push(twin);
+      copy.arrowIndex.set(`${arrow.sent.segmentId}/${arrow.copy}`, twin);
+    }
+    copy.time = this.time;
+    copy.cursor = this.cursor;
+    copy.narration = this.narration;
+    return copy;
+  }
+
   snapshot(): View {
     return {
       time: this.time,
       cursor: this.cursor,
       total: this.total,
       endpoints: this.endpoints.map((e) => this.endpointView(e)),
-      arrows: this.arrows.map((a) => this.arrowView(a)),
+      arrows: this.arrows.map((a) => {
+        a.view ??= this.arrowView(a);
+        return a.view;
+      }),
       narration: this.narration,
     };
   }
@@ -254,6 +293,7 @@ export class ViewBuilder {
   private onArrival(segmentId: number, copy: number, fate: SegmentFate, reason?: string): void {
     const arrow = this.arrowIndex.get(`${segmentId}/${copy}`);
     if (arrow === undefined) return;
+    arrow.view = undefined;
     arrow.fate = arrow.corrupted && fate === 'dropped' ? 'corrupted' : fate;
     arrow.dropReason = reason;
     arrow.endAt = this.time;
@@ -367,7 +407,7 @@ export class ViewBuilder {
       from: sent.from,
       to: sent.to,
       sentAt: sent.time,
-      endAt: a.endAt,
+      endAt: a.endAt ?? this.arrivals?.get(`${sent.segmentId}/${a.copy}`),
       fate: a.fate,
       dropReason: a.dropReason,
       flags: seg.flags,
