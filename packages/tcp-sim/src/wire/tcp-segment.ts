@@ -224,9 +224,7 @@ export function decodeTcpSegment(
   addresses?: { readonly src: number; readonly dst: number },
 ): TcpDecodeResult {
   if (bytes.length < TCP_HEADER_LENGTH) return { ok: false, error: 'truncated' };
-  const headerLen = (bytes[12]! >>> 4) * 4;
-  if (headerLen < TCP_HEADER_LENGTH || headerLen > bytes.length)
-    return { ok: false, error: 'bad-data-offset' };
+  // The checksum comes first: a corrupted header must be reported as what it is.
   if (addresses) {
     const sum = sumWords(
       bytes,
@@ -236,6 +234,10 @@ export function decodeTcpSegment(
     );
     if (finishChecksum(sum) !== 0) return { ok: false, error: 'bad-checksum' };
   }
+  const headerLen = (bytes[12]! >>> 4) * 4;
+  if (headerLen < TCP_HEADER_LENGTH || headerLen > bytes.length)
+    return { ok: false, error: 'bad-data-offset' };
+
   const options =
     headerLen === TCP_HEADER_LENGTH ? NO_OPTIONS : decodeOptions(bytes, TCP_HEADER_LENGTH, headerLen);
   if (!options) return { ok: false, error: 'bad-option' };
