@@ -118,6 +118,19 @@ describe('serve --mode chat, ws clients (the blog protocol)', () => {
     expect(JSON.parse((await left).data.toString())).toEqual({ type: 'leave', ming: 'Bob' });
   });
 
+  it('RFC 6455 4.2.2: a client offering "chat" as a subprotocol gets it; one offering only others gets none', async () => {
+    const server = await serve({ mode: 'chat' });
+    const offered = new WsClient(`ws://127.0.0.1:${server.port}/`, ['superchat', 'chat']);
+    clients.push(offered);
+    await once(offered, 'open');
+    expect(offered.protocol).toBe('chat');
+    // No Sec-WebSocket-Protocol in the 101: ws (like browsers) then fails its own handshake (4.1).
+    const other = new WsClient(`ws://127.0.0.1:${server.port}/`, ['superchat']);
+    clients.push(other);
+    const [error] = await once(other, 'error');
+    expect(String(error)).toContain('Server sent no subprotocol');
+  });
+
   it('binary is not part of the chat: answered with an error object, the connection stays open', async () => {
     const server = await serve({ mode: 'chat' });
     const client = await open(server);

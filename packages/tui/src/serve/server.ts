@@ -102,6 +102,8 @@ export async function startServer(options: ServeOptions = {}): Promise<ServeHand
     closeTimeoutMs,
     handshakeTimeoutMs: options.handshakeTimeoutMs ?? 10_000,
     ...(options.maxHandshakeBytes !== undefined ? { maxHandshakeBytes: options.maxHandshakeBytes } : {}),
+    // RFC 6455 4.2.2 item 5.4: a client offering the mode's name as a subprotocol gets it; others get none.
+    handleProtocols: (offered) => (offered.includes(mode) ? mode : null),
     onHttpRequest: (request, respond) => {
       const response = answerHttp(request.method, request.target, page);
       log({
