@@ -75,7 +75,7 @@ export { applyMask, applyMaskJs, maskCopy, SIMD_THRESHOLD, unmask } from './mask
 export type { SimdMasker } from './mask-simd.js';
 export { createSimdMasker, MASK_WASM, SIMD_BLOCK } from './mask-simd.js';
 export type { Message, MessageLimits } from './message.js';
-export { DEFAULT_LIMITS, MessageAssembler } from './message.js';
+export { DEFAULT_LIMITS, MessageAssembler, RETAIN_FACTOR } from './message.js';
 export type { RandomSource } from './random.js';
 export { defaultRandom } from './random.js';
 export { decodeUtf8, encodeUtf8, isValidUtf8, Utf8Validator } from './utf8.js';
