@@ -212,7 +212,7 @@ describe('misbehaving transports', () => {
   });
 
   it('chat: a member that stops reading is dropped once its queue passes the cap; the rest go on', async () => {
-    await serve({ mode: 'chat', maxBufferedBytes: 256 * 1024 });
+    await serve({ mode: 'chat', maxBufferedBytes: 1024 * 1024 });
     const slow = await raw();
     await slow.upgrade();
     slow.socket.write(clientFrame(0x1, new TextEncoder().encode('type=add&ming=slow')));

@@ -39,7 +39,11 @@ export interface ServeOptions {
   maxPayload?: number;
   /** Largest HTTP request head; larger ones get 431. Default 16 KiB. */
   maxHandshakeBytes?: number;
-  /** Bytes queued for one peer before it counts as a slow reader and is dropped. Default maxPayload + 1 MiB. */
+  /**
+   * Bytes queued for one peer before it counts as a slow reader and is dropped. Default maxPayload +
+   * 1 MiB. Keep it well above what one read can make us write (the adapter stops reading a peer whose
+   * buffer is full, but a chat sender also receives its own broadcast).
+   */
   maxBufferedBytes?: number;
   /** Heartbeat ping period; a peer silent for a whole period after a ping is dropped. 0 = off. Default 30 s. */
   pingIntervalMs?: number;
