@@ -14,7 +14,7 @@ import type { AppCall, ErrorCode, SegmentView, TraceEventInput } from '../trace/
 import { seqAdd, seqDiff, seqGe, seqGt, seqLt } from '../wire/seq.js';
 import { ACK, FIN, flagNames, PSH, RST, SYN, type TcpSegment } from '../wire/tcp-segment.js';
 import type { CongestionController, CongestionFactory } from './congestion.js';
-import { type TcpMachineEvent, tcpMachine } from './machine.js';
+import { type TcpEffects, type TcpMachineEvent, tcpMachine } from './machine.js';
 import { ReassemblyQueue } from './reassembly.js';
 import { afterSynLoss, backOff, currentRto, initialRtt, type RttEstimator, sampleRtt } from './rtt.js';
 import {
@@ -175,31 +175,29 @@ export class Connection {
     const defer = (fn: () => void) => () => {
       this.deferred.push(fn);
     };
-    const machine = tcpMachine.provide({
-      actions: {
-        sendSyn: defer(() => this.sendSynSegment(false)),
-        sendSynAck: defer(() => this.sendSynSegment(false)),
-        queueFin: defer(() => this.queueFin()),
-        sendReset: defer(() => this.emit(this.tcb.sndNxt, 0, RST, undefined, '3.10.5 ABORT')),
-        signalEstablished: defer(() => this.established()),
-        signalReset: defer(() =>
-          this.fail(
-            this.dispatchFrom === 'SYN-SENT' || (this.dispatchFrom === 'SYN-RCVD' && !this.passive)
-              ? new TcpError('ECONNREFUSED', `connection refused by ${this.remoteAddress}:${this.remotePort}`)
-              : new TcpError('ECONNRESET', 'connection reset by peer'),
-          ),
+    const effects: TcpEffects = {
+      sendSyn: defer(() => this.sendSynSegment(false)),
+      sendSynAck: defer(() => this.sendSynSegment(false)),
+      queueFin: defer(() => this.queueFin()),
+      sendReset: defer(() => this.emit(this.tcb.sndNxt, 0, RST, undefined, '3.10.5 ABORT')),
+      signalEstablished: defer(() => this.established()),
+      signalReset: defer(() =>
+        this.fail(
+          this.dispatchFrom === 'SYN-SENT' || (this.dispatchFrom === 'SYN-RCVD' && !this.passive)
+            ? new TcpError('ECONNREFUSED', `connection refused by ${this.remoteAddress}:${this.remotePort}`)
+            : new TcpError('ECONNRESET', 'connection reset by peer'),
         ),
-        signalTimeout: defer(() => this.fail(new TcpError('ETIMEDOUT', 'retransmission limit reached'))),
-        turnOffOtherTimers: defer(() => {
-          this.stopRetransmissionTimer();
-          this.stopPersistTimer();
-          this.notifyClose();
-        }),
-        deleteTcb: defer(() => this.deleteTcb()),
-      },
-    });
-    this.actor = createActor(machine, {
-      input: { tcb: this.tcb, msl: env.profile.msl },
+      ),
+      signalTimeout: defer(() => this.fail(new TcpError('ETIMEDOUT', 'retransmission limit reached'))),
+      turnOffOtherTimers: defer(() => {
+        this.stopRetransmissionTimer();
+        this.stopPersistTimer();
+        this.notifyClose();
+      }),
+      deleteTcb: defer(() => this.deleteTcb()),
+    };
+    this.actor = createActor(tcpMachine, {
+      input: { tcb: this.tcb, msl: env.profile.msl, effects },
       clock: this.machineClock(),
     });
     this.actor.start();

@@ -4,8 +4,10 @@
  * trimming, ACK arithmetic) happens in `segment-arrives.ts` before the machine sees an event; each
  * event carries the rule that produced it as `cause`, which the trace records.
  *
- * Actions are declared here by their RFC names and implemented by the connection through
- * `machine.provide(...)`; the defaults do nothing, so the bare machine can be walked by `xstate/graph`.
+ * Actions are declared here by their RFC names and call the connection's `TcpEffects`, handed in
+ * as input (one machine definition for every connection: `provide()` per connection would rebuild
+ * the machine each time). Without effects they do nothing, so the bare machine can be walked by
+ * `xstate/graph`.
  * The only delayed transition is TIME-WAIT's 2MSL timer (RFC 9293 3.10.8), run on the simulator's
  * clock; a retransmitted FIN re-enters TIME-WAIT, which restarts it.
  */
@@ -35,6 +37,19 @@ export type TcpMachineEvent =
   // Timeouts, RFC 9293 3.10.8 (user timeout: the retransmission retry limit).
   | ({ readonly type: 'TIMEOUT.USER' } & Caused);
 
+/** The side effects the machine's actions stand for, implemented by the connection. */
+export interface TcpEffects {
+  sendSyn(): void;
+  sendSynAck(): void;
+  queueFin(): void;
+  sendReset(): void;
+  signalEstablished(): void;
+  signalReset(): void;
+  signalTimeout(): void;
+  turnOffOtherTimers(): void;
+  deleteTcb(): void;
+}
+
 export interface TcpMachineContext {
   /** True when the connection came from a passive OPEN (RFC 9293 3.10.7.4 second/fourth steps). */
   passive: boolean;
@@ -42,14 +57,14 @@ export interface TcpMachineContext {
   readonly tcb: Tcb | undefined;
   /** 2 * MSL in ms (RFC 9293 3.4.2), from the timer profile. */
   readonly twoMsl: number;
+  readonly effects: TcpEffects | undefined;
 }
 
 export interface TcpMachineInput {
   readonly tcb?: Tcb;
   readonly msl?: number;
+  readonly effects?: TcpEffects;
 }
-
-const noop = () => {};
 
 export const tcpMachine = setup({
   types: {
@@ -68,28 +83,33 @@ export const tcpMachine = setup({
     recordPassiveOpen: assign({ passive: true }),
     recordActiveOpen: assign({ passive: false }),
     /** 3.10.1 OPEN, active: select an ISS, send <SEQ=ISS><CTL=SYN>. */
-    sendSyn: noop,
+    sendSyn: ({ context }) => context.effects?.sendSyn(),
     /** 3.10.7.2 / 3.10.7.3: send <SEQ=ISS><ACK=RCV.NXT><CTL=SYN,ACK>. */
-    sendSynAck: noop,
+    sendSynAck: ({ context }) => context.effects?.sendSynAck(),
     /** 3.10.4 CLOSE: queue a FIN after all data already queued. */
-    queueFin: noop,
+    queueFin: ({ context }) => context.effects?.queueFin(),
     /** 3.10.5 ABORT in a synchronized state: send <SEQ=SND.NXT><CTL=RST>. */
-    sendReset: noop,
+    sendReset: ({ context }) => context.effects?.sendReset(),
     /** 3.10.7.3 / 3.10.7.4: the connection is ESTABLISHED, tell the user. */
-    signalEstablished: noop,
+    signalEstablished: ({ context }) => context.effects?.signalEstablished(),
     /** 3.10.7.4 second step: "connection reset" / "connection refused". */
-    signalReset: noop,
+    signalReset: ({ context }) => context.effects?.signalReset(),
     /** 3.10.8: the user timeout expired ("connection aborted due to user timeout"). */
-    signalTimeout: noop,
+    signalTimeout: ({ context }) => context.effects?.signalTimeout(),
     /** 3.10.7.4 eighth step in FIN-WAIT-1/2 and CLOSING: "turn off the other timers". */
-    turnOffOtherTimers: noop,
+    turnOffOtherTimers: ({ context }) => context.effects?.turnOffOtherTimers(),
     /** 3.10.5 / 3.10.7.4: "delete the TCB" on entering CLOSED. */
-    deleteTcb: noop,
+    deleteTcb: ({ context }) => context.effects?.deleteTcb(),
   },
 }).createMachine({
   id: 'tcp',
   initial: 'CLOSED',
-  context: ({ input }) => ({ passive: false, tcb: input.tcb, twoMsl: 2 * (input.msl ?? 120_000) }),
+  context: ({ input }) => ({
+    passive: false,
+    tcb: input.tcb,
+    twoMsl: 2 * (input.msl ?? 120_000),
+    effects: input.effects,
+  }),
   states: {
     CLOSED: {
       entry: 'deleteTcb',
