@@ -39,7 +39,11 @@ describe('RFC 9293 3.5 three-way handshake and 3.6 four-way close', () => {
 
   it('RFC 9293 3.6 Figure 12: normal close walks FIN-WAIT-1, FIN-WAIT-2, TIME-WAIT, CLOSED and LAST-ACK', () => {
     const { sim, client, server } = world();
-    acceptAll(server);
+    // The server closes its side 50 ms after the client's FIN, so each FIN has its own ACK.
+    server.listen(80).on('connection', (s) => {
+      s.on('data', () => {});
+      s.on('end', () => sim.schedule(50, () => s.end()));
+    });
     const sock = client.connect({ address: '10.0.0.2', port: 80 });
     const got = collect(sock);
     sock.on('connect', () => {

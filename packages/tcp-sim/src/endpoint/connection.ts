@@ -156,6 +156,9 @@ export class Connection {
   private readonly deferred: Array<() => void> = [];
   private readonly notifications: Notification[] = [];
   private flushing = false;
+  /** An ACK is owed for the segment being processed (sent once the application has read, below). */
+  private ackPending = false;
+  private processing = false;
 
   constructor(
     private readonly env: EndpointEnvironment,
@@ -417,6 +420,7 @@ export class Connection {
 
   segmentArrives(seg: TcpSegment): void {
     if (this.released) return;
+    this.processing = true;
     switch (this.current) {
       case 'LISTEN':
         listenSegmentArrives(this, seg);
@@ -429,7 +433,20 @@ export class Connection {
       default:
         synchronizedSegmentArrives(this, seg);
     }
+    // The application reads what arrived first, so the ACK we owe carries the reopened window
+    // (one ACK instead of an ACK plus a window update).
     this.flush();
+    this.processing = false;
+    if (this.ackPending && !this.released) {
+      if (!this.trySend()) this.sendAck();
+    }
+    this.ackPending = false;
+    this.flush();
+  }
+
+  /** RFC 9293 3.10.7.4: "send an acknowledgment", sent at the end of this segment's processing. */
+  scheduleAck(): void {
+    this.ackPending = true;
   }
 
   /** Called after the eighth step: push out data the peer's window now allows. */
@@ -542,7 +559,7 @@ export class Connection {
       return true; // the eighth step sends the ACK (of data and FIN together)
     }
     // "Send an acknowledgment of the form <SEQ=SND.NXT><ACK=RCV.NXT><CTL=ACK>", piggybacked if possible.
-    if (!this.trySend()) this.sendAck();
+    this.scheduleAck();
     return false;
   }
 
@@ -569,6 +586,10 @@ export class Connection {
     const growth = seqDiff(possible, this.rcvRightEdge);
     if (growth <= 0) return;
     if (before === 0 || growth >= Math.min(this.rcvCapacity / 2, this.tcb.rcvMss)) {
+      if (this.processing) {
+        this.ackPending = true; // the ACK owed for this segment carries the window update
+        return;
+      }
       if (
         this.current !== 'CLOSED' &&
         this.current !== 'LISTEN' &&
@@ -725,6 +746,7 @@ export class Connection {
       options: NO_OPTIONS,
       payload: data,
     };
+    if (flags & ACK) this.ackPending = false;
     const consumes = len + (flags & FIN ? 1 : 0);
     const retransmission = consumes > 0 && seqLt(seq, tcb.sndMax);
     if (consumes > 0) {

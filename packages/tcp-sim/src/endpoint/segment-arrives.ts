@@ -402,5 +402,5 @@ export function processFin(conn: Connection): void {
     default:
       break; // CLOSE-WAIT, CLOSING, LAST-ACK: "Remain in the ... state."
   }
-  conn.sendAck();
+  conn.scheduleAck();
 }
