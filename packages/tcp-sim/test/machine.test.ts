@@ -8,7 +8,15 @@
 import { describe, expect, it } from 'vitest';
 import { createActor } from 'xstate';
 import { getAdjacencyMap, getShortestPaths, getSimplePaths } from 'xstate/graph';
-import { isSynchronized, TCP_STATES, type TcpMachineEvent, type TcpState, tcpMachine } from '../src/index.js';
+import {
+  closeDecision,
+  isSynchronized,
+  sendDecision,
+  TCP_STATES,
+  type TcpMachineEvent,
+  type TcpState,
+  tcpMachine,
+} from '../src/index.js';
 
 const cause = 'model';
 const EVENTS: TcpMachineEvent[] = [
@@ -147,6 +155,21 @@ describe('RFC 9293 3.3.2 Figure 5: the TCP state machine (model-based, xstate/gr
     for (const state of ['FIN-WAIT-1', 'FIN-WAIT-2', 'CLOSING', 'LAST-ACK', 'TIME-WAIT'] as const) {
       const node = tcpMachine.root.states[state]!;
       expect(node.transitions.has('CLOSE')).toBe(false);
+    }
+  });
+
+  it('3.10.2 / 3.10.4: the machine accepts SEND and CLOSE exactly where the user-call tables allow them', () => {
+    for (const state of TCP_STATES) {
+      const node = tcpMachine.root.states[state]!;
+      const send = sendDecision(state);
+      expect([state, node.transitions.has('SEND')]).toEqual([
+        state,
+        send === 'queue' || send === 'segmentize',
+      ]);
+      const close = closeDecision(state);
+      const closeAllowed =
+        close === 'queue-fin' || close === 'delete-tcb' || close === 'defer-until-established';
+      expect([state, node.transitions.has('CLOSE')]).toEqual([state, closeAllowed]);
     }
   });
 });

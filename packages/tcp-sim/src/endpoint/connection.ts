@@ -338,7 +338,8 @@ export class Connection {
       this.flush();
       return false;
     }
-    this.dispatch({ type: 'SEND', cause: '3.10.2 SEND' });
+    // SEND never changes the state (the machine declares it as a self-transition where legal, and
+    // sendDecision is the same table), so the hot path does not go through the actor.
     this.sendBuffer.push(data);
     if (decision === 'segmentize') this.trySend();
     this.flush();
