@@ -1,0 +1,89 @@
+/**
+ * The world: virtual time (step / advance / run and why they stop), the documented order at one
+ * instant, the trace as a JSON-serialisable, append-only spine with subscribers, and input checks.
+ */
+import { describe, expect, it } from 'vitest';
+import { createSimulation } from '../src/index.js';
+import { acceptAll, text, world } from './fixtures.js';
+
+describe('virtual time and the scheduler', () => {
+  it('DESIGN 2: step() runs one event, advance(ms) runs to a time, run() stops idle / at until / at maxEvents', () => {
+    const sim = createSimulation({ seed: 1 });
+    const seen: number[] = [];
+    sim.schedule(10, () => seen.push(sim.now));
+    sim.schedule(20, () => seen.push(sim.now));
+    sim.schedule(30, () => seen.push(sim.now));
+    expect(sim.step()).toBe(true);
+    expect(seen).toEqual([10]);
+    expect(sim.advance(5)).toEqual({ reason: 'until', events: 0, time: 15 });
+    expect(sim.run({ maxEvents: 1 })).toEqual({ reason: 'maxEvents', events: 1, time: 20 });
+    expect(sim.run()).toEqual({ reason: 'idle', events: 1, time: 30 });
+    expect(sim.step()).toBe(false);
+  });
+
+  it('DESIGN 2: at one instant, application calls run before arrivals, and arrivals before timers', () => {
+    const { sim, client, server } = world({}, { delay: 1000 });
+    acceptAll(server);
+    const order: string[] = [];
+    sim.trace.subscribe((e) => {
+      if (
+        e.time === 1000 &&
+        (e.type === 'segment.delivered' || e.type === 'timer.fired' || e.type === 'app.call')
+      ) {
+        order.push(e.type);
+      }
+    });
+    client.connect({ address: '10.0.0.2', port: 80 }); // SYN arrives at 1000, the SYN timer fires at 1000
+    sim.at(1000, () => client.connect({ address: '10.0.0.2', port: 80 }));
+    sim.run({ until: 1000 });
+    expect(order).toEqual(['app.call', 'segment.delivered', 'timer.fired']);
+  });
+
+  it('bad input is a typed error: past times, unknown hosts, bad links, duplicate names', () => {
+    const { sim, client } = world();
+    sim.advance(10);
+    expect(() => sim.at(5, () => {})).toThrow(RangeError);
+    expect(() => sim.setLink(client, 'nobody', { delay: 1 })).toThrow(RangeError);
+    expect(() => sim.setLink(client, 'server', { loss: 2 })).toThrow(RangeError);
+    expect(() => sim.setLink(client, 'server', { mtu: 10 })).toThrow(RangeError);
+    expect(() => sim.addHost({ name: 'client', address: '10.0.0.9' })).toThrow(RangeError);
+    expect(() => sim.addHost({ name: 'x', address: '10.0.0' })).toThrow(TypeError);
+    expect(() => client.listen(0)).toThrow(RangeError);
+  });
+});
+
+describe('the trace', () => {
+  it('DESIGN 6: events are JSON-serialisable, seq is the index, time never decreases; subscribe/unsubscribe', () => {
+    const { sim, client, server } = world();
+    acceptAll(server);
+    const live: string[] = [];
+    const unsubscribe = sim.trace.subscribe((e) => live.push(e.type));
+    const sock = client.connect({ address: '10.0.0.2', port: 80 });
+    sock.on('connect', () => sock.end(text('x')));
+    sim.run({ until: 12 });
+    unsubscribe();
+    sim.run();
+    const events = sim.trace.events;
+    expect(JSON.parse(JSON.stringify(events))).toEqual(events);
+    events.forEach((e, i) => {
+      expect(e.seq).toBe(i);
+      if (i > 0) expect(e.time).toBeGreaterThanOrEqual(events[i - 1]!.time);
+    });
+    expect(live.length).toBeGreaterThan(0);
+    expect(live.length).toBeLessThan(events.length);
+    const types = new Set(events.map((e) => e.type));
+    for (const t of [
+      'tcp.state',
+      'segment.sent',
+      'segment.delivered',
+      'timer.set',
+      'timer.fired',
+      'timer.cancelled',
+      'app.call',
+      'app.data',
+      'app.event',
+    ]) {
+      expect(types).toContain(t);
+    }
+  });
+});
