@@ -222,6 +222,13 @@ export function checkSequence(conn: Connection, seg: TcpSegment): Trimmed | unde
         checkAck(conn, seg, { seq: seg.seq, start: 0, end: 0, fin: false });
       }
       if (conn.state === 'SYN-RCVD' && seg.flags & SYN && seg.seq === tcb.irs) {
+        if (seg.flags & ACK && seqLt(tcb.sndUna, seg.ack) && seqLe(seg.ack, tcb.sndNxt)) {
+          // Simultaneous open (RFC 9293 3.5, figure 7, line 6): the peer's SYN,ACK repeats the SYN we
+          // already took and acknowledges ours. Trimmed of its old SYN it is the ACK of our SYN: enter
+          // ESTABLISHED, nothing more to send (Linux accepts the same segment in SYN_RECV).
+          checkAck(conn, seg, { seq: seqAdd(seg.seq, 1), start: 0, end: 0, fin: false });
+          return undefined;
+        }
         // A retransmitted SYN: our SYN,ACK was lost. Answer with the SYN,ACK again (as Linux does).
         conn.retransmitSynAck();
       } else {
