@@ -70,7 +70,9 @@ export function isValidUtf8(bytes: Uint8Array): boolean {
 }
 
 const encoder = new TextEncoder();
-const decoder = new TextDecoder('utf-8');
+// ignoreBOM: a leading U+FEFF is a character of the message, not a signature to strip (RFC 6455 5.6
+// delivers the payload as sent; ws and browsers keep it). The default decoder would drop it silently.
+const decoder = new TextDecoder('utf-8', { ignoreBOM: true });
 
 export function encodeUtf8(text: string): Uint8Array {
   return encoder.encode(text);

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { Utf8Validator } from '../src/index.js';
-import { hex } from './helpers/fixtures.js';
+import { hex, openClient, openServer, outgoing, recv } from './helpers/fixtures.js';
 
 /** Index of the first byte at which the validator gives up when fed one byte at a time, or -1. */
 function failsAt(bytes: Uint8Array): number {
@@ -36,5 +36,17 @@ describe('RFC 6455 8.1: UTF-8 fails fast', () => {
     expect(v.complete).toBe(false);
     expect(v.push(hex('a0'))).toBe(true);
     expect(v.complete).toBe(true);
+  });
+});
+
+describe('RFC 6455 5.6: text is delivered as sent', () => {
+  it('RFC 6455 5.6: a leading U+FEFF (EF BB BF) stays in the message and in a close reason', () => {
+    const client = openClient();
+    const server = openServer();
+    client.send('\uFEFFhi');
+    client.close(1000, '\uFEFFbye');
+    const events = recv(server, outgoing(client));
+    expect(events).toContainEqual({ type: 'message', binary: false, data: '\uFEFFhi' });
+    expect(events).toContainEqual({ type: 'close', code: 1000, reason: '\uFEFFbye' });
   });
 });
