@@ -92,3 +92,34 @@ describe('node:net client, messages right behind the 101', () => {
     await new Promise((resolve) => ws.close(resolve));
   });
 });
+
+describe('node:net server, after refusing an upgrade', () => {
+  it('RFC 6455 4.2.1: a peer that resets the connection after our 400 does not crash the server', async () => {
+    const server = await start({});
+    const socket = net.connect({ port: server.address().port, host: '127.0.0.1' });
+    socket.on('error', () => {});
+    await once(socket, 'connect');
+    socket.write('GET / HTTP/1.1\r\nHost: x\r\nUpgrade: websocket\r\n\r\n');
+    await once(socket, 'data');
+    socket.resetAndDestroy();
+    await once(socket, 'close');
+    // An unhandled 'error' on the server's socket would surface as an uncaught exception here.
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(server.server.listening).toBe(true);
+  });
+
+  it('RFC 6455 4.2.1: a peer that never half-closes after our 400 is dropped after closeTimeoutMs', async () => {
+    const server = await start({ closeTimeoutMs: 100 });
+    const socket = net.connect({ port: server.address().port, host: '127.0.0.1', allowHalfOpen: true });
+    socket.on('error', () => {});
+    await once(socket, 'connect');
+    socket.write('GET / HTTP/1.1\r\nHost: x\r\nUpgrade: websocket\r\n\r\n');
+    socket.resume();
+    await once(socket, 'end');
+    const count = () => new Promise<number>((resolve) => server.server.getConnections((_e, n) => resolve(n)));
+    expect(await count()).toBe(1);
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(await count()).toBe(0);
+    socket.destroy();
+  });
+});

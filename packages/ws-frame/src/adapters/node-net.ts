@@ -12,7 +12,7 @@ import { EventEmitter } from 'node:events';
 import net from 'node:net';
 import { type ProtocolEvent, WebSocketProtocol } from '../connection.js';
 import type { WebSocketError } from '../errors.js';
-import { ServerHandshake, type ServerHandshakeOptions } from '../handshake.js';
+import { ServerHandshake, type ServerHandshakeOptions, type ServerHandshakeResult } from '../handshake.js';
 import { type HttpRequestHead, serializeHead } from '../http-head.js';
 import { defaultRandom, type RandomSource } from '../random.js';
 import { parseWebSocketUrl } from '../websocket.js';
@@ -310,23 +310,14 @@ export class WebSocketServer extends EventEmitter<WebSocketServerEvents> {
       const result = handshake.push(chunk);
       if (result.status === 'incomplete') return;
       socket.off('data', onData);
-      socket.off('error', onError);
       socket.off('end', onEnd);
-      socket.off('close', onClose);
-      clearTimeout(timer);
       if (result.status === 'rejected') {
-        if (!result.isUpgradeRequest && result.request && this.options.onHttpRequest) {
-          this.options.onHttpRequest(result.request, (response) => respondHttp(socket, response));
-          return;
-        }
-        this.emit('rejected', {
-          httpStatus: result.httpStatus,
-          reason: result.reason,
-          remoteAddress: socket.remoteAddress,
-        });
-        socket.end(result.response);
+        this.refuse(socket, result, timer);
         return;
       }
+      socket.off('error', onError);
+      socket.off('close', onClose);
+      clearTimeout(timer);
       const core = new WebSocketProtocol({
         role: 'server',
         handshake: { ...result, rest: new Uint8Array(0) },
@@ -343,6 +334,38 @@ export class WebSocketServer extends EventEmitter<WebSocketServerEvents> {
     socket.on('error', onError);
     socket.on('end', onEnd);
     socket.on('close', onClose);
+  }
+
+  /**
+   * Answers a request that is not a WebSocket upgrade we accept (4.2.1: an HTTP error) or hands a plain
+   * HTTP request to `onHttpRequest`. The socket keeps its error handler (a reset while we answer must
+   * not become an uncaught exception) and, once answered, lives at most `closeTimeoutMs` more: with
+   * allowHalfOpen a peer that never sends its FIN would otherwise hold it, and `close()`, forever.
+   * Until the application answers, the handshake timer still bounds it.
+   */
+  private refuse(
+    socket: net.Socket,
+    result: Extract<ServerHandshakeResult, { status: 'rejected' }>,
+    handshakeTimer: NodeJS.Timeout,
+  ): void {
+    const answered = (write: () => void) => {
+      clearTimeout(handshakeTimer);
+      if (socket.destroyed) return;
+      write();
+      const linger = setTimeout(() => socket.destroy(), this.options.closeTimeoutMs ?? 5000);
+      linger.unref();
+      socket.once('close', () => clearTimeout(linger));
+    };
+    if (!result.isUpgradeRequest && result.request && this.options.onHttpRequest) {
+      this.options.onHttpRequest(result.request, (response) => answered(() => respondHttp(socket, response)));
+      return;
+    }
+    this.emit('rejected', {
+      httpStatus: result.httpStatus,
+      reason: result.reason,
+      remoteAddress: socket.remoteAddress,
+    });
+    answered(() => socket.end(result.response));
   }
 }
 
