@@ -9,6 +9,7 @@
 import { base64Decode, base64Encode } from './base64.js';
 import { type WebSocketError, WebSocketUsageError, wsError } from './errors.js';
 import {
+  checkFields,
   type HttpHeadError,
   type HttpRequestHead,
   HttpRequestParser,
@@ -241,6 +242,8 @@ export class ServerHandshake {
   private finished = false;
 
   constructor(private readonly options: ServerHandshakeOptions = {}) {
+    // Checked once here: a bad line would otherwise throw from push(), on the peer's bytes.
+    checkFields(options.headers ?? []);
     this.parser = new HttpRequestParser(options.maxHeadBytes);
   }
 

@@ -8,6 +8,7 @@
  * returned untouched as `rest` (they already belong to the WebSocket stream). Malformed input gives a
  * typed error, never an exception.
  */
+import { WebSocketUsageError } from './errors.js';
 
 export class HttpHeaders {
   /** Fields in arrival order, names as sent. */
@@ -205,11 +206,28 @@ function latin1(bytes: Uint8Array): string {
   return s;
 }
 
-/** Serialises a head; values must already be valid field values. */
+/**
+ * Throws ERR_INVALID_ARGUMENT unless every name is a token and every value a field value (RFC 9110
+ * 5.1, 5.5). Local arguments are checked because a CR or LF in one would end the line early and the
+ * rest would reach the peer as a header of its own; a character above U+00FF has no octet to become.
+ */
+export function checkFields(fields: ReadonlyArray<readonly [string, string]>): void {
+  for (const [name, value] of fields) {
+    if (!TOKEN.test(name) || !FIELD_VALUE.test(value)) {
+      throw new WebSocketUsageError('ERR_INVALID_ARGUMENT', `invalid header field ${JSON.stringify(name)}`);
+    }
+  }
+}
+
+/** Serialises a head as Latin-1 octets; throws ERR_INVALID_ARGUMENT for a line that is not valid. */
 export function serializeHead(
   startLine: string,
   fields: ReadonlyArray<readonly [string, string]>,
 ): Uint8Array {
+  if (!FIELD_VALUE.test(startLine)) {
+    throw new WebSocketUsageError('ERR_INVALID_ARGUMENT', `invalid start line ${JSON.stringify(startLine)}`);
+  }
+  checkFields(fields);
   let text = `${startLine}\r\n`;
   for (const [name, value] of fields) text += `${name}: ${value}\r\n`;
   text += '\r\n';

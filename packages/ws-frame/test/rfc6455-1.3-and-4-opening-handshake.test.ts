@@ -147,6 +147,25 @@ describe('RFC 6455 4.1: client requirements', () => {
     expect(events.at(-1)).toEqual({ type: 'closed', code: 1006, reason: '', wasClean: false });
     expect(client.readyState).toBe(3);
   });
+
+  // RFC 9110 5.5: a field value holds no CR, LF or NUL; RFC 9112 5: names are tokens. A value that broke
+  // this would end the field early and let the caller's text become a header of its own.
+  it.each([
+    ['a CR LF in Host', { host: 'h\r\nX-Evil: 1' }],
+    ['a CR LF in Origin', { host: 'h', origin: 'o\r\n' }],
+    ['a name that is not a token', { host: 'h', headers: [['X Bad', 'v']] as const }],
+    ['a character above U+00FF in a value', { host: 'h', headers: [['X-Name', '你好']] as const }],
+  ])('RFC 6455 4.1: %s is refused with ERR_INVALID_ARGUMENT, not written', (_name, options) => {
+    expect(() => buildClientRequest({ ...options, random: seededRandom() })).toThrow(
+      expect.objectContaining({ code: 'ERR_INVALID_ARGUMENT' }),
+    );
+  });
+
+  it('RFC 6455 4.2.2: extra 101 header lines are checked when the server handshake is made, not per request', () => {
+    expect(() => new ServerHandshake({ headers: [['X-Ok', 'a\nb']] })).toThrow(
+      expect.objectContaining({ code: 'ERR_INVALID_ARGUMENT' }),
+    );
+  });
 });
 
 describe('RFC 6455 4.2.1: reading the client opening handshake', () => {
