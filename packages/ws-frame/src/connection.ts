@@ -414,8 +414,9 @@ export class WebSocketProtocol implements FrameSink {
     if (h.opcode === Opcode.Ping) {
       this.emit({ type: 'ping', data: payload });
       // 5.5.2: "Upon receipt of a Ping frame, an endpoint MUST send a Pong frame in response, unless it
-      // already received a Close frame"; 5.5.3: with identical application data. Not after our close.
-      if (this.stateValue === 'OPEN') this.queueFrame({ opcode: Opcode.Pong, payload });
+      // already received a Close frame"; 5.5.3: with identical application data. Our own close frame does
+      // not lift the duty: 5.5.1 forbids only data frames after it, and a pong is a control frame.
+      if (this.closeReceived === null) this.queueFrame({ opcode: Opcode.Pong, payload });
     } else if (h.opcode === Opcode.Pong) {
       this.emit({ type: 'pong', data: payload });
     } else {

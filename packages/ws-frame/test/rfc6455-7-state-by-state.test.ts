@@ -116,10 +116,10 @@ describe('CLOSING (we sent close)', () => {
     ]);
   });
 
-  it('RFC 6455 5.5.2: closing + ping -> reported, not answered after our close', () => {
+  it('RFC 6455 5.5.2: closing + ping -> answered (only a received Close ends the duty to pong)', () => {
     const p = fixtures.closingLocal();
     expect(significant(recv(p, frame(Opcode.Ping, hex('01'))))).toEqual([{ type: 'ping', data: hex('01') }]);
-    expect(outgoing(p)).toEqual(new Uint8Array(0));
+    expect(outgoing(p)).toEqual(encodeFrame({ opcode: Opcode.Pong, payload: hex('01') }));
   });
 
   it('RFC 6455 7.1.1: closing + close echo -> server ends TCP; no second close frame', () => {
