@@ -264,22 +264,7 @@ export class WebSocketProtocol implements FrameSink {
       this.serverAccepted(result);
       return null;
     }
-    if (result.request !== null && result.requestBytes !== null) {
-      this.emit({
-        type: 'handshake-request',
-        direction: 'received',
-        head: result.request,
-        bytes: result.requestBytes,
-      });
-    }
-    this.write(result.response);
-    this.emit({
-      type: 'handshake-response',
-      direction: 'sent',
-      status: result.httpStatus,
-      head: parseOwnResponse(result.response),
-      bytes: result.response,
-    });
+    this.answerRequest(result.request, result.requestBytes, result.httpStatus, result.response);
     this.handshakeFailed(wsError('WS_ERR_HANDSHAKE_FAILED', result.reason));
     return null;
   }
@@ -449,22 +434,29 @@ export class WebSocketProtocol implements FrameSink {
   }
 
   private serverAccepted(result: Extract<ServerHandshakeResult, { status: 'accepted' }>): void {
-    this.emit({
-      type: 'handshake-request',
-      direction: 'received',
-      head: result.request,
-      bytes: result.requestBytes,
-    });
-    this.write(result.response);
+    this.answerRequest(result.request, result.requestBytes, 101, result.response);
+    this.open(result.protocol, result.extensions);
+    if (result.rest.length > 0) this.parser.push(result.rest);
+  }
+
+  /** 4.2.2 (server): reports the request (when its head parsed) and queues our answer to it. */
+  private answerRequest(
+    request: HttpRequestHead | null,
+    requestBytes: Uint8Array | null,
+    status: number,
+    response: Uint8Array,
+  ): void {
+    if (request !== null && requestBytes !== null) {
+      this.emit({ type: 'handshake-request', direction: 'received', head: request, bytes: requestBytes });
+    }
+    this.write(response);
     this.emit({
       type: 'handshake-response',
       direction: 'sent',
-      status: 101,
-      head: parseOwnResponse(result.response),
-      bytes: result.response,
+      status,
+      head: parseOwnResponse(response),
+      bytes: response,
     });
-    this.open(result.protocol, result.extensions);
-    if (result.rest.length > 0) this.parser.push(result.rest);
   }
 
   private open(protocol: string, extensions: string): void {

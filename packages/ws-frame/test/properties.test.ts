@@ -149,26 +149,7 @@ describe('RFC 6455 5.2: encode/decode properties', () => {
 });
 
 describe('RFC 6455 5.3: masking properties', () => {
-  it('RFC 6455 5.3: masking is an involution at any key phase and any alignment', () => {
-    fc.assert(
-      fc.property(
-        fc.uint8Array({ maxLength: 200 }),
-        fc.uint8Array({ minLength: 4, maxLength: 4 }),
-        fc.nat(7),
-        fc.nat(3),
-        (data, key, align, phase) => {
-          const backing = new Uint8Array(data.length + 8);
-          const view = backing.subarray(align, align + data.length);
-          view.set(data);
-          applyMask(view, key, phase);
-          applyMask(view, key, phase);
-          expect(view).toEqual(data);
-        },
-      ),
-    );
-  });
-
-  it('RFC 6455 5.3: the word-wise mask equals the byte-wise definition octet i ^ key[i mod 4]', () => {
+  it('RFC 6455 5.3: the word-wise mask equals the byte-wise definition octet i ^ key[i mod 4], and is its own inverse', () => {
     fc.assert(
       fc.property(
         fc.uint8Array({ maxLength: 200 }),
@@ -181,6 +162,9 @@ describe('RFC 6455 5.3: masking properties', () => {
           view.set(data);
           applyMask(view, key, phase);
           expect(view).toEqual(data.map((b, i) => b ^ key[(i + phase) % 4]!));
+          // Unmasking is the same function (5.3), so a second pass gives the data back.
+          applyMask(view, key, phase);
+          expect(view).toEqual(data);
         },
       ),
     );
