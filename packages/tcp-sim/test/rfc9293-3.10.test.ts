@@ -81,7 +81,7 @@ describe('3.10.7.3 SYN-SENT', () => {
     expect(w.sock.tcb.irs).toBe(PEER_ISS);
   });
 
-  it('3.10.7.3 fourth (Figure 7, simultaneous open): a bare SYN enters SYN-RCVD and sends SYN,ACK; the peer\'s SYN,ACK completes it', () => {
+  it("3.10.7.3 fourth (Figure 7, simultaneous open): a bare SYN enters SYN-RCVD and sends SYN,ACK; the peer's SYN,ACK completes it", () => {
     const w = synSent();
     w.received();
     w.send(S, PEER_ISS, 0);

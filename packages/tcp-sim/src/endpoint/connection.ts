@@ -14,7 +14,9 @@ import type { AppCall, ErrorCode, SegmentView, TraceEventInput } from '../trace/
 import { seqAdd, seqDiff, seqGe, seqGt, seqLt } from '../wire/seq.js';
 import { ACK, FIN, flagNames, PSH, RST, SYN, type TcpSegment } from '../wire/tcp-segment.js';
 import type { CongestionController, CongestionFactory } from './congestion.js';
+import { ackPolicy } from './delayed-ack.js';
 import { type TcpEffects, type TcpMachineEvent, tcpMachine } from './machine.js';
+import { nagleAllows } from './nagle.js';
 import { ReassemblyQueue } from './reassembly.js';
 import { afterSynLoss, backOff, currentRto, initialRtt, type RttEstimator, sampleRtt } from './rtt.js';
 import {
@@ -27,7 +29,7 @@ import {
 import { SendBuffer } from './send-buffer.js';
 import type { TcpState } from './states.js';
 import { createTcb, type Tcb, type TcbSnapshot } from './tcb.js';
-import type { TimerName, TimerProfile } from './timers.js';
+import { delayedAckTimeout, initialWindowOctets, type TimerName, type TimerProfile } from './timers.js';
 import { abortSendsReset, closeDecision, sendDecision, userCallError } from './user-calls.js';
 
 /** A Node-style error with a stable `code`. */
@@ -117,7 +119,10 @@ export class Connection {
   private current: TcpState = 'CLOSED';
   private started = false;
   private rtt: RttEstimator;
-  private readonly congestion: CongestionController;
+  private congestion: CongestionController;
+  /** Last cwnd / ssthresh traced (a `tcp.cwnd` event goes out when either changes). */
+  private tracedCwnd = Number.NaN;
+  private tracedSsthresh = Number.NaN;
 
   // Send side
   private readonly sendBuffer = new SendBuffer();
@@ -131,6 +136,18 @@ export class Connection {
   private rtoTimer: ArmedTimer | undefined;
   private persistTimer: ArmedTimer | undefined;
   private persistBackoff = 0;
+  /** Zero-window probes sent since the peer last answered (RFC 9293 3.8.6.1: answered probes never time out). */
+  private probesUnanswered = 0;
+  /** Nagle's algorithm on (RFC 1122 4.2.3.4); setNoDelay() turns it off. */
+  private nagle: boolean;
+  private userTimer: ArmedTimer | undefined;
+  private finWait2Timer: ArmedTimer | undefined;
+  // Keep-alive, RFC 1122 4.2.3.6 (off by default)
+  private keepAliveOn: boolean;
+  private keepAliveIdle: number;
+  private keepAliveTimer: ArmedTimer | undefined;
+  private keepAliveProbesOut = 0;
+  private lastHeard = 0;
   private readonly sendHighWaterMark: number;
   private needDrain = false;
 
@@ -158,6 +175,11 @@ export class Connection {
   private flushing = false;
   /** An ACK is owed for the segment being processed (sent once the application has read, below). */
   private ackPending = false;
+  /** An ACK is owed but may be delayed (RFC 9293 3.8.6.3). */
+  private delayedAckOwed = false;
+  /** In-order octets received since our last ACK. */
+  private unackedOctets = 0;
+  private delackTimer: ArmedTimer | undefined;
   private processing = false;
 
   constructor(
@@ -174,7 +196,10 @@ export class Connection {
     this.rcvCapacity = Math.min(65535, options.receiveBuffer);
     this.sendHighWaterMark = options.sendHighWaterMark;
     this.rtt = initialRtt(env.profile);
-    this.congestion = env.congestion(options.mss);
+    this.congestion = env.congestion(this.tcb.sndMss, initialWindowOctets(env.profile, this.tcb.sndMss));
+    this.nagle = env.profile.nagle;
+    this.keepAliveOn = env.profile.keepAlive;
+    this.keepAliveIdle = env.profile.keepAliveIdle;
     const defer = (fn: () => void) => () => {
       this.deferred.push(fn);
     };
@@ -182,7 +207,7 @@ export class Connection {
       sendSyn: defer(() => this.sendSynSegment(false)),
       sendSynAck: defer(() => this.sendSynSegment(false)),
       queueFin: defer(() => this.queueFin()),
-      sendReset: defer(() => this.emit(this.tcb.sndNxt, 0, RST, undefined, '3.10.5 ABORT')),
+      sendReset: defer(() => this.sendAbortReset()),
       signalEstablished: defer(() => this.established()),
       signalReset: defer(() =>
         this.fail(
@@ -193,8 +218,7 @@ export class Connection {
       ),
       signalTimeout: defer(() => this.fail(new TcpError('ETIMEDOUT', 'retransmission limit reached'))),
       turnOffOtherTimers: defer(() => {
-        this.stopRetransmissionTimer();
-        this.stopPersistTimer();
+        this.stopAllTimers();
         this.notifyClose();
       }),
       deleteTcb: defer(() => this.deleteTcb()),
@@ -228,6 +252,10 @@ export class Connection {
     const names: TimerName[] = [];
     if (this.rtoTimer) names.push(this.rtoTimer.info.name);
     if (this.persistTimer) names.push('PERSIST');
+    if (this.delackTimer) names.push('DELACK');
+    if (this.keepAliveTimer) names.push('KEEPALIVE');
+    if (this.userTimer) names.push('USER');
+    if (this.finWait2Timer) names.push('FIN-WAIT-2');
     if (this.current === 'TIME-WAIT') names.push('2MSL');
     return names;
   }
@@ -238,7 +266,32 @@ export class Connection {
       srtt: this.rtt.srtt,
       rttvar: this.rtt.rttvar,
       rto: currentRto(this.rtt, this.env.profile),
+      cwnd: this.congestion.cwnd,
+      ssthresh: this.congestion.ssthresh ?? Number.POSITIVE_INFINITY,
+      flight: seqDiff(this.tcb.sndMax, this.tcb.sndUna),
     };
+  }
+
+  get profile(): TimerProfile {
+    return this.env.profile;
+  }
+
+  /** TCP_NODELAY: true turns Nagle's algorithm off. */
+  setNoDelay(noDelay: boolean): void {
+    this.nagle = !noDelay;
+    if (noDelay) this.trySend();
+    this.flush();
+  }
+
+  /** SO_KEEPALIVE (RFC 1122 4.2.3.6), with an optional idle time before the first probe. */
+  setKeepAlive(enable: boolean, idle?: number): void {
+    if (idle !== undefined) {
+      if (!(Number.isFinite(idle) && idle > 0)) throw new RangeError('keep-alive idle time must be > 0 ms');
+      this.keepAliveIdle = idle;
+    }
+    this.keepAliveOn = enable;
+    this.stopTimer('keepAliveTimer');
+    if (enable) this.armKeepAlive(this.keepAliveIdle);
   }
 
   /** Octets buffered for the application but not yet read. */
@@ -275,7 +328,11 @@ export class Connection {
       if (to === 'LISTEN' && from === 'SYN-RCVD') this.deleteTcb(); // the forked TCB goes away
     }
     while (this.deferred.length > 0) this.deferred.shift()!();
-    if (to !== from) this.env.stateChanged(this, from, to);
+    if (to !== from) {
+      if (to === 'FIN-WAIT-2') this.armFinWait2Timeout();
+      else if (this.finWait2Timer) this.stopTimer('finWait2Timer');
+      this.env.stateChanged(this, from, to);
+    }
   }
 
   private machineClock() {
@@ -365,6 +422,7 @@ export class Connection {
    */
   closeFully(): void {
     this.fullyClosed = true;
+    this.armFinWait2Timeout();
     if (this.rcvUnread > 0 && this.current !== 'CLOSED') {
       this.abort('RFC 1122 4.2.2.13: CLOSE with unread data sends RST');
       return;
@@ -421,6 +479,8 @@ export class Connection {
 
   segmentArrives(seg: TcpSegment): void {
     if (this.released) return;
+    this.lastHeard = this.env.now();
+    this.keepAliveProbesOut = 0;
     this.processing = true;
     switch (this.current) {
       case 'LISTEN':
@@ -440,6 +500,9 @@ export class Connection {
     this.processing = false;
     if (this.ackPending && !this.released) {
       if (!this.trySend()) this.sendAck();
+    } else if (this.delayedAckOwed && !this.released) {
+      // RFC 9293 3.8.6.3: data going out now carries the ACK; otherwise wait for some.
+      if (!this.trySend() && this.delayedAckOwed) this.armDelayedAck();
     }
     this.ackPending = false;
     this.flush();
@@ -448,6 +511,37 @@ export class Connection {
   /** RFC 9293 3.10.7.4: "send an acknowledgment", sent at the end of this segment's processing. */
   scheduleAck(): void {
     this.ackPending = true;
+  }
+
+  /** An ACK for in-order data: at once or delayed, per RFC 5681 4.2 (see delayed-ack.ts). */
+  private acknowledgeText(octets: number, outOfOrder: boolean): void {
+    this.unackedOctets += octets;
+    const policy = ackPolicy({
+      enabled: this.env.profile.delayedAckMax > 0,
+      outOfOrder,
+      unackedOctets: this.unackedOctets,
+      mss: this.tcb.sndMss,
+    });
+    if (policy === 'now') this.ackPending = true;
+    else this.delayedAckOwed = true;
+  }
+
+  private armDelayedAck(): void {
+    if (this.delackTimer) return;
+    const delay = delayedAckTimeout(this.env.profile, this.rtt.srtt);
+    this.delackTimer = this.arm('DELACK', delay, () => {
+      this.delackTimer = undefined;
+      if (this.delayedAckOwed && !this.released) this.sendAck('3.8.6.3 delayed ACK timer');
+      this.flush();
+    });
+  }
+
+  /** The peer answered (any acceptable ACK): zero-window probes and keep-alives count from zero. */
+  ackHeard(window: number): void {
+    this.probesUnanswered = 0;
+    // RFC 9293 3.8.6.1: "TCP implementations MUST NOT close the connection while the receiver keeps
+    // advertising a zero window": answered probes do not count toward the retry limit.
+    if (window === 0) this.retries = 0;
   }
 
   /** Called after the eighth step: push out data the peer's window now allows. */
@@ -474,6 +568,36 @@ export class Connection {
     this.tcb.sndMss = Math.min(seg.options.mss ?? 536, this.tcb.rcvMss);
   }
 
+  /**
+   * RFC 5681 3.1: the congestion window starts at IW once the send MSS is known (the handshake is
+   * done); "if the SYN or SYN/ACK is lost, the initial window ... MUST be one segment".
+   */
+  private startCongestionControl(): void {
+    const smss = this.tcb.sndMss;
+    const iw = this.synRetransmitted ? smss : initialWindowOctets(this.env.profile, smss);
+    this.congestion = this.env.congestion(smss, iw);
+    this.traceCwnd('RFC 5681 3.1: initial window');
+  }
+
+  /** Traces cwnd, ssthresh and the octets in flight when cwnd or ssthresh changed. */
+  private traceCwnd(cause: string): void {
+    const cwnd = this.congestion.cwnd;
+    const ssthresh = this.congestion.ssthresh;
+    if (!Number.isFinite(cwnd) || ssthresh === undefined) return; // no congestion control
+    if (cwnd === this.tracedCwnd && ssthresh === this.tracedSsthresh) return;
+    this.tracedCwnd = cwnd;
+    this.tracedSsthresh = ssthresh;
+    this.env.trace({
+      type: 'tcp.cwnd',
+      host: this.env.hostName,
+      conn: this.id,
+      cwnd,
+      ssthresh,
+      flight: seqDiff(this.tcb.sndMax, this.tcb.sndUna),
+      cause,
+    });
+  }
+
   /** SND.UNA advances to `ack` (already validated): drop acknowledged data, sample RTT, rearm. */
   acknowledge(ack: number): void {
     const tcb = this.tcb;
@@ -487,10 +611,26 @@ export class Connection {
     this.sendBuffer.consume(ackedData);
     this.sendStart = seqAdd(this.sendStart, ackedData);
     const acked = seqDiff(ack, tcb.sndUna);
+    const flight = seqDiff(tcb.sndMax, tcb.sndUna);
     tcb.sndUna = ack;
     if (seqLt(tcb.sndNxt, ack)) tcb.sndNxt = ack; // after a go-back, the peer may ack beyond SND.NXT
     this.retries = 0;
-    this.congestion.onAck(acked);
+    let retransmitHole = false;
+    if (wasSynUnacked) {
+      this.startCongestionControl();
+    } else {
+      const wasRecovering = this.congestion.inRecovery === true;
+      retransmitHole = this.congestion.onAck(acked, { ack, flight, sndMax: tcb.sndMax }) === 'retransmit';
+      this.traceCwnd(
+        retransmitHole
+          ? 'RFC 6582 3.2 step 4: partial ACK, retransmit the next hole'
+          : wasRecovering
+            ? 'RFC 6582 3.2 step 3: full ACK, leave fast recovery'
+            : this.congestion.cwnd <= (this.congestion.ssthresh ?? 0)
+              ? 'RFC 5681 3.1: slow start'
+              : 'RFC 5681 3.1: congestion avoidance',
+      );
+    }
     if (this.rttSample && seqGe(ack, this.rttSample.endSeq)) {
       // RFC 6298 2.2/2.3 (Karn: the sample is cleared whenever a retransmission happens).
       this.rtt = sampleRtt(this.rtt, this.env.now() - this.rttSample.sentAt, this.env.profile);
@@ -499,15 +639,49 @@ export class Connection {
     if (wasSynUnacked && this.synRetransmitted) this.rtt = afterSynLoss(this.rtt, this.env.profile);
     // RFC 6298 5.2: all outstanding data acknowledged: turn off the timer; 5.3: otherwise restart it.
     this.stopRetransmissionTimer();
-    if (tcb.sndUna !== tcb.sndMax) this.startRetransmissionTimer();
+    this.stopTimer('userTimer');
+    if (tcb.sndUna !== tcb.sndMax) {
+      this.startRetransmissionTimer();
+      this.armUserTimeout();
+    }
+    if (retransmitHole) this.retransmitHead();
     if (this.needDrain && this.sendBuffer.length < this.sendHighWaterMark) {
       this.needDrain = false;
       this.notifications.push({ kind: 'drain' });
     }
   }
 
+  /** RFC 5681 2 (DUPLICATE ACKNOWLEDGMENT) was checked by the caller; 3.2: fast retransmit on the third. */
   duplicateAck(): void {
-    this.congestion.onDuplicateAck();
+    const tcb = this.tcb;
+    const verdict = this.congestion.onDuplicateAck({
+      flight: seqDiff(tcb.sndMax, tcb.sndUna),
+      sndMax: tcb.sndMax,
+      sndUna: tcb.sndUna,
+    });
+    if (verdict === 'fast-retransmit') {
+      this.traceCwnd('RFC 5681 3.2: third duplicate ACK, fast retransmit, enter fast recovery');
+      this.retransmitHead();
+    } else {
+      this.traceCwnd('RFC 5681 3.2 step 4: duplicate ACK in fast recovery inflates cwnd');
+    }
+  }
+
+  /** Sends the segment at SND.UNA again (fast retransmit, RFC 5681 3.2; partial ACK, RFC 6582). */
+  private retransmitHead(): void {
+    const tcb = this.tcb;
+    const outstanding = seqDiff(tcb.sndMax, tcb.sndUna);
+    if (outstanding <= 0) return;
+    this.rttSample = undefined; // Karn's rule (RFC 6298 3)
+    const dataEnd = seqAdd(this.sendStart, this.sendBuffer.length);
+    const avail = Math.max(0, seqDiff(dataEnd, tcb.sndUna));
+    const len = Math.min(avail, tcb.sndMss, outstanding);
+    if (len > 0) {
+      const fin = this.finQueued && len === avail && seqGt(tcb.sndMax, this.finSeq);
+      this.emit(tcb.sndUna, len, ACK | PSH | (fin ? FIN : 0));
+    } else if (this.finQueued && tcb.sndUna === this.finSeq) {
+      this.emit(tcb.sndUna, 0, ACK | FIN);
+    }
   }
 
   updateSendWindow(window: number, seq: number, ack: number): void {
@@ -539,7 +713,9 @@ export class Connection {
     }
     const data = seg.payload.subarray(trimmed.start, trimmed.end);
     if (trimmed.fin) this.reassembly.setFin(seqAdd(trimmed.seq, data.length));
-    if (trimmed.seq === tcb.rcvNxt && this.reassembly.bytes === 0) {
+    const inOrder = trimmed.seq === tcb.rcvNxt && this.reassembly.bytes === 0;
+    const rcvNxtBefore = tcb.rcvNxt;
+    if (inOrder) {
       // Fast path: exactly the next octets, nothing held out of order.
       if (data.length > 0) this.deliver(data);
       tcb.rcvNxt = seqAdd(tcb.rcvNxt, data.length);
@@ -559,8 +735,9 @@ export class Connection {
       this.notifications.push({ kind: 'end' });
       return true; // the eighth step sends the ACK (of data and FIN together)
     }
-    // "Send an acknowledgment of the form <SEQ=SND.NXT><ACK=RCV.NXT><CTL=ACK>", piggybacked if possible.
-    this.scheduleAck();
+    // "Send an acknowledgment of the form <SEQ=SND.NXT><ACK=RCV.NXT><CTL=ACK>", piggybacked if
+    // possible, delayed when allowed (RFC 9293 3.8.6.3; out of order or filling a hole: at once).
+    this.acknowledgeText(seqDiff(tcb.rcvNxt, rcvNxtBefore), !inOrder);
     return false;
   }
 
@@ -588,7 +765,9 @@ export class Connection {
     if (growth <= 0) return;
     if (before === 0 || growth >= Math.min(this.rcvCapacity / 2, this.tcb.rcvMss)) {
       if (this.processing) {
-        this.ackPending = true; // the ACK owed for this segment carries the window update
+        // The ACK owed for this segment carries the window update; a window that was closed is
+        // announced at once (RFC 9293 3.8.6.2.2), otherwise the delayed-ACK policy decides.
+        if (before === 0) this.ackPending = true;
         return;
       }
       if (
@@ -710,6 +889,10 @@ export class Connection {
         }
         const len = Math.min(unsent, tcb.sndMss, usable);
         const fin = this.finQueued && len === unsent;
+        // RFC 1122 4.2.3.4: a small segment waits while data is unacknowledged (Nagle). Data held
+        // behind a retransmission (SND.NXT < SND.MAX) is not new and goes as the window allows.
+        const fresh = !seqLt(tcb.sndNxt, tcb.sndMax);
+        if (fresh && !nagleAllows({ enabled: this.nagle, len, mss: tcb.sndMss, flight, fin })) break;
         this.emit(tcb.sndNxt, len, ACK | PSH | (fin ? FIN : 0));
         sent = true;
         continue;
@@ -747,7 +930,12 @@ export class Connection {
       options: NO_OPTIONS,
       payload: data,
     };
-    if (flags & ACK) this.ackPending = false;
+    if (flags & ACK) {
+      this.ackPending = false;
+      this.delayedAckOwed = false;
+      this.unackedOctets = 0;
+      if (this.delackTimer) this.stopTimer('delackTimer');
+    }
     const consumes = len + (flags & FIN ? 1 : 0);
     const retransmission = consumes > 0 && seqLt(seq, tcb.sndMax);
     if (consumes > 0) {
@@ -756,6 +944,7 @@ export class Connection {
       if (seqGt(end, tcb.sndMax)) tcb.sndMax = end;
       if (!retransmission && !this.rttSample) this.rttSample = { endSeq: end, sentAt: this.env.now() };
       if (!this.rtoTimer) this.startRetransmissionTimer();
+      if (!this.userTimer) this.armUserTimeout();
     }
     this.env.transmit(this, seg, retransmission);
   }
@@ -823,10 +1012,29 @@ export class Connection {
     this.persistTimer = this.arm('PERSIST', delay, () => {
       this.persistTimer = undefined;
       this.persistBackoff++;
-      // RFC 9293 3.8.6.1: probe a zero window. As Linux does, the probe is an ACK with SEG.SEQ =
-      // SND.UNA - 1: unacceptable to the receiver, which must answer with its current window.
-      this.emit(seqAdd(this.tcb.sndUna, -1), 0, ACK);
-      this.startPersistTimer();
+      if (this.probesUnanswered >= this.env.profile.probeRetries) {
+        this.dispatch({
+          type: 'TIMEOUT.USER',
+          cause: `3.8.6.1: ${this.probesUnanswered} zero-window probes unanswered`,
+        });
+        this.flush();
+        return;
+      }
+      this.probesUnanswered++;
+      const tcb = this.tcb;
+      const dataEnd = seqAdd(this.sendStart, this.sendBuffer.length);
+      const unsent = Math.max(0, seqDiff(dataEnd, tcb.sndNxt));
+      if (this.env.profile.zeroWindowProbe === 'one-octet' && unsent > 0) {
+        // RFC 9293 3.8.6.1: "the transmitting host SHOULD send the first octet of new data"; it is
+        // then retransmitted by the retransmission timer (with backoff) until the window opens.
+        const fin = this.finQueued && unsent === 1;
+        this.emit(tcb.sndNxt, 1, ACK | PSH | (fin ? FIN : 0));
+      } else {
+        // As Linux does, the probe is an ACK with SEG.SEQ = SND.UNA - 1: unacceptable to the
+        // receiver, which must answer with its current window.
+        this.emit(seqAdd(tcb.sndUna, -1), 0, ACK);
+        this.startPersistTimer();
+      }
       this.flush();
     });
   }
@@ -842,7 +1050,9 @@ export class Connection {
     const tcb = this.tcb;
     const synPhase = tcb.sndUna === tcb.iss;
     const limit = synPhase ? this.env.profile.synRetries : this.env.profile.dataRetries;
-    if (this.retries >= limit) {
+    // RFC 5482 / Linux: with a user timeout set, it alone decides when data retransmission gives up.
+    const userTimeoutRules = !synPhase && this.env.profile.userTimeout > 0;
+    if (!userTimeoutRules && this.retries >= limit) {
       this.dispatch({
         type: 'TIMEOUT.USER',
         cause: `3.10.8 user timeout: ${limit} retransmissions unanswered`,
@@ -853,7 +1063,12 @@ export class Connection {
     this.retries++;
     this.rtt = backOff(this.rtt); // 5.5
     this.rttSample = undefined; // Karn's rule (RFC 6298 3)
-    this.congestion.onRetransmissionTimeout();
+    this.congestion.onRetransmissionTimeout({
+      flight: seqDiff(tcb.sndMax, tcb.sndUna),
+      sndMax: tcb.sndMax,
+      sndUna: tcb.sndUna,
+    });
+    if (!synPhase) this.traceCwnd('RFC 5681 3.1: retransmission timeout, cwnd = 1 SMSS (loss window)');
     if (synPhase) {
       this.synRetransmitted = true;
       this.sendSynSegment(true); // the SYN keeps its original sequence number, ISS
@@ -879,6 +1094,98 @@ export class Connection {
     }
     if (!this.rtoTimer) this.startRetransmissionTimer(); // 5.6
     this.flush();
+  }
+
+  /** RFC 9293 3.8.3 / RFC 5482: data unacknowledged for profile.userTimeout aborts the connection. */
+  private armUserTimeout(): void {
+    const timeout = this.env.profile.userTimeout;
+    if (timeout <= 0 || this.userTimer || this.tcb.sndUna === this.tcb.iss) return;
+    this.userTimer = this.arm('USER', timeout, () => {
+      this.userTimer = undefined;
+      this.dispatch({
+        type: 'TIMEOUT.USER',
+        cause: `3.8.3 user timeout: data unacknowledged for ${timeout} ms`,
+      });
+      this.flush();
+    });
+  }
+
+  /** FIN-WAIT-2 after a full close (the application can no longer read): Linux's tcp_fin_timeout. */
+  private armFinWait2Timeout(): void {
+    const timeout = this.env.profile.finWait2Timeout;
+    if (timeout <= 0 || this.finWait2Timer || !this.fullyClosed || this.current !== 'FIN-WAIT-2') return;
+    this.finWait2Timer = this.arm('FIN-WAIT-2', timeout, () => {
+      this.finWait2Timer = undefined;
+      this.dispatch({ type: 'TIMEOUT.USER', cause: `FIN-WAIT-2 timeout (${timeout} ms) after a full close` });
+      this.flush();
+    });
+  }
+
+  /**
+   * Keep-alive, RFC 1122 4.2.3.6 / RFC 9293 3.8.4: after `idle` ms without hearing from the peer, and
+   * with nothing outstanding, send <SEQ=SND.NXT-1><ACK=RCV.NXT><CTL=ACK>, which the peer must answer;
+   * after keepAliveProbes unanswered probes the connection is reset (as Linux) and fails with ETIMEDOUT.
+   */
+  private armKeepAlive(delay: number): void {
+    if (!this.keepAliveOn || this.keepAliveTimer || this.released) return;
+    this.keepAliveTimer = this.arm('KEEPALIVE', delay, () => {
+      this.keepAliveTimer = undefined;
+      this.keepAliveFired();
+      this.flush();
+    });
+  }
+
+  private keepAliveFired(): void {
+    const s = this.current;
+    if (!this.keepAliveOn || this.released) return;
+    if (s !== 'ESTABLISHED' && s !== 'CLOSE-WAIT') {
+      if (s === 'SYN-SENT' || s === 'SYN-RCVD') this.armKeepAlive(this.keepAliveIdle);
+      return;
+    }
+    const p = this.env.profile;
+    const silent = this.env.now() - this.lastHeard;
+    const tcb = this.tcb;
+    if (this.keepAliveProbesOut === 0 && silent < this.keepAliveIdle) {
+      this.armKeepAlive(this.keepAliveIdle - silent);
+      return;
+    }
+    if (tcb.sndMax !== tcb.sndUna || this.sendBuffer.length > 0) {
+      this.armKeepAlive(this.keepAliveIdle); // data outstanding: the retransmission timer watches the peer
+      return;
+    }
+    if (this.keepAliveProbesOut >= p.keepAliveProbes) {
+      this.transmitRaw(tcb.sndMax, tcb.rcvNxt, p.abortRstWithAck ? RST | ACK : RST, 'keep-alive timeout');
+      this.dispatch({
+        type: 'TIMEOUT.USER',
+        cause: `RFC 1122 4.2.3.6: ${this.keepAliveProbesOut} keep-alive probes unanswered`,
+      });
+      return;
+    }
+    this.keepAliveProbesOut++;
+    this.emit(seqAdd(tcb.sndMax, -1), 0, ACK);
+    this.armKeepAlive(p.keepAliveInterval);
+  }
+
+  /** 3.10.5 ABORT: <SEQ=SND.NXT><CTL=RST> (RFC), or with ACK = RCV.NXT as Linux sends it. */
+  private sendAbortReset(): void {
+    const tcb = this.tcb;
+    if (this.env.profile.abortRstWithAck) this.transmitRaw(tcb.sndNxt, tcb.rcvNxt, RST | ACK, '3.10.5 ABORT');
+    else this.transmitRaw(tcb.sndNxt, 0, RST, '3.10.5 ABORT');
+  }
+
+  private stopTimer(which: 'delackTimer' | 'keepAliveTimer' | 'userTimer' | 'finWait2Timer'): void {
+    const timer = this[which];
+    if (timer) this.disarm(timer);
+    this[which] = undefined;
+  }
+
+  private stopAllTimers(): void {
+    this.stopRetransmissionTimer();
+    this.stopPersistTimer();
+    this.stopTimer('delackTimer');
+    this.stopTimer('keepAliveTimer');
+    this.stopTimer('userTimer');
+    this.stopTimer('finWait2Timer');
   }
 
   private arm(name: TimerName, delay: number, fire: () => void): ArmedTimer {
@@ -915,6 +1222,8 @@ export class Connection {
 
   private established(): void {
     this.notifications.push({ kind: 'connect' });
+    this.lastHeard = this.env.now();
+    this.armKeepAlive(this.keepAliveIdle);
     if (this.endRequested && !this.finQueued) {
       // A CLOSE deferred from SYN-SENT (see user-calls.ts closeDecision).
       this.deferred.push(() =>
@@ -946,8 +1255,7 @@ export class Connection {
   private deleteTcb(): void {
     if (!this.started || this.released) return;
     this.released = true;
-    this.stopRetransmissionTimer();
-    this.stopPersistTimer();
+    this.stopAllTimers();
     this.notifyClose();
   }
 

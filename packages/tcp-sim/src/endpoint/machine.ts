@@ -186,6 +186,9 @@ export const tcpMachine = setup({
         'RCV.RST': { target: 'CLOSED', actions: 'signalReset' },
         RECEIVE: {},
         ABORT: { target: 'CLOSED', actions: 'sendReset' },
+        // FIN-WAIT-2 timeout after a full close (Linux tcp_fin_timeout): the application is gone,
+        // nobody to tell; the connection is simply deleted.
+        'TIMEOUT.USER': { target: 'CLOSED' },
       },
     },
     'CLOSE-WAIT': {

@@ -49,6 +49,22 @@ export function classifyAck(tcb: Readonly<Tcb>, ack: number): 'duplicate' | 'acc
   return 'not-yet-sent';
 }
 
+/**
+ * RFC 5681 2, DUPLICATE ACKNOWLEDGMENT: (a) data is outstanding, (b) the ACK carries no data, (c) no
+ * SYN or FIN, (d) SEG.ACK = SND.UNA, (e) the window equals the last advertised one. A zero window
+ * is a flow-control answer (a probe reply), never a loss signal.
+ */
+export function isDuplicateAck(tcb: Readonly<Tcb>, seg: TcpSegment): boolean {
+  return (
+    tcb.sndMax !== tcb.sndUna &&
+    seg.payload.length === 0 &&
+    (seg.flags & (SYN | FIN)) === 0 &&
+    seg.ack === tcb.sndUna &&
+    seg.window === tcb.sndWnd &&
+    seg.window > 0
+  );
+}
+
 /** 3.10.7.4 fifth step: update the send window if SND.WL1 < SEG.SEQ or (SND.WL1 = SEG.SEQ and SND.WL2 =< SEG.ACK). */
 export function windowUpdateAllowed(tcb: Readonly<Tcb>, seq: number, ack: number): boolean {
   return seqLt(tcb.sndWl1, seq) || (tcb.sndWl1 === seq && seqLe(tcb.sndWl2, ack));
@@ -246,7 +262,7 @@ export function checkRst(conn: Connection, seg: TcpSegment): boolean {
   if (!(seg.flags & RST)) return true;
   const tcb = conn.tcb;
   const kind = classifyRst(tcb.rcvNxt, conn.advertisedWindow(), seg.seq);
-  if (kind === 'in-window') {
+  if (kind === 'in-window' && conn.profile.rfc5961) {
     // RFC 5961 3.2: "If the RST bit is set and the sequence number does not exactly match the next
     // expected sequence value, yet is within the current receive window, TCP MUST send an ACK
     // (challenge ACK)."
@@ -254,6 +270,8 @@ export function checkRst(conn: Connection, seg: TcpSegment): boolean {
     return false;
   }
   if (kind === 'outside') return false;
+  if (conn.state === 'TIME-WAIT' && conn.profile.rstInTimeWait === 'ignore') return false; // RFC 1337
+  // Without RFC 5961 (RFC 793's rule): any RST in the window resets the connection.
   if (conn.state === 'SYN-RCVD') {
     conn.dispatch({
       type: 'RCV.RST',
@@ -279,6 +297,16 @@ export function checkSyn(conn: Connection, seg: TcpSegment): boolean {
     conn.dispatch({
       type: 'RCV.SYN',
       cause: '3.10.7.4 step 4: SYN in SYN-RCVD from passive OPEN, return to LISTEN',
+    });
+    return false;
+  }
+  if (!conn.profile.rfc5961) {
+    // RFC 793 / RFC 9293 3.10.7.4 fourth step without the mitigation: "If the SYN is in the window it
+    // is an error, send a reset, ... enter the CLOSED state, delete the TCB, and return."
+    conn.sendResetFor(seg, `3.10.7.4 step 4: SYN in window in ${conn.state} (RFC 5961 off), send reset`);
+    conn.dispatch({
+      type: 'RCV.RST',
+      cause: `3.10.7.4 step 4: SYN in window in ${conn.state}, connection reset`,
     });
     return false;
   }
@@ -313,10 +341,9 @@ export function checkAck(conn: Connection, seg: TcpSegment, trimmed: Trimmed): b
     conn.sendAck('3.10.7.4 step 5: ACK of data not yet sent');
     return false;
   }
+  conn.ackHeard(seg.window);
   if (kind === 'acceptable') conn.acknowledge(seg.ack);
-  else if (kind === 'duplicate' && seg.ack === tcb.sndUna && seg.payload.length === 0 && !(seg.flags & FIN)) {
-    conn.duplicateAck();
-  }
+  else if (isDuplicateAck(tcb, seg)) conn.duplicateAck();
   // "If SND.UNA =< SEG.ACK =< SND.NXT, the send window should be updated" (WL1/WL2 guard stale segments).
   // As Linux does (tcp_may_update_window), an ACK that advanced SND.UNA also updates the window: a
   // retransmitted segment carries an older SEQ than SND.WL1 but the newest window.

@@ -37,6 +37,12 @@ export interface TcbSnapshot extends Readonly<Tcb> {
   readonly rttvar: number | undefined;
   /** RTO in ms, including the current exponential backoff. */
   readonly rto: number;
+  /** cwnd in octets, RFC 5681 (Infinity without congestion control). */
+  readonly cwnd: number;
+  /** ssthresh in octets, RFC 5681 (Infinity without congestion control). */
+  readonly ssthresh: number;
+  /** Octets sent and not yet acknowledged (FlightSize, RFC 5681 2). */
+  readonly flight: number;
 }
 
 export function createTcb(): Tcb {

@@ -1,31 +1,85 @@
 /**
- * Timer numbers, all in one profile object so that issue 8's `rfc` / `linux` profiles and the
- * delayed-ACK, persist and keep-alive timers have one place to live. Timers themselves are scheduler
- * events with deadlines; their names appear in the trace.
+ * The timer profile: every number and every RFC-vs-Linux choice a connection makes, in one object,
+ * so that `rfc` and `linux` differ only here and every value can be overridden. Timers themselves
+ * are scheduler events with deadlines; their names appear in the trace.
  */
 
-export type TimerName = 'RTO' | 'SYN' | 'PERSIST' | '2MSL';
+export type TimerName =
+  | 'RTO'
+  | 'SYN'
+  | 'PERSIST'
+  | '2MSL'
+  /** Delayed ACK, RFC 9293 3.8.6.3 / RFC 1122 4.2.3.2. */
+  | 'DELACK'
+  /** Keep-alive, RFC 9293 3.8.4 / RFC 1122 4.2.3.6. */
+  | 'KEEPALIVE'
+  /** User timeout, RFC 9293 3.8.3 / RFC 5482 (Linux TCP_USER_TIMEOUT). */
+  | 'USER'
+  /** FIN-WAIT-2 timeout for a fully closed socket (Linux tcp_fin_timeout). */
+  | 'FIN-WAIT-2';
 
 export interface TimerProfile {
   /** Initial RTO before any RTT sample, RFC 6298 2.1 (1 s). */
   readonly rtoInitial: number;
   /** Lower bound on the RTO, RFC 6298 2.4 (1 s; Linux uses 200 ms). */
   readonly rtoMin: number;
-  /** Upper bound on the RTO, RFC 6298 2.5 (at least 60 s). */
+  /** Upper bound on the RTO, RFC 6298 2.5 (at least 60 s; Linux 120 s). */
   readonly rtoMax: number;
   /** RTO to use once data flows after the SYN or SYN-ACK was retransmitted, RFC 6298 5.7 (3 s). */
   readonly rtoAfterSynLoss: number;
   /** Clock granularity G in RFC 6298 2.2/2.3, in ms. */
   readonly clockGranularity: number;
-  /** Maximum Segment Lifetime, RFC 9293 3.4.2 (2 minutes); TIME-WAIT lasts 2 * msl. */
+  /** Maximum Segment Lifetime, RFC 9293 3.4.2 (2 minutes); TIME-WAIT lasts 2 * msl (240 s; Linux 60 s). */
   readonly msl: number;
-  /** Retransmissions of a SYN or SYN-ACK before giving up (RFC 1122 4.2.3.5 R2 for SYNs). */
+  /** Retransmissions of a SYN or SYN-ACK before giving up (Linux tcp_syn_retries 6: 1+2+...+64 = 127 s). */
   readonly synRetries: number;
-  /** Retransmissions of data or FIN before the connection fails with ETIMEDOUT (RFC 1122 R2). */
+  /** Retransmissions of data or FIN before the connection fails with ETIMEDOUT (RFC 1122 R2; Linux tcp_retries2). */
   readonly dataRetries: number;
+  /**
+   * Delayed ACK, RFC 9293 3.8.6.3: the longest an ACK for in-order data waits (RFC: < 500 ms, 200 ms
+   * customary). 0 turns delayed ACKs off (every segment is acknowledged at once).
+   */
+  readonly delayedAckMax: number;
+  /** Shortest delayed-ACK wait (Linux TCP_ATO_MIN 40 ms); the wait is clamp(SRTT / 2, min, max). */
+  readonly delayedAckMin: number;
+  /** Initial congestion window in segments (RFC 6928 / Linux: 10), or RFC 5681 3.1's formula. */
+  readonly initialWindow: number | 'rfc5681';
+  /** ABORT's reset carries ACK (Linux tcp_send_active_reset) or is a bare <SEQ=SND.NXT><CTL=RST> (RFC 9293 3.10.5). */
+  readonly abortRstWithAck: boolean;
+  /**
+   * Zero-window probes (RFC 9293 3.8.6.1): 'one-octet' sends the next octet of data beyond the
+   * window, as the RFC describes; 'snd-una-minus-1' sends a zero-length ACK at SND.UNA - 1 (Linux).
+   */
+  readonly zeroWindowProbe: 'one-octet' | 'snd-una-minus-1';
+  /** Unanswered zero-window probes before the connection is aborted (Linux: tcp_retries2). Answered probes never count. */
+  readonly probeRetries: number;
+  /** An acceptable RST in TIME-WAIT: 'close' (RFC 9293 3.10.7.4, Linux tcp_rfc1337 = 0) or 'ignore' (RFC 1337). */
+  readonly rstInTimeWait: 'close' | 'ignore';
+  /** RFC 5961 challenge ACKs for in-window RSTs and SYNs (both RFC 9293 and Linux: on). */
+  readonly rfc5961: boolean;
+  /**
+   * Nagle's algorithm on new sockets (RFC 1122 4.2.3.4; per socket with setNoDelay). Off in both
+   * profiles: WebSocket stacks (ws, Chromium) set TCP_NODELAY on their sockets.
+   */
+  readonly nagle: boolean;
+  /** Keep-alive idle time before the first probe (RFC 1122 4.2.3.6: >= 2 h; Linux tcp_keepalive_time). */
+  readonly keepAliveIdle: number;
+  /** Interval between unanswered keep-alive probes (Linux tcp_keepalive_intvl 75 s). */
+  readonly keepAliveInterval: number;
+  /** Unanswered keep-alive probes before ETIMEDOUT (Linux tcp_keepalive_probes 9). */
+  readonly keepAliveProbes: number;
+  /** Keep-alive on for new sockets (RFC 1122 4.2.3.6: MUST default to off). */
+  readonly keepAlive: boolean;
+  /**
+   * User timeout, RFC 9293 3.8.3 / RFC 5482: data unacknowledged this long aborts the connection with
+   * ETIMEDOUT, whatever the retry count. 0 = off (the retry limits decide; Linux's default).
+   */
+  readonly userTimeout: number;
+  /** FIN-WAIT-2 timeout for a fully closed socket (Linux tcp_fin_timeout 60 s); 0 = wait forever (RFC). */
+  readonly finWait2Timeout: number;
 }
 
-/** The RFC's numbers. */
+/** The RFCs' numbers: RFC 6298, RFC 9293, RFC 1122, RFC 5681. */
 export const RFC_PROFILE: TimerProfile = {
   rtoInitial: 1000,
   rtoMin: 1000,
@@ -35,24 +89,109 @@ export const RFC_PROFILE: TimerProfile = {
   msl: 120_000,
   synRetries: 6,
   dataRetries: 15,
+  delayedAckMax: 200,
+  delayedAckMin: 200,
+  initialWindow: 'rfc5681',
+  abortRstWithAck: false,
+  zeroWindowProbe: 'one-octet',
+  probeRetries: 15,
+  rstInTimeWait: 'close',
+  rfc5961: true,
+  nagle: false,
+  keepAliveIdle: 7_200_000,
+  keepAliveInterval: 75_000,
+  keepAliveProbes: 9,
+  keepAlive: false,
+  userTimeout: 0,
+  finWait2Timeout: 0,
 };
 
-/** Linux's defaults: RTO min 200 ms, max 120 s, TIME_WAIT 60 s, tcp_syn_retries 6, tcp_retries2 15. */
+/**
+ * Linux's defaults: RTO min 200 ms, max 120 s, TIME_WAIT 60 s, tcp_syn_retries 6 (gives up at 127 s),
+ * tcp_retries2 15, delayed ACK 40-200 ms, IW 10, RST,ACK on abort, probes at SND.UNA - 1,
+ * tcp_fin_timeout 60 s.
+ */
 export const LINUX_PROFILE: TimerProfile = {
-  rtoInitial: 1000,
+  ...RFC_PROFILE,
   rtoMin: 200,
   rtoMax: 120_000,
-  rtoAfterSynLoss: 3000,
-  clockGranularity: 1,
   msl: 30_000,
-  synRetries: 6,
-  dataRetries: 15,
+  delayedAckMax: 200,
+  delayedAckMin: 40,
+  initialWindow: 10,
+  abortRstWithAck: true,
+  zeroWindowProbe: 'snd-una-minus-1',
+  finWait2Timeout: 60_000,
 };
 
-export type ProfileSpec = 'rfc' | 'linux' | Partial<TimerProfile>;
+export type ProfileName = 'rfc' | 'linux';
 
+/**
+ * 'rfc', 'linux', overrides of the rfc profile (`{ msl: 1000 }`), or overrides of a named base
+ * (`{ base: 'linux', rtoMin: 50 }`).
+ */
+export type ProfileSpec = ProfileName | (Partial<TimerProfile> & { readonly base?: ProfileName });
+
+export const PROFILES: Readonly<Record<ProfileName, TimerProfile>> = {
+  rfc: RFC_PROFILE,
+  linux: LINUX_PROFILE,
+};
+
+/** Resolves a spec to a full profile; bad numbers throw RangeError (never a silent NaN timer). */
 export function resolveProfile(spec: ProfileSpec | undefined): TimerProfile {
-  if (spec === undefined || spec === 'rfc') return RFC_PROFILE;
-  if (spec === 'linux') return LINUX_PROFILE;
-  return { ...RFC_PROFILE, ...spec };
+  if (spec === undefined) return RFC_PROFILE;
+  if (typeof spec === 'string') {
+    const named = PROFILES[spec];
+    if (!named) throw new RangeError(`unknown profile: ${String(spec)}`);
+    return named;
+  }
+  const { base, ...overrides } = spec;
+  const baseProfile = base === undefined ? RFC_PROFILE : PROFILES[base];
+  if (!baseProfile) throw new RangeError(`unknown profile: ${String(base)}`);
+  const profile: TimerProfile = { ...baseProfile, ...overrides };
+  validateProfile(profile);
+  return profile;
+}
+
+function validateProfile(p: TimerProfile): void {
+  const nonNegative: ReadonlyArray<keyof TimerProfile> = [
+    'rtoInitial',
+    'rtoMin',
+    'rtoMax',
+    'rtoAfterSynLoss',
+    'clockGranularity',
+    'msl',
+    'synRetries',
+    'dataRetries',
+    'delayedAckMax',
+    'delayedAckMin',
+    'probeRetries',
+    'keepAliveIdle',
+    'keepAliveInterval',
+    'keepAliveProbes',
+    'userTimeout',
+    'finWait2Timeout',
+  ];
+  for (const key of nonNegative) {
+    const v = p[key];
+    if (typeof v !== 'number' || !Number.isFinite(v) || v < 0)
+      throw new RangeError(`profile.${key} must be a finite number >= 0, got ${String(v)}`);
+  }
+  if (p.rtoMin > p.rtoMax) throw new RangeError('profile.rtoMin must not exceed profile.rtoMax');
+  if (p.delayedAckMin > p.delayedAckMax)
+    throw new RangeError('profile.delayedAckMin must not exceed profile.delayedAckMax');
+  if (p.initialWindow !== 'rfc5681' && !(Number.isInteger(p.initialWindow) && p.initialWindow >= 1))
+    throw new RangeError(`profile.initialWindow must be 'rfc5681' or an integer >= 1`);
+}
+
+/** RFC 5681 3.1 / RFC 6928: the initial congestion window in octets for a sender MSS. */
+export function initialWindowOctets(profile: TimerProfile, smss: number): number {
+  if (profile.initialWindow === 'rfc5681') return Math.min(4 * smss, Math.max(2 * smss, 4380));
+  return profile.initialWindow * smss;
+}
+
+/** RFC 9293 3.8.6.3 delayed-ACK wait: clamp(SRTT / 2, min, max) (a fixed wait when min = max). */
+export function delayedAckTimeout(profile: TimerProfile, srtt: number | undefined): number {
+  const guess = srtt === undefined ? profile.delayedAckMin : srtt / 2;
+  return Math.min(profile.delayedAckMax, Math.max(profile.delayedAckMin, guess));
 }

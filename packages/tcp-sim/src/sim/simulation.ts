@@ -8,7 +8,7 @@
  * surviving copy's arrival in the arrival phase. On arrival the receiving host verifies both
  * checksums by decoding the bytes it got; only then does the segment reach TCP.
  */
-import { type CongestionFactory, noCongestionControl } from '../endpoint/congestion.js';
+import { type CongestionFactory, newReno } from '../endpoint/congestion.js';
 import { type ProfileSpec, resolveProfile, type TimerProfile } from '../endpoint/timers.js';
 import type { DropReason, SegmentView, TraceEventInput } from '../trace/events.js';
 import { Trace } from '../trace/trace.js';
@@ -34,7 +34,7 @@ export interface SimulationOptions {
   readonly profile?: ProfileSpec;
   /** Link used between hosts without an explicit `setLink` (default: 10 ms, lossless, MTU 1500). */
   readonly defaultLink?: LinkConfig;
-  /** Congestion control seam (issue 8); default: none. */
+  /** Congestion control (default: RFC 5681 + NewReno; `noCongestionControl` turns it off). */
   readonly congestion?: CongestionFactory;
   /** Record each packet's bytes as hex in `segment.sent` (default true; off for benchmarks). */
   readonly traceBytes?: boolean;
@@ -86,7 +86,7 @@ export class Simulation {
     this.rng = new Rng(options.seed);
     this.profile = resolveProfile(options.profile);
     this.defaultLink = resolveLinkConfig(options.defaultLink ?? DEFAULT_LINK);
-    this.congestion = options.congestion ?? noCongestionControl;
+    this.congestion = options.congestion ?? newReno;
     this.traceBytes = options.traceBytes ?? true;
     this.trace = new Trace(() => this.scheduler.now);
     this.world = {

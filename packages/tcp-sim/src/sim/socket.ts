@@ -96,6 +96,18 @@ export class SimSocket extends Emitter implements ConnectionObserver {
     this.conn.abort();
   }
 
+  /** TCP_NODELAY (default false: Nagle's algorithm on, RFC 1122 4.2.3.4, unless the profile says otherwise). */
+  setNoDelay(noDelay = true): this {
+    this.conn.setNoDelay(noDelay);
+    return this;
+  }
+
+  /** SO_KEEPALIVE (RFC 1122 4.2.3.6; off by default), with the idle time before the first probe. */
+  setKeepAlive(enable = false, initialDelay?: number): this {
+    this.conn.setKeepAlive(enable, initialDelay !== undefined && initialDelay > 0 ? initialDelay : undefined);
+    return this;
+  }
+
   /** Explicit read (RFC 9293 3.10.3 RECEIVE): up to `size` buffered octets, or null if none. */
   read(size?: number): Uint8Array | null {
     this.conn.userCall('read', size);

@@ -74,6 +74,24 @@ export type TraceEvent = At &
         readonly cause: string;
       }
     | {
+        /**
+         * Congestion state changed (RFC 5681 / RFC 6582): emitted when cwnd or ssthresh changes,
+         * with the octets in flight (SND.MAX - SND.UNA) at that moment. Not emitted without
+         * congestion control.
+         */
+        readonly type: 'tcp.cwnd';
+        readonly host: string;
+        readonly conn: string;
+        /** Congestion window, octets. */
+        readonly cwnd: number;
+        /** Slow-start threshold, octets (2^31 - 1 until the first loss). */
+        readonly ssthresh: number;
+        /** FlightSize, octets. */
+        readonly flight: number;
+        /** The rule, e.g. 'RFC 5681 3.2: third duplicate ACK, fast retransmit, enter fast recovery'. */
+        readonly cause: string;
+      }
+    | {
         readonly type: 'segment.sent';
         readonly segmentId: number;
         readonly from: string;
