@@ -35,7 +35,7 @@ describe('the built-in scenario library', () => {
   test.each(library.map((s) => [s.name]))('%s runs and meets every expectation it states', (name) => {
     const run = runScenario(loadScenario(name));
     expect(run.results.length).toBeGreaterThan(0);
+    // The report says which expectation failed, where in the file, and the trace around it.
     if (!run.passed) throw new Error(formatReport(run));
-    expect(run.passed).toBe(true);
   });
 });

@@ -33,8 +33,8 @@ describe('sessions: time travel by replay (DESIGN.md 7)', () => {
     const base = createSession(loadScenario('echo-open-close'));
     const at = 50;
     const changed = base.withIntervention({ at, kind: 'drop-next', from: 'client' });
-    const before = (s: typeof base) => s.trace.filter((e) => e.time < at).map((e) => JSON.stringify(e));
-    expect(before(changed)).toEqual(before(base));
+    const earlierThan = (s: typeof base) => s.trace.filter((e) => e.time < at).map((e) => JSON.stringify(e));
+    expect(earlierThan(changed)).toEqual(earlierThan(base));
     expect(changed.trace.some((e) => e.type === 'segment.dropped' && e.reason === 'fault')).toBe(true);
     expect(base.trace.some((e) => e.type === 'segment.dropped')).toBe(false);
   });

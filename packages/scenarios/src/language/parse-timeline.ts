@@ -11,6 +11,8 @@
  * Shorthands: an action whose value is an endpoint name (`abort: server`) means `by: server`; `send`,
  * `ping` and `raw` take a plain string as their text; `frames` takes the list of frames directly.
  */
+
+import { Opcode } from '@synack/ws-frame';
 import { isMap, isScalar, isSeq } from 'yaml';
 import { didYouMean } from './did-you-mean.js';
 import type { EndpointNames } from './parse.js';
@@ -43,7 +45,16 @@ export const ACTIONS: readonly ActionType[] = [
   'resume-reading',
   'wait',
 ];
-const OPCODES = ['continuation', 'text', 'binary', 'close', 'ping', 'pong'] as const;
+/** Opcode names as RFC 6455 5.2 lists them, resolved to numbers here so a frame is always valid. */
+const OPCODES = {
+  continuation: Opcode.Continuation,
+  text: Opcode.Text,
+  binary: Opcode.Binary,
+  close: Opcode.Close,
+  ping: Opcode.Ping,
+  pong: Opcode.Pong,
+} as const;
+const OPCODE_NAMES = Object.keys(OPCODES) as (keyof typeof OPCODES)[];
 
 export function readTimeline(reader: Reader, node: YamlNode, names: EndpointNames): TimelineStep[] {
   const steps: TimelineStep[] = [];
@@ -320,10 +331,16 @@ function readFrame(reader: Reader, node: YamlNode): RawFrameSpec | undefined {
   const opcodeNode = fields.get('opcode');
   if (opcodeNode === undefined)
     return reader.fail('SCENARIO_MISSING_FIELD', "a frame needs an 'opcode'", node);
-  const opcode =
+  const named =
     isScalar(opcodeNode) && typeof opcodeNode.value === 'number'
-      ? reader.number(opcodeNode, 'frame opcode', { min: 0, max: 15, integer: true })
-      : reader.oneOf(opcodeNode, 'frame opcode', OPCODES);
+      ? undefined
+      : reader.oneOf(opcodeNode, 'frame opcode', OPCODE_NAMES);
+  const opcode =
+    named !== undefined
+      ? OPCODES[named]
+      : isScalar(opcodeNode) && typeof opcodeNode.value === 'number'
+        ? reader.number(opcodeNode, 'frame opcode', { min: 0, max: 15, integer: true })
+        : undefined;
   const flag = (key: string, fallback: boolean) => {
     const n = fields.get(key);
     return n === undefined ? fallback : reader.boolean(n, `frame ${key}`);

@@ -78,11 +78,10 @@ export type Payload =
   | { readonly kind: 'text'; readonly text: string }
   | { readonly kind: 'binary'; readonly bytes: Uint8Array };
 
-export type FrameOpcodeName = 'continuation' | 'text' | 'binary' | 'close' | 'ping' | 'pong' | number;
-
 /** A frame written exactly as given, for misbehaving peers (unmasked, bad UTF-8, reserved bits...). */
 export interface RawFrameSpec {
-  readonly opcode: FrameOpcodeName;
+  /** 0..15; names in files (`text`, `ping`...) are resolved by the parser. */
+  readonly opcode: number;
   readonly fin: boolean;
   readonly rsv: readonly [boolean, boolean, boolean];
   /** undefined = as the role requires (clients mask, servers do not). */

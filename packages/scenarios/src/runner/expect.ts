@@ -76,7 +76,7 @@ function check(run: RunRecord, final: View, e: Expectation): Verdict {
     case 'received':
       return checkReceived(run.received.get(e.endpoint) ?? [], e.messages, e.endpoint);
     case 'close-code': {
-      const close = run.trace.find((x) => x.type === 'ws.close' && x.endpoint === e.endpoint);
+      const close = run.trace.findLast((x) => x.type === 'ws.close' && x.endpoint === e.endpoint);
       const code = close?.type === 'ws.close' ? close.code : undefined;
       return {
         pass: code === e.code,

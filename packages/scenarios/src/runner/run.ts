@@ -68,17 +68,20 @@ export function startRun(scenario: Scenario, options: RunOptions = {}): LiveRun 
   const trace: SynackEvent[] = [];
   const failures: string[] = [];
   const watchers = new Set<() => void>();
-  const emitWs = (event: WsTraceEventInput) => {
-    trace.push({ ...event, seq: trace.length, time: sim.now } as SynackEvent);
-  };
-  sim.trace.subscribe((event) => {
-    trace.push({ ...event, seq: trace.length } as SynackEvent);
+  // The one place events enter the synack trace: stamped with their index, then every waiting
+  // `when:` condition is checked, whichever layer the event came from.
+  const append = (event: SynackEvent) => {
+    trace.push(event);
     for (const watch of [...watchers]) watch();
-  });
+  };
+  const emitWs = (event: WsTraceEventInput) =>
+    append({ ...event, seq: trace.length, time: sim.now } as SynackEvent);
+  sim.trace.subscribe((event) => append({ ...event, seq: trace.length }));
   const random: (name: string) => RandomSource = (name) => seededRandom(seed, name);
   const world = new World(scenario, sim, emitWs, random);
+  /** A step (or, with index -1, an intervention) that could not run: in the report and the trace. */
   const fail = (index: number, message: string) => {
-    failures.push(`step ${index + 1}: ${message}`);
+    failures.push(index < 0 ? message : `step ${index + 1}: ${message}`);
     emitWs({ type: 'scenario.failure', index, message });
   };
 
@@ -133,7 +136,7 @@ export function startRun(scenario: Scenario, options: RunOptions = {}): LiveRun 
   for (const intervention of options.interventions ?? []) {
     sim.at(intervention.at, () => {
       const problem = world.intervene(intervention);
-      if (problem !== undefined) failures.push(`intervention at ${intervention.at} ms: ${problem}`);
+      if (problem !== undefined) fail(-1, `intervention at ${intervention.at} ms: ${problem}`);
     });
   }
   scheduleStep(0);

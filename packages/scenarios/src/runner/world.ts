@@ -3,11 +3,11 @@
  * scripted faults, the servers' listeners and applications, and the sockets and WebSocket connections
  * each endpoint has. Timeline actions and TUI interventions are carried out here.
  *
- * An endpoint's "main" connection (the one conditions, panes and most actions refer to) is its first;
- * later ones (a second client, a backlog filling up) are kept in order and appear in the trace.
+ * An endpoint's current connection (the one actions, `when:` conditions, panes and state expectations
+ * refer to) is its latest; earlier ones are kept in order and stay in the trace.
  */
 import type { SimHost as Host, SimSocket, Simulation } from '@synack/tcp-sim';
-import type { RandomSource } from '@synack/ws-frame';
+import { concatBytes, type RandomSource } from '@synack/ws-frame';
 import { ChatRoom } from '../apps/chat.js';
 import type { Action, Condition, EndpointSpec, FaultSpec, LinkSpec, Scenario } from '../language/types.js';
 import type { WsTraceEventInput } from '../trace/events.js';
@@ -27,15 +27,6 @@ interface StreamRecord {
   written: Uint8Array[];
   delivered: Uint8Array[];
 }
-
-const OPCODES: Readonly<Record<string, number>> = {
-  continuation: 0,
-  text: 1,
-  binary: 2,
-  close: 8,
-  ping: 9,
-  pong: 10,
-};
 
 export class World {
   private readonly endpoints = new Map<string, Endpoint>();
@@ -122,9 +113,8 @@ export class World {
         const ws = endpoint.ws.at(-1);
         if (ws === undefined) return `${endpoint.spec.name} has no WebSocket connection to write frames on`;
         for (const frame of action.frames) {
-          const opcode = typeof frame.opcode === 'number' ? frame.opcode : (OPCODES[frame.opcode] ?? 0);
           ws.sendRawFrame({
-            opcode,
+            opcode: frame.opcode,
             fin: frame.fin,
             rsv: (frame.rsv[0] ? 4 : 0) | (frame.rsv[1] ? 2 : 0) | (frame.rsv[2] ? 1 : 0),
             masked: frame.masked ?? endpoint.spec.role === 'client',
@@ -190,13 +180,13 @@ export class World {
     const endpoint = this.endpoints.get(condition.endpoint);
     if (endpoint === undefined) return false;
     if (condition.tcp !== undefined) {
-      const socket = endpoint.sockets[0];
+      const socket = endpoint.sockets.at(-1);
       const state =
         socket?.state ??
         (endpoint.spec.role === 'server' && this.isListening(endpoint) ? 'LISTEN' : 'CLOSED');
       return state === condition.tcp;
     }
-    return endpoint.ws[0]?.state === condition.ws;
+    return endpoint.ws.at(-1)?.state === condition.ws;
   }
 
   receivedMessages(): Map<string, (string | Uint8Array)[]> {
@@ -212,7 +202,7 @@ export class World {
   streams(): Map<string, { written: Uint8Array; delivered: Uint8Array }> {
     const out = new Map<string, { written: Uint8Array; delivered: Uint8Array }>();
     for (const [key, record] of this.recorded) {
-      out.set(key, { written: concat(record.written), delivered: concat(record.delivered) });
+      out.set(key, { written: concatBytes(record.written), delivered: concatBytes(record.delivered) });
     }
     return out;
   }
@@ -340,7 +330,7 @@ export class World {
   }
 
   private peerOf(name: string): string | undefined {
-    const socket = this.endpoints.get(name)?.sockets[0];
+    const socket = this.endpoints.get(name)?.sockets.at(-1);
     return socket === undefined ? undefined : this.nameOf(socket.remoteAddress);
   }
 
@@ -361,16 +351,4 @@ export class World {
   private otherThan(name: string | undefined): string {
     return [...this.endpoints.keys()].find((n) => n !== name) ?? '';
   }
-}
-
-function concat(chunks: readonly Uint8Array[]): Uint8Array {
-  let total = 0;
-  for (const c of chunks) total += c.length;
-  const out = new Uint8Array(total);
-  let at = 0;
-  for (const c of chunks) {
-    out.set(c, at);
-    at += c.length;
-  }
-  return out;
 }

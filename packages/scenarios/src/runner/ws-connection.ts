@@ -12,6 +12,7 @@ import { toHex } from '@synack/tcp-sim';
 import {
   type ByteStream,
   encodeFrame,
+  encodeUtf8,
   OPCODE_NAMES,
   type ProtocolEvent,
   type RandomSource,
@@ -53,7 +54,8 @@ export class WsConnection {
   private written = 0;
   private sentHead = 0;
   private receivedHead = 0;
-  private rawMode = false;
+  /** Bytes written around the protocol (raw bytes, hand-made frames): they shift its offsets. */
+  private rawBytes = 0;
   private ended = false;
   private handlers: WsConnectionEvents = {};
 
@@ -139,7 +141,6 @@ export class WsConnection {
       { opcode: frame.opcode, fin: frame.fin, rsv: frame.rsv, payload: frame.payload },
       mask === undefined ? {} : { mask },
     );
-    this.rawMode = true;
     this.options.emit({
       type: 'ws.frame',
       endpoint: this.options.endpoint,
@@ -159,7 +160,7 @@ export class WsConnection {
   }
 
   writeRaw(bytes: Uint8Array): void {
-    this.rawMode = true;
+    this.rawBytes += bytes.length;
     this.written += bytes.length;
     this.options.socket.write(bytes);
   }
@@ -191,7 +192,8 @@ export class WsConnection {
       case 'handshake-response': {
         const line =
           decoder.decode(event.bytes.subarray(0, Math.min(event.bytes.length, 200))).split('\r\n')[0] ?? '';
-        const offset = event.direction === 'sent' ? 0 : 0;
+        // A head we send is queued before anything else we write; the one we receive starts the stream.
+        const offset = event.direction === 'sent' ? this.written : 0;
         if (event.direction === 'sent') this.sentHead = event.bytes.length;
         else this.receivedHead = event.bytes.length;
         emit({
@@ -209,9 +211,11 @@ export class WsConnection {
       case 'frame-sent':
       case 'frame-received': {
         const direction = event.type === 'frame-sent' ? 'sent' : 'received';
-        // After raw writes the protocol's own count no longer matches the stream; ours does.
-        const base = direction === 'sent' ? this.sentHead : this.receivedHead;
-        const offset = direction === 'sent' && this.rawMode ? this.written : base + event.offset;
+        // The protocol counts from the end of the head and knows nothing of raw writes made around it.
+        const offset =
+          direction === 'sent'
+            ? this.sentHead + event.offset + this.rawBytes
+            : this.receivedHead + event.offset;
         emit({
           type: 'ws.frame',
           endpoint,
@@ -239,7 +243,7 @@ export class WsConnection {
           conn,
           direction: 'received',
           kind: text === undefined ? 'binary' : 'text',
-          length: text === undefined ? (data as Uint8Array).length : new TextEncoder().encode(text).length,
+          length: text === undefined ? (data as Uint8Array).length : encodeUtf8(text).length,
           ...(text === undefined ? {} : { preview: preview(text) }),
         });
         this.handlers.onMessage?.(data);
@@ -279,7 +283,7 @@ export class WsConnection {
 
 /** Splits a message into `fragments` frames of near-equal size (RFC 6455 5.4). */
 function sendFragmented(protocol: WebSocketProtocol, data: string | Uint8Array, fragments: number): void {
-  const bytes = typeof data === 'string' ? new TextEncoder().encode(data) : data;
+  const bytes = typeof data === 'string' ? encodeUtf8(data) : data;
   const size = Math.ceil(bytes.length / fragments) || 0;
   for (let i = 0; i < fragments; i++) {
     const payload = bytes.subarray(i * size, Math.min(bytes.length, (i + 1) * size));

@@ -92,7 +92,7 @@ export type WsTraceEvent = At &
       }
     | {
         readonly type: 'scenario.failure';
-        /** A step that could not run (its `when` timed out, or the endpoint had no connection). */
+        /** A step that could not run (its `when` timed out, or the endpoint had no connection); -1 for an intervention. */
         readonly index: number;
         readonly message: string;
       }

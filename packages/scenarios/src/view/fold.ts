@@ -1,26 +1,18 @@
 /**
  * Folds a trace prefix into a `View`.
  *
- * Theory of operation: one pass over the events, each updating a little mutable state per endpoint and
- * per segment copy; `snapshot()` freezes it into plain values. The TCB numbers are read off the wire
- * (the segments each side sent and received), relative to each side's ISN, as a capture tool shows them:
- * SND.NXT is the highest sequence sent, SND.UNA the highest acknowledgment received, RCV.NXT the
- * acknowledgment last sent, the windows the last ones advertised. RTO shows as the running timer.
+ * Theory of operation: one pass over the events, each updating the state of an endpoint's connection
+ * (`connection-state.ts`) or of a segment copy on the link (an arrow); `snapshot()` freezes it into
+ * plain values, reusing the frozen arrow of every segment that has not changed since the last snapshot,
+ * so stepping through a long run costs little per frame. `clone()` lets a viewer keep checkpoints.
  */
-import type { EndpointSpec, TcpStateName, WsStateName } from '../language/types.js';
-import type { SynackEvent, TcpTraceEvent, WsTraceEvent } from '../trace/events.js';
-import type {
-  ArrowView,
-  EndpointView,
-  Narration,
-  SegmentFate,
-  TimerView,
-  TransitionView,
-  View,
-} from './model.js';
+import type { EndpointSpec } from '../language/types.js';
+import type { SynackEvent, TcpTraceEvent } from '../trace/events.js';
+import { type ConnectionState, EndpointState, relative, type WsPositioned } from './connection-state.js';
+import type { ArrowView, Narration, SegmentFate, TimerView, View } from './model.js';
 
 type Sent = Extract<TcpTraceEvent, { type: 'segment.sent' }>;
-type WsPositioned = Extract<WsTraceEvent, { type: 'ws.frame' | 'ws.handshake' }>;
+type TimerEvent = Extract<TcpTraceEvent, { type: 'timer.set' | 'timer.fired' | 'timer.cancelled' }>;
 
 interface MutableArrow {
   sent: Sent;
@@ -30,30 +22,8 @@ interface MutableArrow {
   corrupted: boolean;
   dropReason: string | undefined;
   /** The frozen view of this arrow, dropped whenever the arrow changes (snapshots reuse it). */
-  view?: ArrowView | undefined;
+  view: ArrowView | undefined;
 }
-
-interface EndpointState {
-  readonly spec: EndpointSpec;
-  mainConn: string | undefined;
-  listening: boolean;
-  tcp: TcpStateName;
-  lastTransition: TransitionView | undefined;
-  ws: WsStateName | undefined;
-  timers: Map<number, TimerView>;
-  iss: number | undefined;
-  irs: number | undefined;
-  sndNxt: number;
-  sndUna: number;
-  sndWnd: number;
-  rcvNxt: number;
-  rcvWnd: number;
-  rto: number | undefined;
-  /** Frames and handshakes this endpoint sent, by connection, in stream order. */
-  readonly sentUnits: Map<string, WsPositioned[]>;
-}
-
-const MOD = 2 ** 32;
 
 /**
  * Where a drop happened decides how it is drawn: the link lost it (half-way), the receiver's checksum
@@ -65,12 +35,13 @@ function fateOfDrop(reason: string): SegmentFate {
   if (reason === 'no-listener' || reason === 'backlog' || reason === 'unacceptable') return 'refused';
   return 'dropped';
 }
-const rel = (value: number, base: number | undefined) =>
-  base === undefined ? value : (value - base + MOD) % MOD;
+
+const seqSpace = (flags: readonly string[]) =>
+  (flags.includes('SYN') ? 1 : 0) + (flags.includes('FIN') ? 1 : 0);
 
 export class ViewBuilder {
-  private readonly endpoints: EndpointState[];
-  private readonly byName = new Map<string, EndpointState>();
+  private endpoints: EndpointState[];
+  private byName = new Map<string, EndpointState>();
   private readonly arrows: MutableArrow[] = [];
   private readonly arrowIndex = new Map<string, MutableArrow>();
   private time = 0;
@@ -86,24 +57,7 @@ export class ViewBuilder {
     private readonly total: number,
     private readonly arrivals?: ReadonlyMap<string, number>,
   ) {
-    this.endpoints = specs.map((spec) => ({
-      spec,
-      mainConn: undefined,
-      listening: false,
-      tcp: 'CLOSED',
-      lastTransition: undefined,
-      ws: undefined,
-      timers: new Map(),
-      iss: undefined,
-      irs: undefined,
-      sndNxt: 0,
-      sndUna: 0,
-      sndWnd: 0,
-      rcvNxt: 0,
-      rcvWnd: 0,
-      rto: undefined,
-      sentUnits: new Map(),
-    }));
+    this.endpoints = specs.map((spec) => new EndpointState(spec));
     for (const e of this.endpoints) this.byName.set(e.spec.name, e);
   }
 
@@ -114,45 +68,40 @@ export class ViewBuilder {
     switch (event.type) {
       case 'tcp.state':
         this.onState(event);
-        return;
+        break;
       case 'segment.sent':
         this.onSent(event);
-        return;
+        break;
       case 'segment.delivered':
         this.onArrival(event.segmentId, event.copy, 'delivered');
-        return;
+        break;
       case 'segment.dropped':
         this.onArrival(event.segmentId, event.copy, fateOfDrop(event.reason), event.reason);
-        return;
-      case 'segment.corrupted': {
-        const arrow = this.arrowIndex.get(`${event.segmentId}/${event.copy}`);
-        if (arrow) {
+        break;
+      case 'segment.corrupted':
+        this.change(`${event.segmentId}/${event.copy}`, (arrow) => {
           arrow.corrupted = true;
-          arrow.view = undefined;
-        }
-        return;
-      }
+        });
+        break;
       case 'segment.duplicated':
         this.onDuplicated(event.segmentId, event.copy);
-        return;
+        break;
       case 'timer.set':
       case 'timer.fired':
       case 'timer.cancelled':
         this.onTimer(event);
-        return;
-      case 'app.call': {
-        const endpoint = this.byName.get(event.host);
-        if (endpoint && event.call === 'listen') endpoint.listening = true;
-        if (endpoint) this.narration = { key: 'app-call', endpoint: event.host, call: event.call };
-        return;
-      }
+        break;
+      case 'app.call':
+        if (event.call === 'listen') this.byName.get(event.host)?.listen(undefined);
+        this.narration = { key: 'app-call', endpoint: event.host, call: event.call };
+        break;
       case 'error':
         this.narration = { key: 'error', endpoint: event.host, code: event.code, message: event.message };
-        return;
+        break;
       case 'ws.frame':
       case 'ws.handshake':
         this.onWsUnit(event);
-        return;
+        break;
       case 'ws.message':
         this.narration = {
           key: 'ws-message',
@@ -160,12 +109,12 @@ export class ViewBuilder {
           text: event.preview,
           length: event.length,
         };
-        return;
+        break;
       case 'ws.state': {
-        const endpoint = this.byName.get(event.endpoint);
-        if (endpoint && this.isMain(endpoint, event.conn)) endpoint.ws = event.to;
+        const connection = this.byName.get(event.endpoint)?.known(event.conn);
+        if (connection) connection.ws = event.to;
         this.narration = { key: 'ws-state', endpoint: event.endpoint, from: event.from, to: event.to };
-        return;
+        break;
       }
       case 'ws.close':
         this.narration = {
@@ -174,27 +123,17 @@ export class ViewBuilder {
           code: event.code,
           reason: event.reason,
         };
-        return;
+        break;
       default:
-        return;
+        break;
     }
   }
 
   /** An independent copy, so a viewer can keep checkpoints and step back without replaying from 0. */
   clone(): ViewBuilder {
-    const copy = new ViewBuilder(
-      this.endpoints.map((e) => e.spec),
-      this.total,
-      this.arrivals,
-    );
-    copy.endpoints.forEach((target, i) => {
-      const source = this.endpoints[i] as EndpointState;
-      Object.assign(target, {
-        ...source,
-        timers: new Map(source.timers),
-        sentUnits: new Map([...source.sentUnits].map(([conn, units]) => [conn, [...units]])),
-      });
-    });
+    const copy = new ViewBuilder([], this.total, this.arrivals);
+    copy.endpoints = this.endpoints.map((e) => e.clone());
+    copy.byName = new Map(copy.endpoints.map((e) => [e.spec.name, e]));
     for (const arrow of this.arrows) {
       const twin = { ...arrow };
       copy.arrows.push(twin);
@@ -211,7 +150,7 @@ export class ViewBuilder {
       time: this.time,
       cursor: this.cursor,
       total: this.total,
-      endpoints: this.endpoints.map((e) => this.endpointView(e)),
+      endpoints: this.endpoints.map((e) => e.view()),
       arrows: this.arrows.map((a) => {
         a.view ??= this.arrowView(a);
         return a.view;
@@ -220,93 +159,63 @@ export class ViewBuilder {
     };
   }
 
-  /** The first connection an endpoint takes part in is the one its panes show. */
-  private isMain(endpoint: EndpointState, conn: string): boolean {
-    if (endpoint.mainConn === undefined) endpoint.mainConn = conn;
-    return endpoint.mainConn === conn;
-  }
-
   private onState(event: Extract<TcpTraceEvent, { type: 'tcp.state' }>): void {
     const endpoint = this.byName.get(event.host);
     if (endpoint === undefined) return;
     const transition = { from: event.from, to: event.to, time: event.time, cause: event.cause };
     this.narration = { key: 'state-change', endpoint: event.host, transition };
-    // A listening socket is not a connection: show LISTEN until the first real connection appears.
-    if (
-      event.to === 'LISTEN' ||
-      (event.from === 'LISTEN' && event.to === 'CLOSED' && endpoint.mainConn === undefined)
-    ) {
-      endpoint.listening = event.to === 'LISTEN';
-      if (endpoint.mainConn === undefined) {
-        endpoint.tcp = event.to;
-        endpoint.lastTransition = transition;
-      }
-      return;
-    }
-    if (!this.isMain(endpoint, event.conn)) return;
-    endpoint.tcp = event.to;
-    endpoint.lastTransition = transition;
+    const connection = endpoint.connection(event.conn);
+    connection.tcp = event.to;
+    connection.lastTransition = transition;
   }
 
   private onSent(event: Sent): void {
-    const arrow: MutableArrow = {
-      sent: event,
-      copy: 0,
-      fate: 'in-flight',
-      endAt: undefined,
-      corrupted: false,
-      dropReason: undefined,
-    };
-    this.arrows.push(arrow);
-    this.arrowIndex.set(`${event.segmentId}/0`, arrow);
-    const sender = this.byName.get(event.from);
-    const flags = event.seg.flags;
-    if (sender && this.isMain(sender, event.conn)) {
-      if (flags.includes('SYN')) sender.iss = event.seg.seq;
-      const end =
-        event.seg.seq + event.seg.len + (flags.includes('SYN') ? 1 : 0) + (flags.includes('FIN') ? 1 : 0);
-      const relEnd = rel(end, sender.iss);
-      if (relEnd > sender.sndNxt || sender.sndNxt === 0) sender.sndNxt = relEnd;
-      if (flags.includes('ACK')) sender.rcvNxt = rel(event.seg.ack, sender.irs);
-      sender.rcvWnd = event.seg.window;
+    const arrow = this.addArrow(event, 0, 'in-flight');
+    const { seg } = event;
+    const sender = this.byName.get(event.from)?.known(event.conn);
+    if (sender) {
+      if (seg.flags.includes('SYN')) sender.iss = seg.seq;
+      const end = relative(seg.seq + seg.len + seqSpace(seg.flags), sender.iss);
+      if (end > sender.sndNxt || sender.sndNxt === 0) sender.sndNxt = end;
+      if (seg.flags.includes('ACK')) sender.rcvNxt = relative(seg.ack, sender.irs);
+      sender.rcvWnd = seg.window;
     }
-    const firstHandshake = flags.includes('SYN')
-      ? flags.includes('ACK')
+    const handshake = seg.flags.includes('SYN')
+      ? seg.flags.includes('ACK')
         ? 2
         : 1
-      : this.isThirdHandshake(event);
-    this.narration = { key: 'segment-sent', arrow: this.arrowView(arrow), firstHandshake };
+      : this.thirdHandshake(event);
+    this.narration = { key: 'segment-sent', arrow: this.arrowView(arrow), firstHandshake: handshake };
   }
 
-  private isThirdHandshake(event: Sent): 3 | undefined {
-    const flags = event.seg.flags;
-    if (flags.length !== 1 || flags[0] !== 'ACK' || event.seg.len !== 0) return undefined;
-    const sender = this.byName.get(event.from);
-    const earlierAcks = this.arrows.filter(
+  /** The first pure ACK a client sends on a connection, after only its SYN: the handshake's third. */
+  private thirdHandshake(event: Sent): 3 | undefined {
+    const { flags, len } = event.seg;
+    if (flags.length !== 1 || flags[0] !== 'ACK' || len !== 0) return undefined;
+    if (this.byName.get(event.from)?.spec.role !== 'client') return undefined;
+    const earlier = this.arrows.filter(
       (a) => a.sent.conn === event.conn && a.sent.from === event.from && a.sent !== event,
     );
-    return sender?.spec.role === 'client' && earlierAcks.every((a) => a.sent.seg.flags.includes('SYN'))
-      ? 3
-      : undefined;
+    return earlier.every((a) => a.sent.seg.flags.includes('SYN')) ? 3 : undefined;
   }
 
   private onArrival(segmentId: number, copy: number, fate: SegmentFate, reason?: string): void {
-    const arrow = this.arrowIndex.get(`${segmentId}/${copy}`);
+    const arrow = this.change(`${segmentId}/${copy}`, (a) => {
+      a.fate = a.corrupted && fate === 'dropped' ? 'corrupted' : fate;
+      a.dropReason = reason;
+      a.endAt = this.time;
+    });
     if (arrow === undefined) return;
-    arrow.view = undefined;
-    arrow.fate = arrow.corrupted && fate === 'dropped' ? 'corrupted' : fate;
-    arrow.dropReason = reason;
-    arrow.endAt = this.time;
     if (fate !== 'delivered') {
       this.narration = { key: 'segment-lost', arrow: this.arrowView(arrow), reason: reason ?? fate };
       return;
     }
-    const receiver = this.byName.get(arrow.sent.to);
-    const seg = arrow.sent.seg;
-    if (receiver && this.isMain(receiver, arrow.sent.conn)) {
+    const { seg } = arrow.sent;
+    const receiver = this.byName.get(arrow.sent.to)?.known(arrow.sent.conn);
+    if (receiver) {
       if (seg.flags.includes('SYN')) receiver.irs = seg.seq;
       if (seg.flags.includes('ACK')) {
-        const acked = rel(seg.ack, receiver.iss);
+        const acked = relative(seg.ack, receiver.iss);
         if (acked > receiver.sndUna) receiver.sndUna = acked;
       }
       receiver.sndWnd = seg.window;
@@ -316,45 +225,28 @@ export class ViewBuilder {
 
   private onDuplicated(segmentId: number, copy: number): void {
     const original = this.arrowIndex.get(`${segmentId}/0`);
-    if (original === undefined) return;
-    const arrow: MutableArrow = {
-      sent: original.sent,
-      copy,
-      fate: 'duplicate',
-      endAt: undefined,
-      corrupted: false,
-      dropReason: undefined,
-    };
-    this.arrows.push(arrow);
-    this.arrowIndex.set(`${segmentId}/${copy}`, arrow);
+    if (original !== undefined) this.addArrow(original.sent, copy, 'duplicate');
   }
 
-  private onTimer(
-    event: Extract<TcpTraceEvent, { type: 'timer.set' | 'timer.fired' | 'timer.cancelled' }>,
-  ): void {
-    const endpoint = this.byName.get(event.host);
-    if (endpoint === undefined) return;
+  private onTimer(event: TimerEvent): void {
+    const connection = this.byName.get(event.host)?.known(event.conn);
+    if (connection === undefined) return;
     const timer: TimerView = { kind: event.timer, setAt: event.time, deadline: event.deadline };
     if (event.type === 'timer.set') {
-      endpoint.timers.set(event.timerId, timer);
-      if (event.timer === 'RTO') endpoint.rto = event.deadline - event.time;
+      connection.timers.set(event.timerId, timer);
+      if (event.timer === 'RTO') connection.rto = event.deadline - event.time;
       this.narration = { key: 'timer-set', endpoint: event.host, timer };
-    } else {
-      const running = endpoint.timers.get(event.timerId);
-      endpoint.timers.delete(event.timerId);
-      if (event.type === 'timer.fired') {
-        this.narration = { key: 'timer-fired', endpoint: event.host, timer: running ?? timer };
-      }
+      return;
+    }
+    const running = connection.timers.get(event.timerId);
+    connection.timers.delete(event.timerId);
+    if (event.type === 'timer.fired') {
+      this.narration = { key: 'timer-fired', endpoint: event.host, timer: running ?? timer };
     }
   }
 
   private onWsUnit(event: WsPositioned): void {
-    if (event.direction === 'sent') {
-      const endpoint = this.byName.get(event.endpoint);
-      const units = endpoint?.sentUnits.get(event.conn) ?? [];
-      units.push(event);
-      endpoint?.sentUnits.set(event.conn, units);
-    }
+    if (event.direction === 'sent') this.byName.get(event.endpoint)?.known(event.conn)?.sentUnits.push(event);
     if (event.type === 'ws.frame') {
       this.narration = {
         key: 'ws-frame',
@@ -367,40 +259,38 @@ export class ViewBuilder {
     }
   }
 
-  private endpointView(e: EndpointState): EndpointView {
-    const hasTcb = e.iss !== undefined;
-    return {
-      name: e.spec.name,
-      role: e.spec.role,
-      address: e.spec.address,
-      port: e.spec.port,
-      tcp: e.tcp,
-      lastTransition: e.lastTransition,
-      tcb: hasTcb
-        ? {
-            iss: e.iss ?? 0,
-            irs: e.irs ?? 0,
-            sndUna: e.sndUna,
-            sndNxt: e.sndNxt,
-            sndWnd: e.sndWnd,
-            rcvNxt: e.rcvNxt,
-            rcvWnd: e.rcvWnd,
-            ...(e.rto === undefined ? {} : { rto: e.rto }),
-          }
-        : undefined,
-      timers: [...e.timers.values()],
-      ws: e.ws,
+  private addArrow(sent: Sent, copy: number, fate: SegmentFate): MutableArrow {
+    const arrow: MutableArrow = {
+      sent,
+      copy,
+      fate,
+      endAt: undefined,
+      corrupted: false,
+      dropReason: undefined,
+      view: undefined,
     };
+    this.arrows.push(arrow);
+    this.arrowIndex.set(`${sent.segmentId}/${copy}`, arrow);
+    return arrow;
+  }
+
+  /** Applies a change to an arrow and forgets its frozen view. */
+  private change(key: string, update: (arrow: MutableArrow) => void): MutableArrow | undefined {
+    const arrow = this.arrowIndex.get(key);
+    if (arrow === undefined) return undefined;
+    update(arrow);
+    arrow.view = undefined;
+    return arrow;
   }
 
   private arrowView(a: MutableArrow): ArrowView {
     const { sent } = a;
-    const sender = this.byName.get(sent.from);
-    const seg = sent.seg;
-    const relSeq = seg.relSeq ?? rel(seg.seq, sender?.iss);
+    const { seg } = sent;
+    const sender = this.byName.get(sent.from)?.known(sent.conn);
+    const relSeq = seg.relSeq ?? relative(seg.seq, sender?.iss);
     // A segment sent without a TCB (a RST to a closed port) acknowledges the receiver's sequence space.
-    const irs = sender?.irs ?? this.byName.get(sent.to)?.iss;
-    const relAck = seg.relAck ?? (seg.flags.includes('ACK') ? rel(seg.ack, irs) : 0);
+    const irs = sender?.irs ?? this.peerIss(sent);
+    const relAck = seg.relAck ?? (seg.flags.includes('ACK') ? relative(seg.ack, irs) : 0);
     return {
       segmentId: sent.segmentId,
       copy: a.copy,
@@ -416,9 +306,14 @@ export class ViewBuilder {
       len: seg.len,
       window: seg.window,
       retransmission: sent.retransmission,
-      carries: seg.len > 0 ? carriedBy(sender?.sentUnits.get(sent.conn), relSeq - 1, seg.len) : undefined,
+      carries: seg.len > 0 ? carriedBy(sender?.sentUnits, relSeq - 1, seg.len) : undefined,
       hex: sent.bytes,
     };
+  }
+
+  private peerIss(sent: Sent): number | undefined {
+    const receiver = this.byName.get(sent.to);
+    return (receiver?.known(sent.conn) ?? receiver?.currentConnection())?.iss;
   }
 }
 
@@ -439,10 +334,10 @@ export function carriedBy(
 }
 
 function unitLabel(unit: WsPositioned): string {
-  if (unit.type === 'ws.handshake')
-    return unit.line.startsWith('GET')
-      ? `HTTP ${unit.line.split(' ').slice(0, 2).join(' ')}`
-      : unit.line.split(' ').slice(0, 2).join(' ');
+  if (unit.type === 'ws.handshake') {
+    const words = unit.line.split(' ');
+    return unit.line.startsWith('GET') ? `HTTP ${words.slice(0, 2).join(' ')}` : words.slice(0, 2).join(' ');
+  }
   const fin = unit.fin ? '' : ' FIN=0';
   const mask = unit.masked ? ' masked' : '';
   return `WS ${unit.opcodeName} ${unit.payloadLength}B${fin}${mask}`;
@@ -459,3 +354,5 @@ export function foldTrace(
   for (let i = 0; i <= last; i++) builder.apply(trace[i] as SynackEvent);
   return builder.snapshot();
 }
+
+export type { ConnectionState };
