@@ -40,7 +40,8 @@ export class RawPeer {
   }
 
   static async connect(port: number): Promise<RawPeer> {
-    const socket = net.connect({ port, host: '127.0.0.1' });
+    // No Nagle: small writes must not wait for the server's delayed ACK.
+    const socket = net.connect({ port, host: '127.0.0.1', noDelay: true });
     await once(socket, 'connect');
     return new RawPeer(socket);
   }
