@@ -243,7 +243,7 @@ describe('misbehaving transports', () => {
   });
 
   it('RFC 6455 5.5.2: a peer that never answers pings is dropped as dead', async () => {
-    await serve({ pingIntervalMs: 40 });
+    await serve({ pingIntervalMs: 150 });
     const peer = await raw();
     await peer.upgrade();
     // The raw peer reads but never answers the pings (the ws client does, and stays).
