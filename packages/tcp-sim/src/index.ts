@@ -1,15 +1,25 @@
 // Public API of @synack/tcp-sim: RFC 9293 endpoints as an XState machine, in a deterministic
 // simulated world, with real bytes. This file is the whole public surface.
 
-export type { CongestionController, CongestionFactory } from './endpoint/congestion.js';
-export { noCongestionControl } from './endpoint/congestion.js';
+export type { AckInfo, CongestionController, CongestionFactory, LossInfo } from './endpoint/congestion.js';
+export {
+  DUPACK_THRESHOLD,
+  growCwnd,
+  INITIAL_SSTHRESH,
+  lossSsthresh,
+  NewReno,
+  newReno,
+  noCongestionControl,
+} from './endpoint/congestion.js';
 export { TcpError } from './endpoint/connection.js';
+export { type AckPolicy, type AckPolicyInput, ackPolicy } from './endpoint/delayed-ack.js';
 export {
   type TcpMachine,
   type TcpMachineContext,
   type TcpMachineEvent,
   tcpMachine,
 } from './endpoint/machine.js';
+export { type NagleInput, nagleAllows } from './endpoint/nagle.js';
 export { ReassemblyQueue } from './endpoint/reassembly.js';
 export {
   afterSynLoss,
@@ -22,6 +32,7 @@ export {
 export {
   classifyAck,
   classifyRst,
+  isDuplicateAck,
   isSegmentAcceptable,
   type ResetReply,
   resetFor,
@@ -33,7 +44,11 @@ export {
 export { isSynchronized, TCP_STATES, type TcpState } from './endpoint/states.js';
 export type { Tcb, TcbSnapshot } from './endpoint/tcb.js';
 export {
+  delayedAckTimeout,
+  initialWindowOctets,
   LINUX_PROFILE,
+  PROFILES,
+  type ProfileName,
   type ProfileSpec,
   RFC_PROFILE,
   resolveProfile,
@@ -42,6 +57,18 @@ export {
 } from './endpoint/timers.js';
 export { abortSendsReset, closeDecision, sendDecision } from './endpoint/user-calls.js';
 export { encodePcap, LINKTYPE_RAW, type PcapOptions, type PcapPacket } from './export/pcap.js';
+export {
+  createScriptedPeer,
+  ENDPOINT_ADDRESS,
+  type ExpectSpec,
+  formatFlags,
+  type InjectSpec,
+  PEER_ADDRESS,
+  parseFlags,
+  ScriptError,
+  ScriptedPeer,
+  type ScriptedPeerOptions,
+} from './peer/scripted-peer.js';
 export type {
   ConnectOptions,
   HostOptions,

@@ -138,6 +138,8 @@ export class Connection {
   private persistBackoff = 0;
   /** Zero-window probes sent since the peer last answered (RFC 9293 3.8.6.1: answered probes never time out). */
   private probesUnanswered = 0;
+  /** A one-octet zero-window probe is beyond SND.UNA (RFC 9293 3.8.6.1). */
+  private probeOctetOut = false;
   /** Nagle's algorithm on (RFC 1122 4.2.3.4); setNoDelay() turns it off. */
   private nagle: boolean;
   private userTimer: ArmedTimer | undefined;
@@ -692,6 +694,11 @@ export class Connection {
     if (window > 0) {
       this.stopPersistTimer();
       this.persistBackoff = 0;
+      if (this.probeOctetOut) {
+        // The window opened without taking the probe octet: send from SND.UNA again, at once.
+        this.probeOctetOut = false;
+        if (seqLt(ack, tcb.sndNxt) && ack === tcb.sndUna) tcb.sndNxt = tcb.sndUna;
+      }
     }
   }
 
@@ -1028,6 +1035,7 @@ export class Connection {
         // RFC 9293 3.8.6.1: "the transmitting host SHOULD send the first octet of new data"; it is
         // then retransmitted by the retransmission timer (with backoff) until the window opens.
         const fin = this.finQueued && unsent === 1;
+        this.probeOctetOut = true;
         this.emit(tcb.sndNxt, 1, ACK | PSH | (fin ? FIN : 0));
       } else {
         // As Linux does, the probe is an ACK with SEG.SEQ = SND.UNA - 1: unacceptable to the

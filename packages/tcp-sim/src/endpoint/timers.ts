@@ -178,7 +178,7 @@ function validateProfile(p: TimerProfile): void {
       throw new RangeError(`profile.${key} must be a finite number >= 0, got ${String(v)}`);
   }
   if (p.rtoMin > p.rtoMax) throw new RangeError('profile.rtoMin must not exceed profile.rtoMax');
-  if (p.delayedAckMin > p.delayedAckMax)
+  if (p.delayedAckMax > 0 && p.delayedAckMin > p.delayedAckMax)
     throw new RangeError('profile.delayedAckMin must not exceed profile.delayedAckMax');
   if (p.initialWindow !== 'rfc5681' && !(Number.isInteger(p.initialWindow) && p.initialWindow >= 1))
     throw new RangeError(`profile.initialWindow must be 'rfc5681' or an integer >= 1`);

@@ -33,6 +33,8 @@ export interface World {
     conn: string,
     view: SegmentView,
     retransmission: boolean,
+    /** Flip the TCP checksum after encoding (a scripted peer's bad segment). */
+    badChecksum?: boolean,
   ): void;
   hostByAddress(address: string): SimHost | undefined;
   /** MSS toward `remote`: the smaller MTU of the two link directions minus 40. */
@@ -254,11 +256,14 @@ export class SimHost {
     return socket;
   }
 
-  /** Raw hosts: puts a hand-made segment on the wire to `to` (an address). */
-  send(to: string, seg: TcpSegment): void {
+  /**
+   * Raw hosts: puts a hand-made segment on the wire to `to` (an address); `badChecksum` sends it with
+   * a wrong TCP checksum (the receiver must discard it, RFC 9293 3.1).
+   */
+  send(to: string, seg: TcpSegment, options: { readonly badChecksum?: boolean } = {}): void {
     const remote = this.world.hostByAddress(to);
     const conn = `${this.name}:${seg.srcPort}>${remote?.name ?? to}:${seg.dstPort}`;
-    this.world.transmit(this, parseIpv4Address(to), seg, conn, basicView(seg), false);
+    this.world.transmit(this, parseIpv4Address(to), seg, conn, basicView(seg), false, options.badChecksum);
   }
 
   /** Raw hosts: called for every arriving segment. */

@@ -94,8 +94,8 @@ export class Simulation {
       profile: this.profile,
       congestion: this.congestion,
       trace: (event) => this.trace.emit(event),
-      transmit: (from, dst, seg, conn, view, retransmission) =>
-        this.transmit(from, dst, seg, conn, view, retransmission),
+      transmit: (from, dst, seg, conn, view, retransmission, badChecksum) =>
+        this.transmit(from, dst, seg, conn, view, retransmission, badChecksum),
       hostByAddress: (address) => this.byAddress.get(address),
       mssToward: (local, remote) => {
         const peer = this.byAddress.get(remote);
@@ -120,6 +120,11 @@ export class Simulation {
   /** Every connection created so far (closed ones report state CLOSED). */
   get connections(): readonly SimSocket[] {
     return this.sockets;
+  }
+
+  /** Virtual time of the next pending event, or undefined when idle. */
+  get nextEventTime(): number | undefined {
+    return this.scheduler.peekTime();
   }
 
   /** Number of pending scheduler events. */
@@ -214,9 +219,12 @@ export class Simulation {
     conn: string,
     view: SegmentView,
     retransmission: boolean,
+    badChecksum = false,
   ): void {
     const segmentId = this.segmentCounter++;
     const bytes = encodeTcpIpv4Packet(seg, from.addressNumber, dst, this.ipId);
+    // The TCP checksum field sits at octet 16 of the TCP header.
+    if (badChecksum) bytes[IPV4_HEADER_LENGTH + 16]! ^= 0xff;
     this.ipId = (this.ipId + 1) & 0xffff;
     const to = this.byAddress.get(formatIpv4Address(dst));
     this.packets.push({ time: this.scheduler.now, bytes });
