@@ -6,9 +6,11 @@
  * close the RFC prescribes (7.1.7 "Fail the WebSocket Connection").
  *
  * Theory of operation, by state (readyState in brackets):
- * - CONNECTING [0]: the opening handshake (section 4) is included. A client has queued its request and
- *   parses the response head; a server parses the request head and queues 101 or 400/426. With
- *   `handshake: 'skip'` the connection starts OPEN (for callers that did the handshake themselves).
+ * - CONNECTING [0]: the opening handshake (section 4) is included: `opening-handshake.ts` feeds the
+ *   peer's head and returns the steps (bytes to write, handshake events, open or fail) carried out here.
+ *   A client has queued its request and parses the response head; a server parses the request head and
+ *   queues 101 or 400/426/431. With `handshake: 'skip'` the connection starts OPEN (for callers that did
+ *   the handshake themselves).
  * - OPEN [1]: frames flow both ways; pings are answered with pongs at once, even between the fragments
  *   of a message (5.5.2, 5.4).
  * - CLOSING [2]: a close frame was sent (by `close()`, in reply to the peer's, or when failing).
@@ -31,25 +33,21 @@ import {
   MAX_CLOSE_REASON_BYTES,
   parseClosePayload,
 } from './close.js';
-import { WebSocketError, WebSocketUsageError, wsError } from './errors.js';
+import { WebSocketError, WebSocketUsageError } from './errors.js';
 import { encodeFrameHeader, type FrameInput, isControlOpcode, Opcode } from './frame.js';
 import { concatBytes, type FrameHeader, FrameParser, type FrameSink } from './frame-parser.js';
-import {
-  buildClientRequest,
-  type ClientRequestOptions,
-  ServerHandshake,
-  type ServerHandshakeOptions,
-  type ServerHandshakeResult,
-  validateServerResponse,
-} from './handshake.js';
-import {
-  type HttpRequestHead,
-  HttpRequestParser,
-  type HttpResponseHead,
-  HttpResponseParser,
-} from './http-head.js';
+import type { ClientRequestOptions, ServerHandshakeOptions } from './handshake.js';
 import { applyMask } from './mask.js';
 import { DEFAULT_LIMITS, MessageAssembler } from './message.js';
+import {
+  type AcceptedServerHandshake,
+  acceptedServerSteps,
+  type HandshakeEvent,
+  type OpeningHandshake,
+  type OpeningStep,
+  startClientOpening,
+  startServerOpening,
+} from './opening-handshake.js';
 import type { RandomSource } from './random.js';
 import { encodeUtf8 } from './utf8.js';
 
@@ -70,19 +68,7 @@ export interface FrameEventFields {
 }
 
 export type ProtocolEvent =
-  | {
-      type: 'handshake-request';
-      direction: 'sent' | 'received';
-      head: HttpRequestHead | null;
-      bytes: Uint8Array;
-    }
-  | {
-      type: 'handshake-response';
-      direction: 'sent' | 'received';
-      status: number;
-      head: HttpResponseHead | null;
-      bytes: Uint8Array;
-    }
+  | HandshakeEvent
   | { type: 'open'; protocol: string; extensions: string }
   | ({ type: 'frame-received' } & FrameEventFields)
   | ({ type: 'frame-sent' } & FrameEventFields)
@@ -116,16 +102,8 @@ export type WebSocketProtocolOptions =
   | (CommonOptions & {
       role: 'server';
       /** Handshake options (default {}), an already accepted handshake, or 'skip' to start OPEN. */
-      handshake?: ServerHandshakeOptions | Extract<ServerHandshakeResult, { status: 'accepted' }> | 'skip';
+      handshake?: ServerHandshakeOptions | AcceptedServerHandshake | 'skip';
     });
-
-/** What a client remembers between sending its request and reading the response (4.1). */
-interface PendingClientHandshake {
-  parser: HttpResponseParser;
-  key: string;
-  protocols: readonly string[];
-  extensions?: string;
-}
 
 /** Above this size a payload is queued as its own array instead of being copied behind its header. */
 const COPY_THRESHOLD = 4096;
@@ -139,9 +117,8 @@ export class WebSocketProtocol implements FrameSink {
   private readonly random: RandomSource | null;
   private readonly parser: FrameParser;
   private readonly assembler: MessageAssembler;
-  /** Head parser while the opening handshake runs (client: response; server: request). */
-  private clientHandshake: PendingClientHandshake | null = null;
-  private serverHandshake: ServerHandshake | null = null;
+  /** The opening handshake while it reads the peer's head (client: response; server: request). */
+  private opening: OpeningHandshake | null = null;
   /** Bytes of frames queued so far (offset of the next frame sent). */
   private sentOffset = 0;
   private controlPieces: Uint8Array[] = [];
@@ -166,12 +143,16 @@ export class WebSocketProtocol implements FrameSink {
     this.parser = new FrameParser(this, { role: options.role, maxPayloadLength: maxMessageSize });
     if (options.role === 'client') {
       if (options.handshake === 'skip') this.open('', '');
-      else this.startClientHandshake(options.handshake, options.random);
+      else {
+        const { opening, steps } = startClientOpening(options.handshake, options.random);
+        this.opening = opening;
+        this.runOpeningSteps(steps);
+      }
     } else {
       const hs = options.handshake ?? {};
       if (hs === 'skip') this.open('', '');
-      else if ('status' in hs) this.serverAccepted(hs);
-      else this.serverHandshake = new ServerHandshake(hs);
+      else if ('status' in hs) this.runOpeningSteps(acceptedServerSteps(hs));
+      else this.opening = startServerOpening(hs);
     }
   }
 
@@ -223,50 +204,14 @@ export class WebSocketProtocol implements FrameSink {
   /** Bytes from the transport. The array may be modified (payloads are unmasked in place). */
   receive(bytes: Uint8Array): void {
     if (this.stateValue === 'CLOSED' || this.inputDone || bytes.length === 0) return;
-    let frames: Uint8Array | null = bytes;
-    if (this.clientHandshake !== null) frames = this.receiveResponseHead(this.clientHandshake, bytes);
-    else if (this.serverHandshake !== null) frames = this.receiveRequestHead(this.serverHandshake, bytes);
-    if (frames !== null && frames.length > 0) this.parser.push(frames);
-  }
-
-  /** 4.1 (client): feeds the response head; returns the bytes after it once the connection is OPEN. */
-  private receiveResponseHead(hs: PendingClientHandshake, bytes: Uint8Array): Uint8Array | null {
-    const parsed = hs.parser.push(bytes);
-    if (parsed.status === 'incomplete') return null;
-    this.clientHandshake = null;
-    if (parsed.status === 'error') {
-      this.handshakeFailed(wsError('WS_ERR_HANDSHAKE_FAILED', parsed.error.reason));
-      return null;
+    if (this.opening === null) {
+      this.parser.push(bytes);
+      return;
     }
-    const { head } = parsed;
-    this.emit({
-      type: 'handshake-response',
-      direction: 'received',
-      status: head.status,
-      head,
-      bytes: parsed.bytes,
-    });
-    const verdict = validateServerResponse(head, hs);
-    if ('code' in verdict) {
-      this.handshakeFailed(verdict);
-      return null;
-    }
-    this.open(verdict.protocol, verdict.extensions);
-    return parsed.rest;
-  }
-
-  /** 4.2 (server): feeds the request head; answers 101 (frames after the head are parsed) or 4xx. */
-  private receiveRequestHead(hs: ServerHandshake, bytes: Uint8Array): null {
-    const result = hs.push(bytes);
-    if (result.status === 'incomplete') return null;
-    this.serverHandshake = null;
-    if (result.status === 'accepted') {
-      this.serverAccepted(result);
-      return null;
-    }
-    this.answerRequest(result.request, result.requestBytes, result.httpStatus, result.response);
-    this.handshakeFailed(wsError('WS_ERR_HANDSHAKE_FAILED', result.reason));
-    return null;
+    const steps = this.opening.receive(bytes);
+    // Steps come once the peer's head is complete; from then on its bytes are frames.
+    if (steps.length > 0) this.opening = null;
+    this.runOpeningSteps(steps);
   }
 
   /** The peer half-closed the transport (TCP FIN received). */
@@ -337,8 +282,7 @@ export class WebSocketProtocol implements FrameSink {
       throw new WebSocketUsageError('ERR_SYNTAX', 'close reason longer than 123 bytes (RFC 6455 5.5)');
     }
     if (this.stateValue === 'CONNECTING') {
-      this.clientHandshake = null;
-      this.serverHandshake = null;
+      this.opening = null;
       this.inputDone = true;
       this.failed = true;
       this.endTransport();
@@ -415,48 +359,25 @@ export class WebSocketProtocol implements FrameSink {
 
   // ---- internals ---------------------------------------------------------------------------------
 
-  private startClientHandshake(options: Omit<ClientRequestOptions, 'random'>, random: RandomSource): void {
-    const request = buildClientRequest({ ...options, random });
-    const parsed = new HttpRequestParser().push(request.bytes);
-    this.write(request.bytes);
-    this.emit({
-      type: 'handshake-request',
-      direction: 'sent',
-      head: parsed.status === 'complete' ? parsed.head : null,
-      bytes: request.bytes,
-    });
-    this.clientHandshake = {
-      parser: new HttpResponseParser(),
-      key: request.key,
-      protocols: options.protocols ?? [],
-      ...(options.extensions !== undefined ? { extensions: options.extensions } : {}),
-    };
-  }
-
-  private serverAccepted(result: Extract<ServerHandshakeResult, { status: 'accepted' }>): void {
-    this.answerRequest(result.request, result.requestBytes, 101, result.response);
-    this.open(result.protocol, result.extensions);
-    if (result.rest.length > 0) this.parser.push(result.rest);
-  }
-
-  /** 4.2.2 (server): reports the request (when its head parsed) and queues our answer to it. */
-  private answerRequest(
-    request: HttpRequestHead | null,
-    requestBytes: Uint8Array | null,
-    status: number,
-    response: Uint8Array,
-  ): void {
-    if (request !== null && requestBytes !== null) {
-      this.emit({ type: 'handshake-request', direction: 'received', head: request, bytes: requestBytes });
+  /** Carries out the opening handshake's steps in order (see opening-handshake.ts). */
+  private runOpeningSteps(steps: readonly OpeningStep[]): void {
+    for (const step of steps) {
+      switch (step.type) {
+        case 'write':
+          this.write(step.bytes);
+          break;
+        case 'emit':
+          this.emit(step.event);
+          break;
+        case 'open':
+          this.open(step.protocol, step.extensions);
+          if (step.rest.length > 0) this.parser.push(step.rest);
+          break;
+        case 'fail':
+          this.handshakeFailed(step.error);
+          break;
+      }
     }
-    this.write(response);
-    this.emit({
-      type: 'handshake-response',
-      direction: 'sent',
-      status,
-      head: parseOwnResponse(response),
-      bytes: response,
-    });
   }
 
   private open(protocol: string, extensions: string): void {
@@ -587,10 +508,4 @@ export class WebSocketProtocol implements FrameSink {
     if (this.eventListener !== null) this.eventListener(event);
     else this.events.push(event);
   }
-}
-
-/** The structured view of a response we built ourselves (for symmetric handshake events). */
-function parseOwnResponse(bytes: Uint8Array): HttpResponseHead | null {
-  const parsed = new HttpResponseParser().push(bytes);
-  return parsed.status === 'complete' ? parsed.head : null;
 }
