@@ -1,12 +1,16 @@
 /**
  * An incremental HTTP/1.1 message-head parser (RFC 9112 sections 2-5), enough for the opening handshake.
  *
- * Theory of operation: bytes are appended to a buffer bounded by `maxHeadBytes` until the blank line
- * (CRLF CRLF) ending the head is seen; the search resumes 3 bytes before the previous end so a
- * terminator split across chunks is found. The head is then decoded as Latin-1 (field values are
- * octets, RFC 9110 5.5) and split into the start line and field lines. Bytes after the head are
- * returned untouched as `rest` (they already belong to the WebSocket stream). Malformed input gives a
- * typed error, never an exception.
+ * Theory of operation: bytes are appended to a buffer until the blank line (CRLF CRLF) ending the head
+ * is seen. The work is linear in the bytes fed, however they are chunked, because a peer chooses the
+ * chunking (one byte per TCP segment costs it nothing): the buffer grows by doubling, each byte is
+ * copied into it once, and only new bytes are scanned, the search resuming 3 bytes before the
+ * previous end so a terminator split across chunks is found. The buffer never holds more than
+ * `maxHeadBytes`: only a head ending within that many bytes can be accepted, so once more arrived
+ * without one the head is refused. The head is then decoded as Latin-1 (field values are octets,
+ * RFC 9110 5.5) and split into the start line and field lines. Bytes after the head are returned as
+ * `rest`, a copy (they already belong to the WebSocket stream). Malformed input gives a typed error,
+ * never an exception.
  */
 import { WebSocketUsageError } from './errors.js';
 
@@ -96,9 +100,13 @@ const VERSION = /^HTTP\/\d\.\d$/;
 // RFC 9110 5.5: field-value characters: VCHAR, obs-text, SP, HTAB (no CR, LF, NUL).
 const FIELD_VALUE = /^[\t\x20-\x7e\x80-\xff]*$/;
 
+/** First capacity of the head buffer; it doubles from there up to `maxHeadBytes`. */
+const INITIAL_BUFFER_BYTES = 256;
+
 abstract class HeadParser<H extends object> {
+  /** `buffer[0, length)` holds the head so far; `length <= maxHeadBytes`, capacity at most double it. */
   private buffer = new Uint8Array(0);
-  private searchFrom = 0;
+  private length = 0;
   private done = false;
 
   constructor(private readonly maxHeadBytes = DEFAULT_MAX_HEAD_BYTES) {}
@@ -107,21 +115,24 @@ abstract class HeadParser<H extends object> {
   push(chunk: Uint8Array): HttpHeadResult<H> {
     if (this.done)
       return { status: 'error', error: { code: 'HTTP_ERR_MALFORMED', reason: 'head already parsed' } };
-    const merged = new Uint8Array(this.buffer.length + chunk.length);
-    merged.set(this.buffer);
-    merged.set(chunk, this.buffer.length);
-    const end = findHeadEnd(merged, this.searchFrom);
+    const before = this.length;
+    // Bytes past maxHeadBytes cannot belong to an acceptable head, so they are never buffered.
+    const taken = Math.min(chunk.length, this.maxHeadBytes - before);
+    this.append(chunk.subarray(0, taken));
+    const end = findHeadEnd(this.buffer, Math.max(0, before - 3), this.length);
     if (end < 0) {
-      if (merged.length > this.maxHeadBytes)
+      if (before + chunk.length > this.maxHeadBytes)
         return this.fail('HTTP_ERR_HEAD_TOO_LARGE', 'request head too large');
-      this.buffer = merged;
-      this.searchFrom = Math.max(0, merged.length - 3);
       return { status: 'incomplete' };
     }
-    if (end > this.maxHeadBytes) return this.fail('HTTP_ERR_HEAD_TOO_LARGE', 'request head too large');
     this.done = true;
+    const buffered = this.buffer;
     this.buffer = new Uint8Array(0);
-    const bytes = merged.subarray(0, end);
+    const bytes = buffered.subarray(0, end);
+    // What followed the head: its buffered part, then the part of this chunk not buffered.
+    const rest = new Uint8Array(this.length - end + chunk.length - taken);
+    rest.set(buffered.subarray(end, this.length));
+    rest.set(chunk.subarray(taken), this.length - end);
     const text = latin1(bytes.subarray(0, end - 4));
     const lines = text.split('\r\n');
     const startLine = lines.shift() ?? '';
@@ -144,7 +155,23 @@ abstract class HeadParser<H extends object> {
       this.done = true;
       return { status: 'error', error: head };
     }
-    return { status: 'complete', head, bytes, rest: merged.subarray(end) };
+    return { status: 'complete', head, bytes, rest };
+  }
+
+  /** Appends to the buffer, doubling its capacity as needed (amortised one copy per byte). */
+  private append(bytes: Uint8Array): void {
+    const needed = this.length + bytes.length;
+    if (needed > this.buffer.length) {
+      const capacity = Math.min(
+        this.maxHeadBytes,
+        Math.max(needed, 2 * this.buffer.length, INITIAL_BUFFER_BYTES),
+      );
+      const grown = new Uint8Array(capacity);
+      grown.set(this.buffer.subarray(0, this.length));
+      this.buffer = grown;
+    }
+    this.buffer.set(bytes, this.length);
+    this.length = needed;
   }
 
   protected abstract parseStartLine(line: string, headers: HttpHeaders): H | HttpHeadError;
@@ -190,9 +217,9 @@ export class HttpResponseParser extends HeadParser<HttpResponseHead> {
   }
 }
 
-/** Index just past CRLF CRLF, or -1. */
-function findHeadEnd(bytes: Uint8Array, from: number): number {
-  for (let i = from; i + 3 < bytes.length; i++) {
+/** Index just past the first CRLF CRLF starting in `bytes[from, to)` and ending by `to`, or -1. */
+function findHeadEnd(bytes: Uint8Array, from: number, to: number): number {
+  for (let i = from; i + 3 < to; i++) {
     if (bytes[i] === 13 && bytes[i + 1] === 10 && bytes[i + 2] === 13 && bytes[i + 3] === 10) return i + 4;
   }
   return -1;
