@@ -266,7 +266,9 @@ export class WebSocketProtocol implements FrameSink {
   }
 
   /**
-   * Starts the closing handshake (7.1.2). Without a code the close frame has no payload. In
+   * Starts the closing handshake (7.1.2). Without a code the close frame has no payload. A reason
+   * without a code throws ERR_SYNTAX (5.5.1: a reason can only follow a status code), unlike the
+   * browser-shaped `WebSocket.close`, which sends 1000 with it as the WHATWG standard says. In
    * CONNECTING the opening handshake is abandoned: the transport is ended and the state is CLOSED.
    */
   close(code?: number, reason = ''): void {

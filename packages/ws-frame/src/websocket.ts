@@ -186,7 +186,10 @@ export class WebSocket {
     }
     this.readyStateValue = CLOSING;
     if (this.protocolCore.state === 'OPEN' || this.protocolCore.state === 'CONNECTING') {
-      this.protocolCore.close(code, code === undefined ? '' : (reason ?? ''));
+      // WHATWG "close the WebSocket": "If reason is non-empty but code is null, then set code to 1000".
+      // (WebSocketProtocol.close keeps RFC 6455's stricter shape and refuses a reason without a code.)
+      const reasonText = reason ?? '';
+      this.protocolCore.close(code ?? (reasonText === '' ? undefined : 1000), reasonText);
     }
     this.pump();
     // 7.1.1: a peer that never answers our close frame must not hold the connection forever.

@@ -18,6 +18,8 @@ afterEach(async () => {
 class LoopbackStream extends EventEmitter implements ByteStream {
   readonly server = new WebSocketProtocol({ role: 'server', handshake: { selectProtocol: (o) => o[0] } });
   ended = false;
+  /** Close frames the server received, as its `close` events reported them. */
+  readonly closesReceived: Array<{ code: number; reason: string }> = [];
   write(data: Uint8Array): boolean {
     this.server.receive(data.slice());
     this.deliver();
@@ -35,6 +37,7 @@ class LoopbackStream extends EventEmitter implements ByteStream {
     let end = false;
     for (const e of this.server.takeEvents()) {
       if (e.type === 'message') this.server.send(e.data);
+      if (e.type === 'close') this.closesReceived.push({ code: e.code, reason: e.reason });
       if (e.type === 'end-transport') end = true;
     }
     // TCP order: the bytes written before the FIN arrive before it.
@@ -98,6 +101,34 @@ describe('WHATWG WebSocket interface over a ByteStream', () => {
       expect.objectContaining({ code: 'ERR_SYNTAX' }),
     );
   });
+
+  // WHATWG "close the WebSocket": "If reason is non-empty but code is null, then set code to 1000";
+  // with neither, the Close frame has no body (the server reports 1005).
+  const closeArguments: Array<[string, Parameters<WebSocket['close']>, { code: number; reason: string }]> = [
+    ['close()', [], { code: 1005, reason: '' }],
+    ["close(undefined, '')", [undefined, ''], { code: 1005, reason: '' }],
+    ["close(undefined, 'bye') sends 1000", [undefined, 'bye'], { code: 1000, reason: 'bye' }],
+    ["close(undefined, '再见') sends 1000", [undefined, '再见'], { code: 1000, reason: '再见' }],
+    ['close(1000)', [1000], { code: 1000, reason: '' }],
+    ["close(3001, 'x')", [3001, 'x'], { code: 3001, reason: 'x' }],
+  ];
+  it.each(closeArguments)(
+    'WHATWG close(): %s reaches the server as the right Close frame',
+    async (_name, args, sent) => {
+      const stream = new LoopbackStream();
+      const ws = new WebSocket('ws://example.com/', undefined, { transport: stream, random: seededRandom() });
+      await new Promise<void>((resolve) => {
+        ws.onopen = () => resolve();
+      });
+      const closed = new Promise<{ code: number; wasClean: boolean }>((resolve) => {
+        ws.onclose = (e) => resolve({ code: e.code, wasClean: e.wasClean });
+      });
+      ws.close(...args);
+      // The server echoes the status code (RFC 6455 5.5.1), so a clean close reports what was sent.
+      expect(await closed).toEqual({ code: sent.code, wasClean: true });
+      expect(stream.closesReceived).toEqual([sent]);
+    },
+  );
 
   it('WHATWG: binaryType arraybuffer delivers ArrayBuffer; a failed handshake fires error then close 1006', async () => {
     const ws = new WebSocket('ws://example.com/', undefined, {
