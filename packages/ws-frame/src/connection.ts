@@ -364,6 +364,8 @@ export class WebSocketProtocol implements FrameSink {
   /** Carries out the opening handshake's steps in order (see opening-handshake.ts). */
   private runOpeningSteps(steps: readonly OpeningStep[]): void {
     for (const step of steps) {
+      // A listener may close the connection while a step's event is reported: the rest is moot.
+      if (this.stateValue === 'CLOSED') return;
       switch (step.type) {
         case 'write':
           this.write(step.bytes);
