@@ -11,8 +11,8 @@
  */
 import { type Actor, createActor } from 'xstate';
 import type { AppCall, ErrorCode, SegmentView, TraceEventInput } from '../trace/events.js';
-import { seqAdd, seqDiff, seqGe, seqGt, seqLt } from '../wire/seq.js';
-import { ACK, FIN, flagNames, PSH, RST, SYN, type TcpSegment } from '../wire/tcp-segment.js';
+import { seqAdd, seqDiff, seqGe, seqGt, seqLe, seqLt } from '../wire/seq.js';
+import { ACK, FIN, flagNames, PSH, RST, SYN, type TcpOptions, type TcpSegment } from '../wire/tcp-segment.js';
 import type { CongestionController, CongestionFactory } from './congestion.js';
 import { ackPolicy } from './delayed-ack.js';
 import { type TcpEffects, type TcpMachineEvent, tcpMachine } from './machine.js';
@@ -158,6 +158,21 @@ export class Connection {
   private readonly rcvChunks: Uint8Array[] = [];
   private rcvUnread = 0;
   private readonly rcvCapacity: number;
+  // RFC 7323 / RFC 2018 options, negotiated on the SYNs
+  /** The window shift we offer (RFC 7323 2.2). */
+  private readonly offeredShift: number;
+  /** Snd.Wind.Shift: applied to the peer's SEG.WND (0 unless both SYNs carried window scale). */
+  private sndShift = 0;
+  /** Rcv.Wind.Shift: applied to the window we advertise. */
+  private rcvShift = 0;
+  /** Both SYNs carried timestamps (RFC 7323 3.2). */
+  private tsOn = false;
+  /** TS.Recent (RFC 7323 4.3). */
+  private tsRecent = 0;
+  /** Both SYNs carried SACK-permitted (RFC 2018 2). */
+  private sackOn = false;
+  /** Sequence number of the most recent out-of-order arrival (the first SACK block holds it). */
+  private lastOutOfOrder: number | undefined;
   private rcvRightEdge = 0;
   private rcvInitialized = false;
   private deliveredOffset = 0;
@@ -195,7 +210,11 @@ export class Connection {
     this.remotePort = options.remotePort;
     this.tcb.rcvMss = options.mss;
     this.tcb.sndMss = Math.min(536, options.mss);
-    this.rcvCapacity = Math.min(65535, options.receiveBuffer);
+    // RFC 7323 2.2: beyond 65535 octets only with window scaling (the shift we offer covers the buffer).
+    this.rcvCapacity = Math.min(env.profile.windowScale === false ? 65535 : 2 ** 30, options.receiveBuffer);
+    let shift = 0;
+    while (this.rcvCapacity >>> shift > 65535) shift++;
+    this.offeredShift = env.profile.windowScale === false ? 0 : Math.max(shift, env.profile.windowScale);
     this.sendHighWaterMark = options.sendHighWaterMark;
     this.rtt = initialRtt(env.profile);
     this.congestion = env.congestion(this.tcb.sndMss, initialWindowOctets(env.profile, this.tcb.sndMss));
@@ -481,6 +500,7 @@ export class Connection {
 
   segmentArrives(seg: TcpSegment): void {
     if (this.released) return;
+    if (this.tsOn) this.noteTimestamp(seg);
     this.lastHeard = this.env.now();
     this.keepAliveProbesOut = 0;
     this.processing = true;
@@ -522,7 +542,7 @@ export class Connection {
       enabled: this.env.profile.delayedAckMax > 0,
       outOfOrder,
       unackedOctets: this.unackedOctets,
-      mss: this.tcb.sndMss,
+      mss: this.payloadMss,
     });
     if (policy === 'now') this.ackPending = true;
     else this.delayedAckOwed = true;
@@ -568,6 +588,73 @@ export class Connection {
   /** RFC 9293 3.7.1: the send MSS is the peer's MSS option (536 if absent), never above ours. */
   takePeerOptions(seg: TcpSegment): void {
     this.tcb.sndMss = Math.min(seg.options.mss ?? 536, this.tcb.rcvMss);
+    const p = this.env.profile;
+    // RFC 7323 2.2 / 3.2, RFC 2018 2: an option is in use only when both SYNs carry it.
+    if (p.windowScale !== false && seg.options.windowScale !== undefined) {
+      this.sndShift = Math.min(14, seg.options.windowScale); // 2.3: a shift above 14 is taken as 14
+      this.rcvShift = this.offeredShift;
+    } else {
+      this.sndShift = 0;
+      this.rcvShift = 0;
+    }
+    this.sackOn = p.sack && seg.options.sackPermitted === true;
+    this.tsOn = p.timestamps && seg.options.timestamp !== undefined;
+    if (this.tsOn) this.tsRecent = seg.options.timestamp!.value;
+  }
+
+  /** SEG.WND as the octets it stands for: scaled except on SYNs (RFC 7323 2.2). */
+  peerWindow(seg: TcpSegment): number {
+    return seg.flags & SYN ? seg.window : seg.window * 2 ** this.sndShift;
+  }
+
+  /** RFC 7323 4.3: remember TS.Recent from a segment at or before RCV.NXT. */
+  noteTimestamp(seg: TcpSegment): void {
+    const ts = seg.options.timestamp;
+    if (this.tsOn && ts && seqLe(seg.seq, this.tcb.rcvNxt)) this.tsRecent = ts.value;
+  }
+
+  /** Payload octets per segment: the send MSS less the timestamp option (RFC 7323 / RFC 6691). */
+  get payloadMss(): number {
+    return this.tcb.sndMss - (this.tsOn ? 12 : 0);
+  }
+
+  /** Options for a non-SYN segment: timestamps, and SACK blocks on segments without data (RFC 2018 4). */
+  private segmentOptions(len: number): TcpOptions {
+    if (!this.tsOn && !this.sackOn) return NO_OPTIONS;
+    const options: {
+      timestamp?: { value: number; echo: number };
+      sack?: Array<{ left: number; right: number }>;
+    } = {};
+    if (this.tsOn) options.timestamp = { value: this.tsValue(), echo: this.tsRecent };
+    if (this.sackOn && len === 0 && this.reassembly.bytes > 0) {
+      const blocks = this.reassembly.sackBlocks(this.tcb.rcvNxt, this.lastOutOfOrder, this.tsOn ? 3 : 4);
+      if (blocks.length > 0) options.sack = blocks;
+    }
+    return options;
+  }
+
+  /** TSval: the virtual clock in ms (RFC 7323 5.4: a tick between 1 ms and 1 s). */
+  private tsValue(): number {
+    return Math.floor(this.env.now()) >>> 0;
+  }
+
+  /** Options on our SYN (all we offer) or SYN,ACK (only what the peer's SYN offered). */
+  private synOptions(synAck: boolean): TcpOptions {
+    const p = this.env.profile;
+    const options: {
+      mss: number;
+      windowScale?: number;
+      sackPermitted?: boolean;
+      timestamp?: { value: number; echo: number };
+    } = { mss: this.tcb.rcvMss };
+    if (
+      synAck ? this.rcvShift > 0 || (this.sndShift > 0 && p.windowScale !== false) : p.windowScale !== false
+    )
+      options.windowScale = this.offeredShift;
+    if (synAck ? this.sackOn : p.sack) options.sackPermitted = true;
+    if (synAck ? this.tsOn : p.timestamps)
+      options.timestamp = { value: this.tsValue(), echo: synAck ? this.tsRecent : 0 };
+    return options;
   }
 
   /**
@@ -575,7 +662,7 @@ export class Connection {
    * done); "if the SYN or SYN/ACK is lost, the initial window ... MUST be one segment".
    */
   private startCongestionControl(): void {
-    const smss = this.tcb.sndMss;
+    const smss = this.payloadMss;
     const iw = this.synRetransmitted ? smss : initialWindowOctets(this.env.profile, smss);
     this.congestion = this.env.congestion(smss, iw);
     this.traceCwnd('RFC 5681 3.1: initial window');
@@ -677,7 +764,7 @@ export class Connection {
     this.rttSample = undefined; // Karn's rule (RFC 6298 3)
     const dataEnd = seqAdd(this.sendStart, this.sendBuffer.length);
     const avail = Math.max(0, seqDiff(dataEnd, tcb.sndUna));
-    const len = Math.min(avail, tcb.sndMss, outstanding);
+    const len = Math.min(avail, this.payloadMss, outstanding);
     if (len > 0) {
       const fin = this.finQueued && len === avail && seqGt(tcb.sndMax, this.finSeq);
       this.emit(tcb.sndUna, len, ACK | PSH | (fin ? FIN : 0));
@@ -720,6 +807,7 @@ export class Connection {
     }
     const data = seg.payload.subarray(trimmed.start, trimmed.end);
     if (trimmed.fin) this.reassembly.setFin(seqAdd(trimmed.seq, data.length));
+    if (trimmed.seq !== tcb.rcvNxt && data.length > 0) this.lastOutOfOrder = trimmed.seq;
     const inOrder = trimmed.seq === tcb.rcvNxt && this.reassembly.bytes === 0;
     const rcvNxtBefore = tcb.rcvNxt;
     if (inOrder) {
@@ -792,7 +880,7 @@ export class Connection {
   initReceiveWindow(): void {
     this.rcvInitialized = true;
     this.rcvRightEdge = seqAdd(this.tcb.rcvNxt, this.rcvCapacity);
-    this.tcb.rcvWnd = this.rcvCapacity;
+    this.tcb.rcvWnd = Math.min(this.rcvCapacity, 65535);
   }
 
   /** RCV.WND as advertised: the right edge never moves left (RFC 9293 3.8.6.2.2 "SHOULD NOT shrink"). */
@@ -806,7 +894,9 @@ export class Connection {
       this.rcvRightEdge = possible;
     }
     const wnd = Math.max(0, seqDiff(this.rcvRightEdge, this.tcb.rcvNxt));
-    this.tcb.rcvWnd = Math.min(65535, wnd);
+    // What the window field can carry: 16 bits, scaled by Rcv.Wind.Shift (low bits rounded off).
+    const shift = this.rcvShift;
+    this.tcb.rcvWnd = Math.min(65535 * 2 ** shift, wnd - (wnd % 2 ** shift));
     return this.tcb.rcvWnd;
   }
 
@@ -849,8 +939,8 @@ export class Connection {
       seq: tcb.iss,
       ack: flags & ACK ? tcb.rcvNxt : 0,
       flags,
-      window: this.advertisedWindow(),
-      options: { mss: tcb.rcvMss },
+      window: Math.min(65535, this.advertisedWindow()), // RFC 7323 2.2: a SYN's window is never scaled
+      options: this.synOptions(flags === (SYN | ACK)),
       payload: EMPTY,
     };
     if (!retransmission && !this.rttSample)
@@ -894,12 +984,12 @@ export class Connection {
           if (flight === 0) this.startPersistTimer();
           break;
         }
-        const len = Math.min(unsent, tcb.sndMss, usable);
+        const len = Math.min(unsent, this.payloadMss, usable);
         const fin = this.finQueued && len === unsent;
         // RFC 1122 4.2.3.4: a small segment waits while data is unacknowledged (Nagle). Data held
         // behind a retransmission (SND.NXT < SND.MAX) is not new and goes as the window allows.
         const fresh = !seqLt(tcb.sndNxt, tcb.sndMax);
-        if (fresh && !nagleAllows({ enabled: this.nagle, len, mss: tcb.sndMss, flight, fin })) break;
+        if (fresh && !nagleAllows({ enabled: this.nagle, len, mss: this.payloadMss, flight, fin })) break;
         this.emit(tcb.sndNxt, len, ACK | PSH | (fin ? FIN : 0));
         sent = true;
         continue;
@@ -933,8 +1023,8 @@ export class Connection {
       seq,
       ack: flags & ACK ? tcb.rcvNxt : 0,
       flags,
-      window: this.advertisedWindow(),
-      options: NO_OPTIONS,
+      window: this.advertisedWindow() / 2 ** this.rcvShift,
+      options: this.segmentOptions(len),
       payload: data,
     };
     if (flags & ACK) {
@@ -986,7 +1076,7 @@ export class Connection {
       flags: flagNames(seg.flags),
       window: seg.window,
       len: seg.payload.length,
-      options: seg.options.mss !== undefined ? { mss: seg.options.mss } : {},
+      options: optionsView(seg.options),
     };
     if (!(seg.flags & RST) || seg.seq !== 0) view.relSeq = seqDiff(seg.seq, this.tcb.iss) >>> 0;
     if (seg.flags & ACK && (this.current !== 'SYN-SENT' || seg.flags & SYN)) {
@@ -1090,7 +1180,7 @@ export class Connection {
         seqDiff(tcb.sndMax, tcb.sndUna),
         Math.min(this.peerWindowRoom(), this.congestion.cwnd),
       );
-      const len = Math.min(unsent, tcb.sndMss, allowed);
+      const len = Math.min(unsent, this.payloadMss, allowed);
       if (len > 0) {
         const fin = this.finQueued && len === unsent;
         this.emit(tcb.sndNxt, len, ACK | PSH | (fin ? FIN : 0));
@@ -1323,6 +1413,24 @@ export class Connection {
       this.flushing = false;
     }
   }
+}
+
+/** The trace's view of the options: only those present (RFC 9293 3.2, RFC 7323, RFC 2018). */
+export function optionsView(o: TcpOptions): SegmentView['options'] {
+  if (o === NO_OPTIONS) return {};
+  const v: {
+    mss?: number;
+    windowScale?: number;
+    sackPermitted?: boolean;
+    timestamp?: { value: number; echo: number };
+    sack?: Array<{ left: number; right: number }>;
+  } = {};
+  if (o.mss !== undefined) v.mss = o.mss;
+  if (o.windowScale !== undefined) v.windowScale = o.windowScale;
+  if (o.sackPermitted) v.sackPermitted = true;
+  if (o.timestamp) v.timestamp = { value: o.timestamp.value, echo: o.timestamp.echo };
+  if (o.sack) v.sack = o.sack.map((b) => ({ left: b.left, right: b.right }));
+  return v;
 }
 
 const EMPTY = new Uint8Array(0);

@@ -80,6 +80,31 @@ export class ReassemblyQueue {
     }
   }
 
+  /**
+   * The held data as SACK blocks [left, right) (RFC 2018 3), adjacent pieces merged; the block that
+   * holds `recent` (the most recently received octet) first, as RFC 2018 4 requires; at most `max`.
+   */
+  sackBlocks(
+    rcvNxt: number,
+    recent: number | undefined,
+    max: number,
+  ): Array<{ left: number; right: number }> {
+    const blocks: Array<{ left: number; right: number }> = [];
+    for (const piece of this.pieces) {
+      const end = seqAdd(piece.seq, piece.data.length);
+      const last = blocks[blocks.length - 1];
+      if (last && last.right === piece.seq) last.right = end;
+      else blocks.push({ left: piece.seq, right: end });
+    }
+    if (recent !== undefined) {
+      const at = blocks.findIndex(
+        (b) => seqDiff(recent, b.left) >= 0 && seqDiff(b.right, recent) > 0 && seqDiff(b.left, rcvNxt) > 0,
+      );
+      if (at > 0) blocks.unshift(...blocks.splice(at, 1));
+    }
+    return blocks.slice(0, max);
+  }
+
   /** Pops everything contiguous with `rcvNxt`, and the FIN if it is now reached. */
   take(rcvNxt: number): ReassemblyOutput {
     const chunks: Uint8Array[] = [];

@@ -54,14 +54,14 @@ export function classifyAck(tcb: Readonly<Tcb>, ack: number): 'duplicate' | 'acc
  * SYN or FIN, (d) SEG.ACK = SND.UNA, (e) the window equals the last advertised one. A zero window
  * is a flow-control answer (a probe reply), never a loss signal.
  */
-export function isDuplicateAck(tcb: Readonly<Tcb>, seg: TcpSegment): boolean {
+export function isDuplicateAck(tcb: Readonly<Tcb>, seg: TcpSegment, window = seg.window): boolean {
   return (
     tcb.sndMax !== tcb.sndUna &&
     seg.payload.length === 0 &&
     (seg.flags & (SYN | FIN)) === 0 &&
     seg.ack === tcb.sndUna &&
-    seg.window === tcb.sndWnd &&
-    seg.window > 0
+    window === tcb.sndWnd &&
+    window > 0
   );
 }
 
@@ -329,7 +329,7 @@ export function checkAck(conn: Connection, seg: TcpSegment, trimmed: Trimmed): b
       conn.sendResetFor(seg, '3.10.7.4 step 5: unacceptable ACK in SYN-RCVD');
       return false;
     }
-    tcb.sndWnd = seg.window;
+    tcb.sndWnd = conn.peerWindow(seg);
     tcb.sndWl1 = seg.seq;
     tcb.sndWl2 = seg.ack;
     conn.acknowledge(seg.ack);
@@ -343,7 +343,7 @@ export function checkAck(conn: Connection, seg: TcpSegment, trimmed: Trimmed): b
   }
   conn.ackHeard(seg.window);
   if (kind === 'acceptable') conn.acknowledge(seg.ack);
-  else if (isDuplicateAck(tcb, seg)) conn.duplicateAck();
+  else if (isDuplicateAck(tcb, seg, conn.peerWindow(seg))) conn.duplicateAck();
   // "If SND.UNA =< SEG.ACK =< SND.NXT, the send window should be updated" (WL1/WL2 guard stale segments).
   // As Linux does (tcp_may_update_window), an ACK that advanced SND.UNA also updates the window: a
   // retransmitted segment carries an older SEQ than SND.WL1 but the newest window.
@@ -352,7 +352,7 @@ export function checkAck(conn: Connection, seg: TcpSegment, trimmed: Trimmed): b
     seqLe(seg.ack, tcb.sndMax) &&
     (kind === 'acceptable' || windowUpdateAllowed(tcb, seg.seq, seg.ack))
   ) {
-    conn.updateSendWindow(seg.window, seg.seq, seg.ack);
+    conn.updateSendWindow(conn.peerWindow(seg), seg.seq, seg.ack);
   }
   if (conn.ourFinIsAcknowledged()) {
     // A FIN in this same segment that is reached in sequence now takes FIN-WAIT-1 straight to

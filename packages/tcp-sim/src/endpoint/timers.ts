@@ -77,6 +77,15 @@ export interface TimerProfile {
   readonly userTimeout: number;
   /** FIN-WAIT-2 timeout for a fully closed socket (Linux tcp_fin_timeout 60 s); 0 = wait forever (RFC). */
   readonly finWait2Timeout: number;
+  /**
+   * Window scale (RFC 7323 2): the shift we offer on our SYN (at least what the receive buffer
+   * needs), or false to offer none. Used only when both SYNs carry the option. Linux offers 7.
+   */
+  readonly windowScale: number | false;
+  /** Offer SACK-permitted (RFC 2018); SACK blocks flow when both SYNs carry it. */
+  readonly sack: boolean;
+  /** Offer timestamps (RFC 7323 3); used when both SYNs carry them. */
+  readonly timestamps: boolean;
 }
 
 /** The RFCs' numbers: RFC 6298, RFC 9293, RFC 1122, RFC 5681. */
@@ -104,6 +113,9 @@ export const RFC_PROFILE: TimerProfile = {
   keepAlive: false,
   userTimeout: 0,
   finWait2Timeout: 0,
+  windowScale: false,
+  sack: false,
+  timestamps: false,
 };
 
 /**
@@ -122,6 +134,9 @@ export const LINUX_PROFILE: TimerProfile = {
   abortRstWithAck: true,
   zeroWindowProbe: 'snd-una-minus-1',
   finWait2Timeout: 60_000,
+  windowScale: 7,
+  sack: true,
+  timestamps: true,
 };
 
 export type ProfileName = 'rfc' | 'linux';
@@ -180,6 +195,11 @@ function validateProfile(p: TimerProfile): void {
   if (p.rtoMin > p.rtoMax) throw new RangeError('profile.rtoMin must not exceed profile.rtoMax');
   if (p.delayedAckMax > 0 && p.delayedAckMin > p.delayedAckMax)
     throw new RangeError('profile.delayedAckMin must not exceed profile.delayedAckMax');
+  if (
+    p.windowScale !== false &&
+    !(Number.isInteger(p.windowScale) && p.windowScale >= 0 && p.windowScale <= 14)
+  )
+    throw new RangeError('profile.windowScale must be false or an integer 0..14 (RFC 7323 2.3)');
   if (p.initialWindow !== 'rfc5681' && !(Number.isInteger(p.initialWindow) && p.initialWindow >= 1))
     throw new RangeError(`profile.initialWindow must be 'rfc5681' or an integer >= 1`);
 }

@@ -8,7 +8,7 @@
  */
 
 import type { CongestionFactory } from '../endpoint/congestion.js';
-import { Connection, type EndpointEnvironment, TcpError } from '../endpoint/connection.js';
+import { Connection, type EndpointEnvironment, optionsView, TcpError } from '../endpoint/connection.js';
 import { resetFor } from '../endpoint/segment-arrives.js';
 import type { TcpState } from '../endpoint/states.js';
 import type { TimerProfile } from '../endpoint/timers.js';
@@ -410,6 +410,6 @@ function basicView(seg: TcpSegment): SegmentView {
     flags: flagNames(seg.flags),
     window: seg.window,
     len: seg.payload.length,
-    options: seg.options.mss !== undefined ? { mss: seg.options.mss } : {},
+    options: optionsView(seg.options),
   };
 }

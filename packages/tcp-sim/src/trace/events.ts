@@ -19,7 +19,14 @@ export interface SegmentView {
   readonly window: number;
   /** Payload length in octets (SYN and FIN not counted). */
   readonly len: number;
-  readonly options: { readonly mss?: number };
+  /** Options present on the segment (RFC 9293 3.2 MSS; RFC 7323 window scale, timestamps; RFC 2018 SACK). */
+  readonly options: {
+    readonly mss?: number;
+    readonly windowScale?: number;
+    readonly sackPermitted?: boolean;
+    readonly timestamp?: { readonly value: number; readonly echo: number };
+    readonly sack?: ReadonlyArray<{ readonly left: number; readonly right: number }>;
+  };
   /** SEG.SEQ - ISS of the sender, when the sender has a TCB. */
   readonly relSeq?: number;
   /** SEG.ACK - IRS of the sender (i.e. relative to the receiver's ISS), when known. */

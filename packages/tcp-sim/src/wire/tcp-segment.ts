@@ -48,12 +48,14 @@ export function flagBits(names: readonly TcpFlag[]): number {
 export interface TcpOptions {
   /** Maximum Segment Size (kind 2), RFC 9293 3.7.1: only on SYNs. */
   readonly mss?: number;
-  /** Window scale shift (kind 3), RFC 7323 2. Decoded; the simulator does not scale (yet). */
+  /** Window scale shift (kind 3), RFC 7323 2: only on SYNs. */
   readonly windowScale?: number;
-  /** SACK permitted (kind 4), RFC 2018. Decoded only. */
+  /** SACK permitted (kind 4), RFC 2018 2: only on SYNs. */
   readonly sackPermitted?: boolean;
-  /** Timestamps (kind 8), RFC 7323 3. Decoded only. */
+  /** Timestamps (kind 8), RFC 7323 3: TSval and TSecr. */
   readonly timestamp?: { readonly value: number; readonly echo: number };
+  /** SACK blocks (kind 5), RFC 2018 3: [left, right) edges, at most 4 (3 beside timestamps). */
+  readonly sack?: ReadonlyArray<{ readonly left: number; readonly right: number }>;
 }
 
 export interface TcpSegment {
@@ -83,6 +85,7 @@ export function optionsLength(options: TcpOptions): number {
   if (options.windowScale !== undefined) n += 3;
   if (options.sackPermitted) n += 2;
   if (options.timestamp) n += 10;
+  if (options.sack && options.sack.length > 0) n += 2 + 8 * options.sack.length;
   return (n + 3) & ~3;
 }
 
@@ -109,6 +112,15 @@ function writeOptions(out: Uint8Array, at: number, options: TcpOptions, padded: 
     writeU32(out, i, options.timestamp.value);
     writeU32(out, i + 4, options.timestamp.echo);
     i += 8;
+  }
+  if (options.sack && options.sack.length > 0) {
+    out[i++] = 5;
+    out[i++] = 2 + 8 * options.sack.length;
+    for (const block of options.sack) {
+      writeU32(out, i, block.left);
+      writeU32(out, i + 4, block.right);
+      i += 8;
+    }
   }
   // RFC 9293 3.1: the header is padded with zeros (End of Option List) to a 32-bit boundary.
   while (i < at + padded) out[i++] = 0;
@@ -172,6 +184,7 @@ function decodeOptions(bytes: Uint8Array, start: number, end: number): TcpOption
   let windowScale: number | undefined;
   let sackPermitted = false;
   let timestamp: { value: number; echo: number } | undefined;
+  let sack: Array<{ left: number; right: number }> | undefined;
   let i = start;
   while (i < end) {
     const kind = bytes[i]!;
@@ -195,6 +208,12 @@ function decodeOptions(bytes: Uint8Array, start: number, end: number): TcpOption
     } else if (kind === 8) {
       if (len !== 10) return undefined;
       timestamp = { value: readU32(bytes, i + 2), echo: readU32(bytes, i + 6) };
+    } else if (kind === 5) {
+      // RFC 2018 3: length 2 + 8n, n blocks of two 32-bit edges.
+      if ((len - 2) % 8 !== 0 || len < 10) return undefined;
+      sack = [];
+      for (let j = i + 2; j < i + len; j += 8)
+        sack.push({ left: readU32(bytes, j), right: readU32(bytes, j + 4) });
     }
     // RFC 9293 3.2: unknown options are skipped using their length.
     i += len;
@@ -204,11 +223,13 @@ function decodeOptions(bytes: Uint8Array, start: number, end: number): TcpOption
     windowScale?: number;
     sackPermitted?: boolean;
     timestamp?: typeof timestamp;
+    sack?: typeof sack;
   } = {};
   if (mss !== undefined) options.mss = mss;
   if (windowScale !== undefined) options.windowScale = windowScale;
   if (sackPermitted) options.sackPermitted = true;
   if (timestamp) options.timestamp = timestamp;
+  if (sack) options.sack = sack;
   return options as TcpOptions;
 }
 
