@@ -27,6 +27,9 @@ export interface ConnectionState {
   rcvNxt: number;
   rcvWnd: number;
   rto: number | undefined;
+  /** RFC 5681 congestion window and slow-start threshold, from the last `tcp.cwnd` event. */
+  cwnd: number | undefined;
+  ssthresh: number | undefined;
   /** Handshakes and frames this endpoint sent on the connection, in stream order. */
   sentUnits: WsPositioned[];
 }
@@ -63,6 +66,8 @@ export class EndpointState {
         rcvNxt: 0,
         rcvWnd: 0,
         rto: undefined,
+        cwnd: undefined,
+        ssthresh: undefined,
         sentUnits: [],
       };
       this.connections.set(conn, state);
@@ -122,6 +127,8 @@ export class EndpointState {
               rcvNxt: c.rcvNxt,
               rcvWnd: c.rcvWnd,
               ...(c.rto === undefined ? {} : { rto: c.rto }),
+              ...(c.cwnd === undefined ? {} : { cwnd: c.cwnd }),
+              ...(c.ssthresh === undefined ? {} : { ssthresh: c.ssthresh }),
             },
       timers: c === undefined ? [] : [...c.timers.values()],
       ws: c?.ws,

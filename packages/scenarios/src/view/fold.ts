@@ -91,6 +91,14 @@ export class ViewBuilder {
       case 'timer.cancelled':
         this.onTimer(event);
         break;
+      case 'tcp.cwnd': {
+        const connection = this.byName.get(event.host)?.known(event.conn);
+        if (connection) {
+          connection.cwnd = event.cwnd;
+          connection.ssthresh = event.ssthresh;
+        }
+        break;
+      }
       case 'app.call':
         if (event.call === 'listen') this.byName.get(event.host)?.listen(undefined);
         this.narration = { key: 'app-call', endpoint: event.host, call: event.call };
