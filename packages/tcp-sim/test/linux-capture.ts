@@ -1,0 +1,218 @@
+/**
+ * Real Linux on loopback, for the fidelity test: node:net scripts on 127.0.0.1 captured by dumpcap
+ * (tshark's capture engine) into a classic pcap, decoded with our own IPv4/TCP decoders, and turned
+ * into the same segment rows as a simulation trace: direction, flags, SEQ/ACK relative to each
+ * side's ISN, payload length. Everything opened is closed; every wait is bounded.
+ */
+import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import net from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { decodeIpv4Packet, decodeTcpSegment, flagNames, type Simulation, type TcpSegment } from './shim.js';
+
+/** One segment as compared: 'c>s S. 0 1 0' = from client to server, flags, rel seq, rel ack, length. */
+export interface Row {
+  readonly from: 'c' | 's';
+  readonly flags: string;
+  readonly seq: number;
+  readonly ack: number | undefined;
+  readonly len: number;
+}
+
+export function rowText(r: Row): string {
+  return `${r.from}>${r.from === 'c' ? 's' : 'c'} ${r.flags} seq=${r.seq}${r.ack === undefined ? '' : ` ack=${r.ack}`} len=${r.len}`;
+}
+
+const SHORT: Record<string, string> = {
+  SYN: 'S',
+  FIN: 'F',
+  RST: 'R',
+  PSH: 'P',
+  ACK: '.',
+  URG: 'U',
+  ECE: 'E',
+  CWR: 'W',
+};
+
+/** Relative numbering as Wireshark does: each side's first SYN gives its ISN; a side that never sent one counts from 0. */
+export function toRows(segments: ReadonlyArray<{ fromClient: boolean; seg: TcpSegment }>): Row[] {
+  const isn: { c?: number; s?: number } = {};
+  for (const { fromClient, seg } of segments) {
+    const side = fromClient ? 'c' : 's';
+    if (seg.flags & 0x02 && isn[side] === undefined) isn[side] = seg.seq;
+  }
+  return segments.map(({ fromClient, seg }) => {
+    const me = fromClient ? 'c' : 's';
+    const peer = fromClient ? 's' : 'c';
+    const base = isn[me] ?? 0;
+    const ackBase = isn[peer] ?? 0;
+    return {
+      from: me,
+      flags: flagNames(seg.flags)
+        .map((f) => SHORT[f])
+        .join(''),
+      seq: (seg.seq - base) >>> 0,
+      ack: seg.flags & 0x10 ? (seg.ack - ackBase) >>> 0 : undefined,
+      len: seg.payload.length,
+    };
+  });
+}
+
+/** Pure ACKs (no data, no SYN/FIN/RST): their placement races with delayed ACK and is compared apart. */
+export const isPureAck = (r: Row) => r.flags === '.' && r.len === 0;
+
+/** Whether this machine can capture on lo (root or capabilities, and dumpcap installed). */
+export function captureProblem(): string | undefined {
+  const probe = spawnSync('dumpcap', ['-D'], { encoding: 'utf8', timeout: 10_000 });
+  if (probe.error || probe.status !== 0) return 'dumpcap (tshark) is not installed or cannot list interfaces';
+  if (!/\blo\b/.test(probe.stdout))
+    return 'no loopback interface visible to dumpcap (need root or CAP_NET_RAW)';
+  return undefined;
+}
+
+export class LoopbackCapture {
+  private readonly dir = mkdtempSync(join(tmpdir(), 'synack-fidelity-'));
+  readonly file = join(this.dir, 'lo.pcap');
+  private proc: ChildProcess | undefined;
+
+  constructor(readonly ports: readonly [number, number]) {}
+
+  /** Starts dumpcap and resolves once it captures (bounded: 10 s). */
+  async start(): Promise<void> {
+    const filter = `tcp portrange ${this.ports[0]}-${this.ports[1]}`;
+    const proc = spawn('dumpcap', ['-i', 'lo', '-P', '-f', filter, '-w', this.file], {
+      stdio: ['ignore', 'ignore', 'pipe'],
+    });
+    this.proc = proc;
+    await new Promise<void>((resolve, reject) => {
+      let err = '';
+      const timer = setTimeout(() => reject(new Error(`dumpcap did not start: ${err}`)), 10_000);
+      proc.stderr!.on('data', (d: Buffer) => {
+        err += d.toString();
+        if (err.includes('Capturing on')) {
+          clearTimeout(timer);
+          resolve();
+        }
+      });
+      proc.on('exit', (code) => {
+        clearTimeout(timer);
+        reject(new Error(`dumpcap exited with ${code}: ${err}`));
+      });
+    });
+    // "Capturing on" is printed as the capture opens; give the kernel filter a moment to attach.
+    await sleep(500);
+  }
+
+  /** Stops dumpcap (after a grace period for the last packets) and returns the packets per port. */
+  async stop(): Promise<Map<number, Array<{ fromClient: boolean; seg: TcpSegment }>>> {
+    await sleep(300);
+    const proc = this.proc;
+    if (proc && proc.exitCode === null) {
+      const exited = new Promise<void>((resolve) => proc.once('exit', () => resolve()));
+      proc.kill('SIGINT');
+      await Promise.race([exited, sleep(5000)]);
+      if (proc.exitCode === null) proc.kill('SIGKILL');
+    }
+    const bytes = readFileSync(this.file);
+    rmSync(this.dir, { recursive: true, force: true });
+    return splitByServerPort(new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.length), this.ports);
+  }
+
+  dispose(): void {
+    if (this.proc && this.proc.exitCode === null) this.proc.kill('SIGKILL');
+    rmSync(this.dir, { recursive: true, force: true });
+  }
+}
+
+/** Classic pcap: link-layer header length by LINKTYPE (Ethernet on Linux lo, or cooked / raw). */
+function linkHeader(linktype: number): number {
+  if (linktype === 1) return 14; // EN10MB
+  if (linktype === 113) return 16; // LINUX_SLL
+  if (linktype === 276) return 20; // LINUX_SLL2
+  if (linktype === 101 || linktype === 228) return 0; // RAW, IPV4
+  if (linktype === 0) return 4; // NULL
+  throw new Error(`unsupported pcap link type ${linktype}`);
+}
+
+function splitByServerPort(
+  pcap: Uint8Array,
+  ports: readonly [number, number],
+): Map<number, Array<{ fromClient: boolean; seg: TcpSegment }>> {
+  const view = new DataView(pcap.buffer, pcap.byteOffset, pcap.byteLength);
+  const magic = view.getUint32(0, true);
+  const le = magic === 0xa1b2c3d4 || magic === 0xa1b23c4d;
+  if (!le && view.getUint32(0, false) !== 0xa1b2c3d4 && view.getUint32(0, false) !== 0xa1b23c4d)
+    throw new Error('not a classic pcap file');
+  const skip = linkHeader(view.getUint32(20, le));
+  const out = new Map<number, Array<{ fromClient: boolean; seg: TcpSegment }>>();
+  for (let at = 24; at + 16 <= pcap.length; ) {
+    const incl = view.getUint32(at + 8, le);
+    const frame = pcap.subarray(at + 16 + skip, at + 16 + incl);
+    at += 16 + incl;
+    const ip = decodeIpv4Packet(frame);
+    if (!ip.ok) continue;
+    const tcp = decodeTcpSegment(ip.packet.payload);
+    if (!tcp.ok) continue;
+    const seg = tcp.segment;
+    const toServer = seg.dstPort >= ports[0] && seg.dstPort <= ports[1];
+    const serverPort = toServer ? seg.dstPort : seg.srcPort;
+    if (serverPort < ports[0] || serverPort > ports[1]) continue;
+    let list = out.get(serverPort);
+    if (!list) {
+      list = [];
+      out.set(serverPort, list);
+    }
+    list.push({ fromClient: toServer, seg });
+  }
+  return out;
+}
+
+/** The simulated segments of one connection as rows (the client host is named 'client'). */
+export function simRows(sim: Simulation): Row[] {
+  const segs: Array<{ fromClient: boolean; seg: TcpSegment }> = [];
+  for (const p of sim.packets) {
+    const ip = decodeIpv4Packet(p.bytes);
+    if (!ip.ok) continue;
+    const tcp = decodeTcpSegment(ip.packet.payload);
+    if (!tcp.ok) continue;
+    segs.push({ fromClient: ip.packet.src === 0x0a000001, seg: tcp.segment });
+  }
+  return toRows(segs);
+}
+
+export const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+/** Runs a node:net exchange against 127.0.0.1:port; resolves when both sides are closed (bounded). */
+export async function realExchange(
+  port: number,
+  server: ((socket: net.Socket) => void) | undefined,
+  client: (socket: net.Socket) => void,
+  serverOptions: net.ServerOpts = {},
+): Promise<void> {
+  let srv: net.Server | undefined;
+  let serverClosed: Promise<void> = Promise.resolve();
+  if (server) {
+    let done: () => void = () => {};
+    serverClosed = new Promise<void>((resolve) => {
+      done = resolve;
+    });
+    srv = net.createServer(serverOptions, (s) => {
+      s.on('error', () => {});
+      s.on('close', () => done());
+      server(s);
+    });
+    await new Promise<void>((resolve, reject) => {
+      srv!.once('error', reject);
+      srv!.listen(port, '127.0.0.1', () => resolve());
+    });
+  }
+  const sock = net.connect({ host: '127.0.0.1', port });
+  sock.on('error', () => {});
+  const clientClosed = new Promise<void>((resolve) => sock.on('close', () => resolve()));
+  client(sock);
+  await Promise.race([Promise.all([clientClosed, serverClosed]), sleep(5000)]);
+  await sleep(50);
+  sock.destroy();
+  if (srv) await new Promise<void>((resolve) => srv!.close(() => resolve()));
+}
