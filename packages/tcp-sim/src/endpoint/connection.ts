@@ -1,21 +1,22 @@
 /**
  * One TCP endpoint: the TCB, the send queue and retransmission, reassembly and the receive window,
- * the timers, and the XState actor that holds the state.
+ * the timers, and the state machine (tcpMachine, stepped by machine-runner.ts).
  *
  * Theory of operation: inputs are user calls (`user*` methods), arriving segments (`segmentArrives`)
  * and timer expiries. Segment processing (segment-arrives.ts) mutates the TCB in place and sends the
- * actor only state-relevant events; bytes never go through the actor. Machine actions are deferred
+ * machine only state-relevant events; bytes never go through the machine. Machine actions are deferred
  * until the state change is traced, so the trace reads "state changed, then what it caused".
  * Notifications to the application (connect, data, end, close, error, drain) are queued and flushed
  * after each input, so application callbacks never run in the middle of segment processing.
  */
-import { type Actor, createActor } from 'xstate';
 import type { AppCall, ErrorCode, SegmentView, TraceEventInput } from '../trace/events.js';
+import { parseIpv4Address } from '../wire/ipv4.js';
 import { seqAdd, seqDiff, seqGe, seqGt, seqLe, seqLt } from '../wire/seq.js';
 import { ACK, FIN, flagNames, PSH, RST, SYN, type TcpOptions, type TcpSegment } from '../wire/tcp-segment.js';
 import type { CongestionController, CongestionFactory } from './congestion.js';
 import { ackPolicy } from './delayed-ack.js';
-import { type TcpEffects, type TcpMachineEvent, tcpMachine } from './machine.js';
+import type { TcpEffects, TcpMachineEvent } from './machine.js';
+import { MachineRunner } from './machine-runner.js';
 import { nagleAllows } from './nagle.js';
 import { ReassemblyQueue } from './reassembly.js';
 import { afterSynLoss, backOff, currentRto, initialRtt, type RttEstimator, sampleRtt } from './rtt.js';
@@ -65,6 +66,8 @@ export interface EndpointEnvironment {
   chooseIss(conn: Connection): number;
   /** A fresh timer id, unique within the simulation (for timer.* trace events). */
   nextTimerId(): number;
+  /** Whether trace events are seen by anyone (timer events are built only then). */
+  readonly observed: boolean;
   /** Called after every traced state change (the host tracks listeners, accept queues, tables). */
   stateChanged(conn: Connection, from: TcpState, to: TcpState): void;
 }
@@ -112,10 +115,12 @@ export class Connection {
   readonly localPort: number;
   readonly remoteAddress: string;
   readonly remotePort: number;
+  /** The remote address as a 32-bit number (IPv4 header order). */
+  readonly remoteAddressNumber: number;
   readonly tcb: Tcb = createTcb();
   observer: ConnectionObserver | undefined;
 
-  private readonly actor: Actor<typeof tcpMachine>;
+  private readonly machine: MachineRunner;
   private current: TcpState = 'CLOSED';
   private started = false;
   private rtt: RttEstimator;
@@ -208,6 +213,7 @@ export class Connection {
     this.localPort = options.localPort;
     this.remoteAddress = options.remoteAddress;
     this.remotePort = options.remotePort;
+    this.remoteAddressNumber = parseIpv4Address(options.remoteAddress);
     this.tcb.rcvMss = options.mss;
     this.tcb.sndMss = Math.min(536, options.mss);
     // RFC 7323 2.2: beyond 65535 octets only with window scaling (the shift we offer covers the buffer).
@@ -244,12 +250,7 @@ export class Connection {
       }),
       deleteTcb: defer(() => this.deleteTcb()),
     };
-    this.actor = createActor(tcpMachine, {
-      input: { tcb: this.tcb, msl: env.profile.msl, effects },
-      clock: this.machineClock(),
-    });
-    this.actor.start();
-    this.deferred.length = 0; // the initial CLOSED state's entry action is not a transition
+    this.machine = new MachineRunner(effects, 2 * env.profile.msl, this.machineClock());
     this.started = true;
   }
 
@@ -262,7 +263,7 @@ export class Connection {
   }
 
   get passive(): boolean {
-    return this.actor.getSnapshot().context.passive;
+    return this.machine.passive;
   }
 
   get isReleased(): boolean {
@@ -327,7 +328,7 @@ export class Connection {
 
   /** Whether the machine accepts this event in the current state. */
   can(event: TcpMachineEvent): boolean {
-    return this.actor.getSnapshot().can(event);
+    return this.machine.can(event);
   }
 
   // ------------------------------------------------------------------------------------------
@@ -336,12 +337,12 @@ export class Connection {
   /** Sends the machine an event and traces the resulting state change with the event's cause. */
   dispatch(event: TcpMachineEvent): void {
     this.dispatchFrom = this.current;
-    this.actor.send(event);
+    this.machine.send(event);
     this.syncState(event.cause);
   }
 
   private syncState(cause: string): void {
-    const to = this.actor.getSnapshot().value as TcpState;
+    const to = this.machine.state;
     const from = this.current;
     if (to !== from) {
       this.current = to;
@@ -1305,6 +1306,7 @@ export class Connection {
   }
 
   private traceTimer(type: 'timer.set' | 'timer.fired' | 'timer.cancelled', info: TimerHandle): void {
+    if (!this.env.observed) return;
     this.env.trace({
       type,
       host: this.env.hostName,

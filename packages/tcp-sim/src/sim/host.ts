@@ -41,6 +41,8 @@ export interface World {
   mssToward(local: SimHost, remote: string): number;
   socketCreated(socket: SimSocket): void;
   nextTimerId(): number;
+  /** Whether trace events are seen by anyone (views are built only then). */
+  readonly observed: boolean;
 }
 
 export interface HostOptions {
@@ -128,8 +130,40 @@ export class SimListener extends Emitter {
   }
 }
 
-function key(localPort: number, remoteAddress: string, remotePort: number): string {
-  return `${localPort}|${remoteAddress}|${remotePort}`;
+/**
+ * Connections by 4-tuple: remote address (as a number) -> (local port << 16 | remote port). Numbers,
+ * not strings: this lookup runs for every arriving segment.
+ */
+class ConnectionTable {
+  private readonly byRemote = new Map<number, Map<number, Connection>>();
+  size = 0;
+
+  get(localPort: number, remote: number, remotePort: number): Connection | undefined {
+    return this.byRemote.get(remote)?.get(localPort * 65536 + remotePort);
+  }
+
+  set(localPort: number, remote: number, remotePort: number, conn: Connection): void {
+    let ports = this.byRemote.get(remote);
+    if (!ports) {
+      ports = new Map();
+      this.byRemote.set(remote, ports);
+    }
+    if (!ports.has(localPort * 65536 + remotePort)) this.size++;
+    ports.set(localPort * 65536 + remotePort, conn);
+  }
+
+  delete(localPort: number, remote: number, remotePort: number, conn: Connection): void {
+    const ports = this.byRemote.get(remote);
+    const k = localPort * 65536 + remotePort;
+    if (ports?.get(k) === conn) {
+      ports.delete(k);
+      this.size--;
+    }
+  }
+
+  *values(): IterableIterator<Connection> {
+    for (const ports of this.byRemote.values()) yield* ports.values();
+  }
 }
 
 export class SimHost {
@@ -139,7 +173,7 @@ export class SimHost {
   readonly raw: boolean;
   /** Segments that reached a raw host. */
   readonly inbox: RawArrival[] = [];
-  private readonly connections = new Map<string, Connection>();
+  private readonly connections = new ConnectionTable();
   private readonly sockets = new Map<Connection, SimSocket>();
   private readonly listeners = new Map<number, SimListener>();
   private readonly passiveOrigin = new Map<Connection, SimListener>();
@@ -168,10 +202,10 @@ export class SimHost {
       transmit(conn, seg, retransmission) {
         world.transmit(
           host,
-          parseIpv4Address(conn.remoteAddress),
+          conn.remoteAddressNumber,
           seg,
           conn.id,
-          conn.segmentView(seg),
+          world.observed ? conn.segmentView(seg) : UNOBSERVED,
           retransmission,
         );
       },
@@ -188,6 +222,9 @@ export class SimHost {
           : this.isnRng.nextU32(),
       nextTimerId: () => world.nextTimerId(),
       stateChanged: (conn, from, to) => this.stateChanged(conn, from, to),
+      get observed() {
+        return world.observed;
+      },
     };
   }
 
@@ -238,7 +275,7 @@ export class SimHost {
     const remote = this.world.hostByAddress(options.address);
     const remoteName = remote?.name ?? options.address;
     const localPort = options.localPort ?? this.allocateEphemeral(options.address, options.port);
-    if (this.connections.has(key(localPort, options.address, options.port))) {
+    if (this.connections.get(localPort, parseIpv4Address(options.address), options.port)) {
       throw new TcpError(
         'EADDRINUSE',
         `${this.name}:${localPort} is already connected to ${options.address}:${options.port}`,
@@ -279,6 +316,7 @@ export class SimHost {
     seg: TcpSegment,
     srcAddress: string,
     fromHost: string,
+    srcNumber = parseIpv4Address(srcAddress),
   ): { conn: string; accepted: boolean; reason?: 'no-listener' | 'backlog' } {
     if (this.raw) {
       const arrival: RawArrival = { time: this.world.scheduler.now, from: srcAddress, segment: seg };
@@ -286,7 +324,7 @@ export class SimHost {
       for (const l of [...this.rawListeners]) l(arrival);
       return { conn: `${fromHost}:${seg.srcPort}>${this.name}:${seg.dstPort}`, accepted: true };
     }
-    const existing = this.connections.get(key(seg.dstPort, srcAddress, seg.srcPort));
+    const existing = this.connections.get(seg.dstPort, srcNumber, seg.srcPort);
     if (existing) return { conn: existing.id, accepted: true };
     const id = `${fromHost}:${seg.srcPort}>${this.name}:${seg.dstPort}`;
     const listener = this.listeners.get(seg.dstPort);
@@ -298,9 +336,14 @@ export class SimHost {
   }
 
   /** Processes a segment `receive` accepted (after the delivery was traced). */
-  process(seg: TcpSegment, srcAddress: string, fromHost: string): void {
+  process(
+    seg: TcpSegment,
+    srcAddress: string,
+    fromHost: string,
+    srcNumber = parseIpv4Address(srcAddress),
+  ): void {
     if (this.raw) return;
-    const existing = this.connections.get(key(seg.dstPort, srcAddress, seg.srcPort));
+    const existing = this.connections.get(seg.dstPort, srcNumber, seg.srcPort);
     if (existing) {
       existing.segmentArrives(seg);
       return;
@@ -365,7 +408,7 @@ export class SimHost {
       receiveBuffer: this.options.receiveBuffer,
       sendHighWaterMark: this.options.sendHighWaterMark,
     });
-    this.connections.set(key(localPort, remoteAddress, remotePort), conn);
+    this.connections.set(localPort, conn.remoteAddressNumber, remotePort, conn);
     const socket = new SimSocket(conn, this.name);
     this.sockets.set(conn, socket);
     this.world.socketCreated(socket);
@@ -381,17 +424,17 @@ export class SimHost {
       this.passiveOrigin.delete(conn);
     }
     if (to === 'CLOSED' || conn.isReleased) {
-      const k = key(conn.localPort, conn.remoteAddress, conn.remotePort);
-      if (this.connections.get(k) === conn) this.connections.delete(k);
+      this.connections.delete(conn.localPort, conn.remoteAddressNumber, conn.remotePort, conn);
     }
   }
 
   private allocateEphemeral(address: string, port: number): number {
+    const remote = parseIpv4Address(address);
     // Ephemeral ports 49152-65535 (RFC 6335 6), handed out in order, skipping tuples in use.
     for (let i = 0; i < 16384; i++) {
       const candidate = this.nextEphemeral;
       this.nextEphemeral = candidate === 65535 ? 49152 : candidate + 1;
-      if (!this.connections.has(key(candidate, address, port))) return candidate;
+      if (!this.connections.get(candidate, remote, port)) return candidate;
     }
     throw new TcpError('EADDRNOTAVAIL', 'no ephemeral port left');
   }
@@ -400,6 +443,18 @@ export class SimHost {
     if (this.raw) throw new TypeError(`${this.name} is a raw host: use send() and inbox`);
   }
 }
+
+/** Stands in for a segment view nobody will read (trace streamed without listeners). */
+const UNOBSERVED: SegmentView = Object.freeze({
+  srcPort: 0,
+  dstPort: 0,
+  seq: 0,
+  ack: 0,
+  flags: [],
+  window: 0,
+  len: 0,
+  options: {},
+});
 
 function basicView(seg: TcpSegment): SegmentView {
   return {

@@ -38,6 +38,11 @@ export interface SimulationOptions {
   readonly congestion?: CongestionFactory;
   /** Record each packet's bytes as hex in `segment.sent` (default true; off for benchmarks). */
   readonly traceBytes?: boolean;
+  /**
+   * 'keep' (default): `trace.events` and `packets` hold the whole run. 'stream': events go only to
+   * `trace.subscribe` listeners and nothing is kept, so memory stays flat however long the run.
+   */
+  readonly trace?: 'keep' | 'stream';
 }
 
 export interface RunOptions {
@@ -69,6 +74,7 @@ export class Simulation {
   private readonly hostList: SimHost[] = [];
   private readonly byAddress = new Map<string, SimHost>();
   private readonly byName = new Map<string, SimHost>();
+  private readonly byNumber = new Map<number, SimHost>();
   private readonly links = new Map<string, LinkDirection>();
   private readonly faults: Fault[] = [];
   private readonly sockets: SimSocket[] = [];
@@ -88,7 +94,8 @@ export class Simulation {
     this.defaultLink = resolveLinkConfig(options.defaultLink ?? DEFAULT_LINK);
     this.congestion = options.congestion ?? newReno;
     this.traceBytes = options.traceBytes ?? true;
-    this.trace = new Trace(() => this.scheduler.now);
+    this.trace = new Trace(() => this.scheduler.now, options.trace !== 'stream');
+    const trace = this.trace;
     this.world = {
       scheduler: this.scheduler,
       profile: this.profile,
@@ -105,6 +112,9 @@ export class Simulation {
       },
       socketCreated: (socket) => this.sockets.push(socket),
       nextTimerId: () => ++this.timerCounter,
+      get observed() {
+        return trace.observed;
+      },
     };
   }
 
@@ -138,6 +148,7 @@ export class Simulation {
     const host = new SimHost(this.world, options, this.rng.fork(`isn:${options.name}`));
     this.hostList.push(host);
     this.byAddress.set(options.address, host);
+    this.byNumber.set(host.addressNumber, host);
     this.byName.set(options.name, host);
     return host;
   }
@@ -226,18 +237,19 @@ export class Simulation {
     // The TCP checksum field sits at octet 16 of the TCP header.
     if (badChecksum) bytes[IPV4_HEADER_LENGTH + 16]! ^= 0xff;
     this.ipId = (this.ipId + 1) & 0xffff;
-    const to = this.byAddress.get(formatIpv4Address(dst));
-    this.packets.push({ time: this.scheduler.now, bytes });
-    this.trace.emit({
-      type: 'segment.sent',
-      segmentId,
-      from: from.name,
-      to: to?.name ?? formatIpv4Address(dst),
-      conn,
-      seg: view,
-      retransmission,
-      bytes: this.traceBytes ? toHex(bytes) : '',
-    });
+    const to = this.byNumber.get(dst);
+    if (this.trace.keep) this.packets.push({ time: this.scheduler.now, bytes });
+    if (this.trace.observed)
+      this.trace.emit({
+        type: 'segment.sent',
+        segmentId,
+        from: from.name,
+        to: to?.name ?? formatIpv4Address(dst),
+        conn,
+        seg: view,
+        retransmission,
+        bytes: this.traceBytes ? toHex(bytes) : '',
+      });
     const drop = (reason: DropReason, copy = 0) =>
       this.trace.emit({
         type: 'segment.dropped',
@@ -321,8 +333,8 @@ export class Simulation {
         reason: tcp.error === 'bad-checksum' ? 'checksum' : 'malformed',
       });
     }
-    const src = formatIpv4Address(ip.packet.src);
-    const verdict = to.receive(tcp.segment, src, from.name);
+    const src = from.addressNumber === ip.packet.src ? from.address : formatIpv4Address(ip.packet.src);
+    const verdict = to.receive(tcp.segment, src, from.name, ip.packet.src);
     if (!verdict.accepted) {
       this.trace.emit({
         type: 'segment.dropped',
@@ -333,8 +345,8 @@ export class Simulation {
       if (verdict.reason === 'no-listener') to.sendReset(tcp.segment, src, from.name);
       return;
     }
-    this.trace.emit({ type: 'segment.delivered', ...base, conn: verdict.conn });
-    to.process(tcp.segment, src, from.name);
+    if (this.trace.observed) this.trace.emit({ type: 'segment.delivered', ...base, conn: verdict.conn });
+    to.process(tcp.segment, src, from.name, ip.packet.src);
   }
 }
 

@@ -9,12 +9,30 @@ export type TraceListener = (event: TraceEvent) => void;
 export class Trace {
   private readonly list: TraceEvent[] = [];
   private readonly listeners = new Set<TraceListener>();
+  private count = 0;
 
-  constructor(private readonly now: () => number) {}
+  /**
+   * @param keep false streams the trace: events go to subscribers only and `events` stays empty, so
+   * memory does not grow with the length of a run.
+   */
+  constructor(
+    private readonly now: () => number,
+    readonly keep = true,
+  ) {}
 
-  /** Every event so far, in order; `events[i].seq === i`. */
+  /** Every event so far, in order; `events[i].seq === i` (empty when the trace is streamed). */
   get events(): readonly TraceEvent[] {
     return this.list;
+  }
+
+  /** Events emitted so far (kept or streamed). */
+  get length(): number {
+    return this.count;
+  }
+
+  /** Whether anyone would see an event (the hot path skips building views nobody reads). */
+  get observed(): boolean {
+    return this.keep || this.listeners.size > 0;
   }
 
   /** Calls `listener` for every future event; returns the unsubscribe function. */
@@ -25,10 +43,11 @@ export class Trace {
     };
   }
 
-  emit(input: TraceEventInput): TraceEvent {
-    const event = { ...input, seq: this.list.length, time: this.now() } as TraceEvent;
-    this.list.push(event);
+  emit(input: TraceEventInput): void {
+    const seq = this.count++;
+    if (!this.keep && this.listeners.size === 0) return;
+    const event = { ...input, seq, time: this.now() } as TraceEvent;
+    if (this.keep) this.list.push(event);
     for (const listener of this.listeners) listener(event);
-    return event;
   }
 }

@@ -1,0 +1,103 @@
+/**
+ * The memoized machine runner (machine-runner.ts) must step exactly as an XState actor of the same
+ * machine does: same states, same actions in the same order, same delayed 2MSL event, for any
+ * sequence of events (fast-check).
+ */
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { createActor } from 'xstate';
+import { type TcpEffects, type TcpMachineEvent, tcpMachine } from '../src/endpoint/machine.js';
+import { MachineRunner } from '../src/endpoint/machine-runner.js';
+
+const cause = 'test';
+const EVENTS: TcpMachineEvent[] = [
+  { type: 'PASSIVE_OPEN', cause },
+  { type: 'ACTIVE_OPEN', cause },
+  { type: 'SEND', cause },
+  { type: 'CLOSE', cause },
+  { type: 'ABORT', cause },
+  { type: 'RCV.SYN', cause },
+  { type: 'RCV.SYN-ACK', cause },
+  { type: 'RCV.ACK-OF-SYN', cause },
+  { type: 'RCV.ACK-OF-FIN', cause },
+  { type: 'RCV.FIN', ourFinAcked: false, cause },
+  { type: 'RCV.FIN', ourFinAcked: true, cause },
+  { type: 'RCV.RST', cause },
+  { type: 'TIMEOUT.USER', cause },
+];
+const NAMES: Array<keyof TcpEffects> = [
+  'sendSyn',
+  'sendSynAck',
+  'queueFin',
+  'sendReset',
+  'signalEstablished',
+  'signalReset',
+  'signalTimeout',
+  'turnOffOtherTimers',
+  'deleteTcb',
+];
+
+/** A manual clock: timers fire when `fire()` is called. */
+function manualClock(log: string[]) {
+  const pending = new Map<number, () => void>();
+  let next = 0;
+  return {
+    setTimeout(fn: () => void, ms: number) {
+      const id = ++next;
+      pending.set(id, fn);
+      log.push(`set ${ms}`);
+      return id;
+    },
+    clearTimeout(id: unknown) {
+      if (pending.delete(id as number)) log.push('clear');
+    },
+    fireAll() {
+      const fns = [...pending.values()];
+      pending.clear();
+      for (const fn of fns) fn();
+    },
+  };
+}
+
+function recorder(log: string[]): TcpEffects {
+  return Object.fromEntries(NAMES.map((n) => [n, () => log.push(n)])) as unknown as TcpEffects;
+}
+
+describe('machine runner = XState actor', () => {
+  it('3.3.2: for any event sequence (with the 2MSL timer firing at random points) states and actions agree', () => {
+    fc.assert(
+      fc.property(
+        fc.array(fc.oneof(fc.integer({ min: 0, max: EVENTS.length - 1 }), fc.constant(-1)), {
+          maxLength: 30,
+        }),
+        (script) => {
+          const logA: string[] = [];
+          const logB: string[] = [];
+          const clockA = manualClock(logA);
+          const clockB = manualClock(logB);
+          const actor = createActor(tcpMachine, {
+            input: { msl: 500, effects: recorder(logA) },
+            clock: clockA,
+          });
+          actor.start();
+          logA.length = 0; // the initial CLOSED entry action: the runner starts without it
+          const runner = new MachineRunner(recorder(logB), 1000, clockB);
+          for (const i of script) {
+            if (i === -1) {
+              clockA.fireAll();
+              clockB.fireAll();
+            } else {
+              actor.send(EVENTS[i]!);
+              runner.send(EVENTS[i]!);
+            }
+            expect(runner.state).toBe(actor.getSnapshot().value);
+            expect(runner.passive).toBe(actor.getSnapshot().context.passive);
+            expect(logB).toEqual(logA);
+          }
+          actor.stop();
+        },
+      ),
+      { numRuns: 300 },
+    );
+  });
+});
