@@ -64,11 +64,19 @@ export const isPureAck = (r: Row) => r.flags === '.' && r.len === 0;
 
 /** Whether this machine can capture on lo (root or capabilities, and dumpcap installed). */
 export function captureProblem(): string | undefined {
-  const probe = spawnSync('dumpcap', ['-D'], { encoding: 'utf8', timeout: 10_000 });
-  if (probe.error || probe.status !== 0) return 'dumpcap (tshark) is not installed or cannot list interfaces';
-  if (!/\blo\b/.test(probe.stdout))
-    return 'no loopback interface visible to dumpcap (need root or CAP_NET_RAW)';
-  return undefined;
+  // A loaded machine can make one probe fail: try three times before calling capture impossible.
+  let last = '';
+  for (let attempt = 0; attempt < 3; attempt++) {
+    const probe = spawnSync('dumpcap', ['-D'], { encoding: 'utf8', timeout: 20_000 });
+    if (probe.error || probe.status !== 0) {
+      last = `dumpcap (tshark) is not installed or cannot list interfaces (${probe.error?.message ?? probe.stderr})`;
+      continue;
+    }
+    if (!/\blo\b/.test(probe.stdout))
+      return 'no loopback interface visible to dumpcap (need root or CAP_NET_RAW)';
+    return undefined;
+  }
+  return last;
 }
 
 export class LoopbackCapture {
