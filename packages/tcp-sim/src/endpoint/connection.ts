@@ -346,7 +346,8 @@ export class Connection {
     const from = this.current;
     if (to !== from) {
       this.current = to;
-      this.env.trace({ type: 'tcp.state', host: this.env.hostName, conn: this.id, from, to, cause });
+      if (this.env.observed)
+        this.env.trace({ type: 'tcp.state', host: this.env.hostName, conn: this.id, from, to, cause });
       if (to === 'LISTEN' && from === 'SYN-RCVD') this.deleteTcb(); // the forked TCB goes away
     }
     while (this.deferred.length > 0) this.deferred.shift()!();
@@ -389,11 +390,12 @@ export class Connection {
   // User calls, RFC 9293 3.10.1-3.10.6
 
   userCall(call: AppCall, length?: number): void {
-    this.env.trace(
-      length === undefined
-        ? { type: 'app.call', host: this.env.hostName, conn: this.id, call }
-        : { type: 'app.call', host: this.env.hostName, conn: this.id, call, length },
-    );
+    if (this.env.observed)
+      this.env.trace(
+        length === undefined
+          ? { type: 'app.call', host: this.env.hostName, conn: this.id, call }
+          : { type: 'app.call', host: this.env.hostName, conn: this.id, call, length },
+      );
   }
 
   /** 3.10.1 OPEN, active. */
@@ -677,15 +679,16 @@ export class Connection {
     if (cwnd === this.tracedCwnd && ssthresh === this.tracedSsthresh) return;
     this.tracedCwnd = cwnd;
     this.tracedSsthresh = ssthresh;
-    this.env.trace({
-      type: 'tcp.cwnd',
-      host: this.env.hostName,
-      conn: this.id,
-      cwnd,
-      ssthresh,
-      flight: seqDiff(this.tcb.sndMax, this.tcb.sndUna),
-      cause,
-    });
+    if (this.env.observed)
+      this.env.trace({
+        type: 'tcp.cwnd',
+        host: this.env.hostName,
+        conn: this.id,
+        cwnd,
+        ssthresh,
+        flight: seqDiff(this.tcb.sndMax, this.tcb.sndUna),
+        cause,
+      });
   }
 
   /** SND.UNA advances to `ack` (already validated): drop acknowledged data, sample RTT, rearm. */
@@ -840,13 +843,14 @@ export class Connection {
   private deliver(chunk: Uint8Array): void {
     this.rcvChunks.push(chunk);
     this.rcvUnread += chunk.length;
-    this.env.trace({
-      type: 'app.data',
-      host: this.env.hostName,
-      conn: this.id,
-      length: chunk.length,
-      offset: this.deliveredOffset,
-    });
+    if (this.env.observed)
+      this.env.trace({
+        type: 'app.data',
+        host: this.env.hostName,
+        conn: this.id,
+        length: chunk.length,
+        offset: this.deliveredOffset,
+      });
     this.deliveredOffset += chunk.length;
     this.notifications.push({ kind: 'data' });
   }
@@ -1307,14 +1311,15 @@ export class Connection {
 
   private traceTimer(type: 'timer.set' | 'timer.fired' | 'timer.cancelled', info: TimerHandle): void {
     if (!this.env.observed) return;
-    this.env.trace({
-      type,
-      host: this.env.hostName,
-      conn: this.id,
-      timer: info.name,
-      timerId: info.id,
-      deadline: info.deadline,
-    });
+    if (this.env.observed)
+      this.env.trace({
+        type,
+        host: this.env.hostName,
+        conn: this.id,
+        timer: info.name,
+        timerId: info.id,
+        deadline: info.deadline,
+      });
   }
 
   // ------------------------------------------------------------------------------------------
@@ -1335,13 +1340,14 @@ export class Connection {
 
   private fail(error: TcpError): void {
     this.hadError = true;
-    this.env.trace({
-      type: 'error',
-      host: this.env.hostName,
-      conn: this.id,
-      code: error.code,
-      message: error.message,
-    });
+    if (this.env.observed)
+      this.env.trace({
+        type: 'error',
+        host: this.env.hostName,
+        conn: this.id,
+        code: error.code,
+        message: error.message,
+      });
     this.notifications.push({ kind: 'error', error });
     if (error.code !== 'EPIPE') this.notifyClose();
   }
@@ -1374,7 +1380,8 @@ export class Connection {
         const observer = this.observer;
         switch (note.kind) {
           case 'connect':
-            this.env.trace({ type: 'app.event', host: this.env.hostName, conn: this.id, event: 'connect' });
+            if (this.env.observed)
+              this.env.trace({ type: 'app.event', host: this.env.hostName, conn: this.id, event: 'connect' });
             observer?.onConnect();
             break;
           case 'data':
@@ -1388,7 +1395,8 @@ export class Connection {
           case 'end':
             if (!this.endNotified && this.rcvUnread === 0) {
               this.endNotified = true;
-              this.env.trace({ type: 'app.event', host: this.env.hostName, conn: this.id, event: 'end' });
+              if (this.env.observed)
+                this.env.trace({ type: 'app.event', host: this.env.hostName, conn: this.id, event: 'end' });
               observer?.onEnd();
               if (this.released || this.current === 'TIME-WAIT') this.notifyClose();
             }
@@ -1402,11 +1410,13 @@ export class Connection {
               this.closeNotified = false;
               break;
             }
-            this.env.trace({ type: 'app.event', host: this.env.hostName, conn: this.id, event: 'close' });
+            if (this.env.observed)
+              this.env.trace({ type: 'app.event', host: this.env.hostName, conn: this.id, event: 'close' });
             observer?.onClose(this.hadError);
             break;
           case 'drain':
-            this.env.trace({ type: 'app.event', host: this.env.hostName, conn: this.id, event: 'drain' });
+            if (this.env.observed)
+              this.env.trace({ type: 'app.event', host: this.env.hostName, conn: this.id, event: 'drain' });
             observer?.onDrain();
             break;
         }

@@ -20,8 +20,19 @@ export class SendBuffer {
     this.total += data.length;
   }
 
-  /** Copies `len` octets starting `offset` octets after the head. */
+  /**
+   * `len` octets starting `offset` octets after the head: a view when they lie in one chunk (the
+   * encoder copies them into the packet at once), else a copy.
+   */
   copy(offset: number, len: number): Uint8Array {
+    let at = offset + this.headOffset;
+    for (const chunk of this.chunks) {
+      if (at < chunk.length) {
+        if (at + len <= chunk.length) return chunk.subarray(at, at + len);
+        break;
+      }
+      at -= chunk.length;
+    }
     const out = new Uint8Array(len);
     let skip = offset + this.headOffset;
     let written = 0;

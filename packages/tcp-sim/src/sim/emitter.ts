@@ -30,7 +30,8 @@ export class Emitter {
   protected emitEvent(event: string, ...args: unknown[]): boolean {
     const list = this.listeners.get(event);
     if (!list || list.length === 0) return false;
-    for (const listener of [...list]) listener(...args);
+    if (list.length === 1) list[0]!(...args);
+    else for (const listener of [...list]) listener(...args);
     return true;
   }
 

@@ -119,7 +119,8 @@ export class SimListener extends Emitter {
   /** @internal */
   deliverEstablished(socket: SimSocket): void {
     this.halfOpen--;
-    this.host.trace({ type: 'app.event', host: this.host.name, conn: socket.id, event: 'connection' });
+    if (this.host.observed)
+      this.host.trace({ type: 'app.event', host: this.host.name, conn: socket.id, event: 'connection' });
     if (this.listenerCount('connection') > 0) this.emitEvent('connection', socket);
     else this.queue.push(socket);
   }
@@ -233,6 +234,11 @@ export class SimHost {
     sendHighWaterMark: number;
     isn: HostOptions['isn'];
   };
+
+  /** @internal Whether trace events are seen by anyone. */
+  get observed(): boolean {
+    return this.world.observed;
+  }
 
   /** @internal */
   trace(event: TraceEventInput): void {

@@ -132,6 +132,11 @@ export class Simulation {
     return this.sockets;
   }
 
+  /** Segments put on the wire so far (every `segment.sent`, also when the trace is streamed). */
+  get segmentsSent(): number {
+    return this.segmentCounter;
+  }
+
   /** Virtual time of the next pending event, or undefined when idle. */
   get nextEventTime(): number | undefined {
     return this.scheduler.peekTime();
