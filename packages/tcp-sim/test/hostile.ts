@@ -19,6 +19,10 @@ export interface Scenario {
   serverIss: number | undefined;
   mtu: number;
   slowReader: boolean;
+  /** Timer profile base: 'linux' adds window scaling, timestamps, SACK, IW10, 40 ms delayed ACK. */
+  profile: 'rfc' | 'linux';
+  /** Nagle's algorithm on both sockets. */
+  nagle: boolean;
 }
 
 const link = fc.record({
@@ -46,6 +50,8 @@ export const scenario: fc.Arbitrary<Scenario> = fc
     ),
     mtu: fc.constantFrom(576, 1500),
     slowReader: fc.boolean(),
+    profile: fc.constantFrom('rfc' as const, 'linux' as const),
+    nagle: fc.boolean(),
   })
   .map(({ link: l, ...rest }) => ({ ...rest, ...l }));
 
@@ -86,7 +92,7 @@ export function play(s: Scenario): Outcome {
   const sim = createSimulation({
     seed: s.seed,
     // Generous retry limits: a 30 % loss rate must not make the property about ETIMEDOUT.
-    profile: { msl: 500, synRetries: 30, dataRetries: 30, rtoMax: 8000 },
+    profile: { base: s.profile, msl: 500, synRetries: 30, dataRetries: 30, rtoMax: 8000, nagle: s.nagle },
   });
   const clientHost = sim.addHost({
     name: 'client',
@@ -149,10 +155,19 @@ export function play(s: Scenario): Outcome {
   };
 }
 
-/** Checks that every data segment fits the MSS and the window the peer last advertised to the sender. */
+/**
+ * Checks that every data segment fits the MSS and the window the peer last advertised to the sender
+ * (windows scaled per RFC 7323 2.3 when both SYNs carried window scale; never on SYNs).
+ */
 export function checkWindows(sim: Simulation, mss: number): void {
   const rightEdge = new Map<string, number>(); // host -> highest right edge (ack + window) it has received
   const events = sim.trace.events;
+  const offered = new Map<string, number>();
+  for (const e of events) {
+    if (e.type === 'segment.sent' && e.seg.flags.includes('SYN') && e.seg.options.windowScale !== undefined)
+      offered.set(e.from, e.seg.options.windowScale);
+  }
+  const scaled = offered.size === 2;
   const sentById = new Map<number, (typeof events)[number] & { type: 'segment.sent' }>();
   for (const e of events) {
     if (e.type === 'segment.sent') {
@@ -166,7 +181,8 @@ export function checkWindows(sim: Simulation, mss: number): void {
     } else if (e.type === 'segment.delivered') {
       const sent = sentById.get(e.segmentId)!;
       if (sent.seg.flags.includes('ACK') && !sent.seg.flags.includes('RST')) {
-        const edge = seqAdd(sent.seg.ack, sent.seg.window);
+        const shift = scaled && !sent.seg.flags.includes('SYN') ? offered.get(sent.from)! : 0;
+        const edge = seqAdd(sent.seg.ack, sent.seg.window * 2 ** shift);
         const prev = rightEdge.get(e.to);
         if (prev === undefined || seqDiff(edge, prev) > 0) rightEdge.set(e.to, edge);
       }
