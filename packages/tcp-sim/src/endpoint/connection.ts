@@ -192,7 +192,8 @@ export class Connection {
   private hadError = false;
   private released = false;
   private dispatchFrom: TcpState = 'CLOSED';
-  private readonly deferred: Array<() => void> = [];
+  /** Machine actions (by name) and other work to run once the state change is traced. */
+  private readonly deferred: Array<keyof TcpEffects | (() => void)> = [];
   private readonly notifications: Notification[] = [];
   private flushing = false;
   /** An ACK is owed for the segment being processed (sent once the application has read, below). */
@@ -227,30 +228,11 @@ export class Connection {
     this.nagle = env.profile.nagle;
     this.keepAliveOn = env.profile.keepAlive;
     this.keepAliveIdle = env.profile.keepAliveIdle;
-    const defer = (fn: () => void) => () => {
-      this.deferred.push(fn);
+    // The machine's actions run after the traced state change (syncState): queue their names.
+    const defer = (name: keyof TcpEffects) => {
+      this.deferred.push(name);
     };
-    const effects: TcpEffects = {
-      sendSyn: defer(() => this.sendSynSegment(false)),
-      sendSynAck: defer(() => this.sendSynSegment(false)),
-      queueFin: defer(() => this.queueFin()),
-      sendReset: defer(() => this.sendAbortReset()),
-      signalEstablished: defer(() => this.established()),
-      signalReset: defer(() =>
-        this.fail(
-          this.dispatchFrom === 'SYN-SENT' || (this.dispatchFrom === 'SYN-RCVD' && !this.passive)
-            ? new TcpError('ECONNREFUSED', `connection refused by ${this.remoteAddress}:${this.remotePort}`)
-            : new TcpError('ECONNRESET', 'connection reset by peer'),
-        ),
-      ),
-      signalTimeout: defer(() => this.fail(new TcpError('ETIMEDOUT', 'retransmission limit reached'))),
-      turnOffOtherTimers: defer(() => {
-        this.stopAllTimers();
-        this.notifyClose();
-      }),
-      deleteTcb: defer(() => this.deleteTcb()),
-    };
-    this.machine = new MachineRunner(effects, 2 * env.profile.msl, this.machineClock());
+    this.machine = new MachineRunner(defer, 2 * env.profile.msl, this.machineClock());
     this.started = true;
   }
 
@@ -350,7 +332,11 @@ export class Connection {
         this.env.trace({ type: 'tcp.state', host: this.env.hostName, conn: this.id, from, to, cause });
       if (to === 'LISTEN' && from === 'SYN-RCVD') this.deleteTcb(); // the forked TCB goes away
     }
-    while (this.deferred.length > 0) this.deferred.shift()!();
+    while (this.deferred.length > 0) {
+      const next = this.deferred.shift()!;
+      if (typeof next === 'string') this.runEffect(next);
+      else next();
+    }
     if (to !== from) {
       if (to === 'FIN-WAIT-2') this.armFinWait2Timeout();
       else if (this.finWait2Timer) this.stopTimer('finWait2Timer');
@@ -358,28 +344,65 @@ export class Connection {
     }
   }
 
+  /** The machine's actions (RFC 9293 names, see machine.ts), implemented by this connection. */
+  private runEffect(name: keyof TcpEffects): void {
+    switch (name) {
+      case 'sendSyn':
+      case 'sendSynAck':
+        this.sendSynSegment(false);
+        break;
+      case 'queueFin':
+        this.queueFin();
+        break;
+      case 'sendReset':
+        this.sendAbortReset();
+        break;
+      case 'signalEstablished':
+        this.established();
+        break;
+      case 'signalReset':
+        this.fail(
+          this.dispatchFrom === 'SYN-SENT' || (this.dispatchFrom === 'SYN-RCVD' && !this.passive)
+            ? new TcpError('ECONNREFUSED', `connection refused by ${this.remoteAddress}:${this.remotePort}`)
+            : new TcpError('ECONNRESET', 'connection reset by peer'),
+        );
+        break;
+      case 'signalTimeout':
+        this.fail(new TcpError('ETIMEDOUT', 'retransmission limit reached'));
+        break;
+      case 'turnOffOtherTimers':
+        this.stopAllTimers();
+        this.notifyClose();
+        break;
+      case 'deleteTcb':
+        this.deleteTcb();
+        break;
+    }
+  }
+
   private machineClock() {
-    const ids = new Map<unknown, TimerHandle>();
+    // The machine's only delayed event is the 2MSL timer: one slot, not a table.
+    let armed: { handle: unknown; info: TimerHandle } | undefined;
     return {
       setTimeout: (fn: (...args: unknown[]) => void, ms: number) => {
         const info: TimerHandle = { id: this.env.nextTimerId(), name: '2MSL', deadline: this.env.now() + ms };
         const handle = this.env.setTimer(ms, () => {
-          ids.delete(handle);
+          if (armed?.handle === handle) armed = undefined;
           this.traceTimer('timer.fired', info);
           this.dispatchFrom = this.current;
           fn();
           this.syncState('3.10.8 timeout: time-wait timer (2MSL) expired');
           this.flush();
         });
-        ids.set(handle, info);
+        armed = { handle, info };
         // XState arms the timer while entering TIME-WAIT; trace it after the state change.
         this.deferred.push(() => this.traceTimer('timer.set', info));
         return handle;
       },
       clearTimeout: (handle: unknown) => {
-        const info = ids.get(handle);
-        if (!info) return;
-        ids.delete(handle);
+        if (!armed || armed.handle !== handle) return;
+        const { info } = armed;
+        armed = undefined;
         this.env.clearTimer(handle);
         this.traceTimer('timer.cancelled', info);
       },
@@ -494,7 +517,7 @@ export class Connection {
 
   resume(): void {
     this.flowing = true;
-    this.notifications.push({ kind: 'data' });
+    this.notifications.push(NOTE_DATA);
     this.flush();
   }
 
@@ -740,7 +763,7 @@ export class Connection {
     if (retransmitHole) this.retransmitHead();
     if (this.needDrain && this.sendBuffer.length < this.sendHighWaterMark) {
       this.needDrain = false;
-      this.notifications.push({ kind: 'drain' });
+      this.notifications.push(NOTE_DRAIN);
     }
   }
 
@@ -831,7 +854,7 @@ export class Connection {
       if (out.fin) this.peerFinReached = true;
     }
     if (this.peerFinReached) {
-      this.notifications.push({ kind: 'end' });
+      this.notifications.push(NOTE_END);
       return true; // the eighth step sends the ACK (of data and FIN together)
     }
     // "Send an acknowledgment of the form <SEQ=SND.NXT><ACK=RCV.NXT><CTL=ACK>", piggybacked if
@@ -852,7 +875,7 @@ export class Connection {
         offset: this.deliveredOffset,
       });
     this.deliveredOffset += chunk.length;
-    this.notifications.push({ kind: 'data' });
+    this.notifications.push(NOTE_DATA);
   }
 
   private consumeReceived(n: number): void {
@@ -1326,7 +1349,7 @@ export class Connection {
   // Lifecycle and notifications
 
   private established(): void {
-    this.notifications.push({ kind: 'connect' });
+    this.notifications.push(NOTE_CONNECT);
     this.lastHeard = this.env.now();
     this.armKeepAlive(this.keepAliveIdle);
     if (this.endRequested && !this.finQueued) {
@@ -1355,7 +1378,7 @@ export class Connection {
   private notifyClose(): void {
     if (this.closeNotified) return;
     this.closeNotified = true;
-    this.notifications.push({ kind: 'close' });
+    this.notifications.push(NOTE_CLOSE);
   }
 
   private deleteTcb(): void {
@@ -1366,8 +1389,7 @@ export class Connection {
   }
 
   private maybeNotifyEnd(): void {
-    if (this.peerFinReached && !this.endNotified && this.rcvUnread === 0)
-      this.notifications.push({ kind: 'end' });
+    if (this.peerFinReached && !this.endNotified && this.rcvUnread === 0) this.notifications.push(NOTE_END);
   }
 
   /** Delivers queued notifications to the observer, in order, outside of segment processing. */
@@ -1444,6 +1466,13 @@ export function optionsView(o: TcpOptions): SegmentView['options'] {
   if (o.sack) v.sack = o.sack.map((b) => ({ left: b.left, right: b.right }));
   return v;
 }
+
+// Notifications without a payload are shared constants (one per kind), not allocated per event.
+const NOTE_CONNECT: Notification = Object.freeze({ kind: 'connect' });
+const NOTE_DATA: Notification = Object.freeze({ kind: 'data' });
+const NOTE_END: Notification = Object.freeze({ kind: 'end' });
+const NOTE_CLOSE: Notification = Object.freeze({ kind: 'close' });
+const NOTE_DRAIN: Notification = Object.freeze({ kind: 'drain' });
 
 const EMPTY = new Uint8Array(0);
 const NO_OPTIONS = Object.freeze({});

@@ -15,7 +15,7 @@
  */
 import { type AnyMachineSnapshot, transition } from 'xstate';
 import { type TcpEffects, type TcpMachineEvent, tcpMachine } from './machine.js';
-import type { TcpState } from './states.js';
+import { TCP_STATES, type TcpState } from './states.js';
 
 export interface MachineClock {
   setTimeout(fn: () => void, ms: number): unknown;
@@ -33,7 +33,32 @@ interface Step {
   readonly actions: readonly StepAction[];
 }
 
-const steps = new Map<string, Step>();
+/** Memo per 2MSL value: a flat array indexed by (state, passive, event, ourFinAcked). */
+const memos = new Map<number, Array<Step | undefined>>();
+
+const STATE_INDEX: Readonly<Record<TcpState, number>> = Object.fromEntries(
+  TCP_STATES.map((s, i) => [s, i]),
+) as Record<TcpState, number>;
+const EVENT_INDEX = new Map<string, number>();
+
+function memoFor(twoMsl: number): Array<Step | undefined> {
+  let memo = memos.get(twoMsl);
+  if (!memo) {
+    memo = [];
+    memos.set(twoMsl, memo);
+  }
+  return memo;
+}
+
+function indexOf(state: TcpState, passive: boolean, event: TcpMachineEvent): number {
+  let e = EVENT_INDEX.get(event.type);
+  if (e === undefined) {
+    e = EVENT_INDEX.size;
+    EVENT_INDEX.set(event.type, e);
+  }
+  const finAcked = event.type === 'RCV.FIN' && event.ourFinAcked ? 1 : 0;
+  return (((e * TCP_STATES.length + STATE_INDEX[state]) * 2 + (passive ? 1 : 0)) << 1) | finAcked;
+}
 
 function contextFor(passive: boolean, twoMsl: number) {
   return { passive, tcb: undefined, twoMsl, effects: undefined };
@@ -43,15 +68,16 @@ function snapshotFor(state: TcpState, passive: boolean, twoMsl: number): AnyMach
   return tcpMachine.resolveState({ value: state, context: contextFor(passive, twoMsl) });
 }
 
-function keyOf(state: TcpState, passive: boolean, twoMsl: number, event: TcpMachineEvent): string {
-  const finAcked = event.type === 'RCV.FIN' ? (event.ourFinAcked ? '1' : '0') : '';
-  return `${state}|${passive ? 1 : 0}|${twoMsl}|${event.type}|${finAcked}`;
-}
-
 /** One step of the machine, computed by XState and memoized. */
-export function machineStep(state: TcpState, passive: boolean, twoMsl: number, event: TcpMachineEvent): Step {
-  const key = keyOf(state, passive, twoMsl, event);
-  const cached = steps.get(key);
+export function machineStep(
+  state: TcpState,
+  passive: boolean,
+  twoMsl: number,
+  event: TcpMachineEvent,
+  memo: Array<Step | undefined> = memoFor(twoMsl),
+): Step {
+  const key = indexOf(state, passive, event);
+  const cached = memo[key];
   if (cached) return cached;
   const [next, executable] = transition(tcpMachine, snapshotFor(state, passive, twoMsl), event);
   const actions: StepAction[] = [];
@@ -74,41 +100,51 @@ export function machineStep(state: TcpState, passive: boolean, twoMsl: number, e
     passive: (next.context as { passive: boolean }).passive,
     actions,
   };
-  steps.set(key, step);
+  memo[key] = step;
   return step;
 }
 
 export class MachineRunner {
   state: TcpState = 'CLOSED';
   passive = false;
-  private readonly timers = new Map<string, unknown>();
+  /** Pending delayed events by id (the machine has one: 2MSL), created on first use. */
+  private timers: Map<string, unknown> | undefined;
+  private readonly memo: Array<Step | undefined>;
 
+  private readonly run: (name: keyof TcpEffects) => void;
+
+  /** `effects`: the effect implementations, or one function that receives each action's name. */
   constructor(
-    private readonly effects: TcpEffects,
+    effects: TcpEffects | ((name: keyof TcpEffects) => void),
     private readonly twoMsl: number,
     private readonly clock: MachineClock,
-  ) {}
+  ) {
+    this.memo = memoFor(twoMsl);
+    this.run = typeof effects === 'function' ? effects : (name) => effects[name]();
+  }
 
   /** Sends one event: the state moves and the step's actions run, in XState's order. */
   send(event: TcpMachineEvent): void {
-    const step = machineStep(this.state, this.passive, this.twoMsl, event);
+    const step = machineStep(this.state, this.passive, this.twoMsl, event, this.memo);
     this.state = step.to;
     this.passive = step.passive;
     for (const action of step.actions) {
-      if (action.kind === 'effect') this.effects[action.name]();
+      if (action.kind === 'effect') this.run(action.name);
       else if (action.kind === 'cancel') {
-        const handle = this.timers.get(action.id);
+        const handle = this.timers?.get(action.id);
         if (handle !== undefined) {
-          this.timers.delete(action.id);
+          this.timers!.delete(action.id);
           this.clock.clearTimeout(handle);
         }
       } else {
         const raised = action.event;
+        const timers = this.timers ?? new Map<string, unknown>();
+        this.timers = timers;
         const handle = this.clock.setTimeout(() => {
-          this.timers.delete(action.id);
+          timers.delete(action.id);
           this.send(raised);
         }, action.delay);
-        this.timers.set(action.id, handle);
+        timers.set(action.id, handle);
       }
     }
   }

@@ -317,6 +317,12 @@ export class SimHost {
     };
   }
 
+  /** @internal The live connection an arriving segment belongs to (RFC 9293 3.10.7: by 4-tuple), if any. */
+  connectionFor(seg: TcpSegment, srcNumber: number): Connection | undefined {
+    if (this.raw) return undefined;
+    return this.connections.get(seg.dstPort, srcNumber, seg.srcPort);
+  }
+
   /** Demultiplexes an arriving, checksum-verified segment. Returns the connection id it went to. */
   receive(
     seg: TcpSegment,

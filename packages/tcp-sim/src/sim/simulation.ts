@@ -76,6 +76,7 @@ export class Simulation {
   private readonly byName = new Map<string, SimHost>();
   private readonly byNumber = new Map<number, SimHost>();
   private readonly links = new Map<string, LinkDirection>();
+  private readonly linksByHost = new Map<SimHost, Map<SimHost, LinkDirection>>();
   private readonly faults: Fault[] = [];
   private readonly sockets: SimSocket[] = [];
   private readonly defaultLink;
@@ -219,12 +220,21 @@ export class Simulation {
   }
 
   private direction(from: SimHost, to: SimHost): LinkDirection {
+    // By host objects first (every transmit looks here), by name for the rng fork's stable label.
+    let byTo = this.linksByHost.get(from);
+    if (!byTo) {
+      byTo = new Map();
+      this.linksByHost.set(from, byTo);
+    }
+    const cached = byTo.get(to);
+    if (cached) return cached;
     const k = `${from.name}>${to.name}`;
     let d = this.links.get(k);
     if (!d) {
       d = new LinkDirection(this.defaultLink, this.rng.fork(`link:${k}`));
       this.links.set(k, d);
     }
+    byTo.set(to, d);
     return d;
   }
 
@@ -319,8 +329,9 @@ export class Simulation {
     copy: number,
     conn: string,
   ): void {
-    const base = { segmentId, copy, from: from.name, to: to.name, conn };
     const ip = decodeIpv4Packet(packet);
+    // The fields every arrival event shares (nobody reads them when the trace is unobserved).
+    const base = this.trace.observed ? { segmentId, copy, from: from.name, to: to.name, conn } : UNSEEN;
     if (!ip.ok)
       return void this.trace.emit({
         type: 'segment.dropped',
@@ -338,6 +349,13 @@ export class Simulation {
         reason: tcp.error === 'bad-checksum' ? 'checksum' : 'malformed',
       });
     }
+    // Fast path: a segment for an existing connection (the common case) goes straight to its TCP.
+    const existing = to.connectionFor(tcp.segment, ip.packet.src);
+    if (existing) {
+      if (this.trace.observed) this.trace.emit({ type: 'segment.delivered', ...base, conn: existing.id });
+      existing.segmentArrives(tcp.segment);
+      return;
+    }
     const src = from.addressNumber === ip.packet.src ? from.address : formatIpv4Address(ip.packet.src);
     const verdict = to.receive(tcp.segment, src, from.name, ip.packet.src);
     if (!verdict.accepted) {
@@ -354,6 +372,8 @@ export class Simulation {
     to.process(tcp.segment, src, from.name, ip.packet.src);
   }
 }
+
+const UNSEEN = Object.freeze({ segmentId: -1, copy: 0, from: '', to: '', conn: '' });
 
 const HEX: string[] = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, '0'));
 
