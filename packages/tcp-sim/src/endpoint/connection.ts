@@ -574,14 +574,18 @@ export class Connection {
     else this.delayedAckOwed = true;
   }
 
+  /** The two timers armed per segment get one handler each for the connection's life. */
+  private readonly onRetransmissionTimer = (): void => this.retransmissionTimeout();
+  private readonly onDelayedAckTimer = (): void => {
+    this.delackTimer = undefined;
+    if (this.delayedAckOwed && !this.released) this.sendAck('3.8.6.3 delayed ACK timer');
+    this.flush();
+  };
+
   private armDelayedAck(): void {
     if (this.delackTimer) return;
     const delay = delayedAckTimeout(this.env.profile, this.rtt.srtt);
-    this.delackTimer = this.arm('DELACK', delay, () => {
-      this.delackTimer = undefined;
-      if (this.delayedAckOwed && !this.released) this.sendAck('3.8.6.3 delayed ACK timer');
-      this.flush();
-    });
+    this.delackTimer = this.arm('DELACK', delay, this.onDelayedAckTimer);
   }
 
   /** The peer answered (any acceptable ACK): zero-window probes and keep-alives count from zero. */
@@ -1118,9 +1122,7 @@ export class Connection {
 
   private startRetransmissionTimer(): void {
     const name: TimerName = this.tcb.sndUna === this.tcb.iss ? 'SYN' : 'RTO';
-    this.rtoTimer = this.arm(name, currentRto(this.rtt, this.env.profile), () =>
-      this.retransmissionTimeout(),
-    );
+    this.rtoTimer = this.arm(name, currentRto(this.rtt, this.env.profile), this.onRetransmissionTimer);
   }
 
   private stopRetransmissionTimer(): void {
@@ -1316,12 +1318,19 @@ export class Connection {
 
   private arm(name: TimerName, delay: number, fire: () => void): ArmedTimer {
     const info: TimerHandle = { id: this.env.nextTimerId(), name, deadline: this.env.now() + delay };
+    // Whether anyone reads the trace does not change while a run lasts; without readers the
+    // scheduler gets the handler itself (no wrapper per timer on the hot path).
     const timer: ArmedTimer = {
       info,
-      handle: this.env.setTimer(delay, () => {
-        this.traceTimer('timer.fired', info);
-        fire();
-      }),
+      handle: this.env.setTimer(
+        delay,
+        this.env.observed
+          ? () => {
+              this.traceTimer('timer.fired', info);
+              fire();
+            }
+          : fire,
+      ),
     };
     this.traceTimer('timer.set', info);
     return timer;

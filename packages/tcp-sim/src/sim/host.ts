@@ -132,38 +132,44 @@ export class SimListener extends Emitter {
 }
 
 /**
- * Connections by 4-tuple: remote address (as a number) -> (local port << 16 | remote port). Numbers,
- * not strings: this lookup runs for every arriving segment.
+ * Connections by 4-tuple: remote address -> local port -> remote port. Three small-integer levels
+ * (a combined 32-bit key would exceed V8's small integers and box on every lookup, which runs for
+ * every arriving segment).
  */
 class ConnectionTable {
-  private readonly byRemote = new Map<number, Map<number, Connection>>();
+  private readonly byRemote = new Map<number, Map<number, Map<number, Connection>>>();
   size = 0;
 
   get(localPort: number, remote: number, remotePort: number): Connection | undefined {
-    return this.byRemote.get(remote)?.get(localPort * 65536 + remotePort);
+    return this.byRemote.get(remote)?.get(localPort)?.get(remotePort);
   }
 
   set(localPort: number, remote: number, remotePort: number, conn: Connection): void {
-    let ports = this.byRemote.get(remote);
-    if (!ports) {
-      ports = new Map();
-      this.byRemote.set(remote, ports);
+    let byLocal = this.byRemote.get(remote);
+    if (!byLocal) {
+      byLocal = new Map();
+      this.byRemote.set(remote, byLocal);
     }
-    if (!ports.has(localPort * 65536 + remotePort)) this.size++;
-    ports.set(localPort * 65536 + remotePort, conn);
+    let byPort = byLocal.get(localPort);
+    if (!byPort) {
+      byPort = new Map();
+      byLocal.set(localPort, byPort);
+    }
+    if (!byPort.has(remotePort)) this.size++;
+    byPort.set(remotePort, conn);
   }
 
   delete(localPort: number, remote: number, remotePort: number, conn: Connection): void {
-    const ports = this.byRemote.get(remote);
-    const k = localPort * 65536 + remotePort;
-    if (ports?.get(k) === conn) {
-      ports.delete(k);
+    const byPort = this.byRemote.get(remote)?.get(localPort);
+    if (byPort?.get(remotePort) === conn) {
+      byPort.delete(remotePort);
       this.size--;
     }
   }
 
   *values(): IterableIterator<Connection> {
-    for (const ports of this.byRemote.values()) yield* ports.values();
+    for (const byLocal of this.byRemote.values())
+      for (const byPort of byLocal.values()) yield* byPort.values();
   }
 }
 
