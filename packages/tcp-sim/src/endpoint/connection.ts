@@ -88,6 +88,8 @@ export interface ConnectionOptions {
   readonly localPort: number;
   readonly remoteAddress: string;
   readonly remotePort: number;
+  /** The remote address as a number, when the caller has it already. */
+  readonly remoteAddressNumber?: number;
   /** Our MSS (link MTU - 40). */
   readonly mss: number;
   /** Receive buffer in octets (<= 65535 without window scaling). */
@@ -214,7 +216,7 @@ export class Connection {
     this.localPort = options.localPort;
     this.remoteAddress = options.remoteAddress;
     this.remotePort = options.remotePort;
-    this.remoteAddressNumber = parseIpv4Address(options.remoteAddress);
+    this.remoteAddressNumber = options.remoteAddressNumber ?? parseIpv4Address(options.remoteAddress);
     this.tcb.rcvMss = options.mss;
     this.tcb.sndMss = Math.min(536, options.mss);
     // RFC 7323 2.2: beyond 65535 octets only with window scaling (the shift we offer covers the buffer).
@@ -1302,9 +1304,25 @@ export class Connection {
   }
 
   private stopTimer(which: 'delackTimer' | 'keepAliveTimer' | 'userTimer' | 'finWait2Timer'): void {
-    const timer = this[which];
-    if (timer) this.disarm(timer);
-    this[which] = undefined;
+    // A switch, not this[which]: keyed access by a varying name is slow on the per-segment path.
+    switch (which) {
+      case 'delackTimer':
+        if (this.delackTimer) this.disarm(this.delackTimer);
+        this.delackTimer = undefined;
+        break;
+      case 'keepAliveTimer':
+        if (this.keepAliveTimer) this.disarm(this.keepAliveTimer);
+        this.keepAliveTimer = undefined;
+        break;
+      case 'userTimer':
+        if (this.userTimer) this.disarm(this.userTimer);
+        this.userTimer = undefined;
+        break;
+      case 'finWait2Timer':
+        if (this.finWait2Timer) this.disarm(this.finWait2Timer);
+        this.finWait2Timer = undefined;
+        break;
+    }
   }
 
   private stopAllTimers(): void {

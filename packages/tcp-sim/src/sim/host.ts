@@ -235,6 +235,18 @@ export class SimHost {
     };
   }
 
+  /** Dotted quads already parsed (connect() and replies parse the same few addresses over and over). */
+  private readonly parsed = new Map<string, number>();
+
+  private parse(address: string): number {
+    let n = this.parsed.get(address);
+    if (n === undefined) {
+      n = parseIpv4Address(address);
+      this.parsed.set(address, n);
+    }
+    return n;
+  }
+
   private readonly options: {
     receiveBuffer: number;
     sendHighWaterMark: number;
@@ -287,7 +299,7 @@ export class SimHost {
     const remote = this.world.hostByAddress(options.address);
     const remoteName = remote?.name ?? options.address;
     const localPort = options.localPort ?? this.allocateEphemeral(options.address, options.port);
-    if (this.connections.get(localPort, parseIpv4Address(options.address), options.port)) {
+    if (this.connections.get(localPort, this.parse(options.address), options.port)) {
       throw new TcpError(
         'EADDRINUSE',
         `${this.name}:${localPort} is already connected to ${options.address}:${options.port}`,
@@ -422,6 +434,7 @@ export class SimHost {
       localPort,
       remoteAddress,
       remotePort,
+      remoteAddressNumber: this.parse(remoteAddress),
       mss: this.world.mssToward(this, remoteAddress),
       receiveBuffer: this.options.receiveBuffer,
       sendHighWaterMark: this.options.sendHighWaterMark,
@@ -447,7 +460,7 @@ export class SimHost {
   }
 
   private allocateEphemeral(address: string, port: number): number {
-    const remote = parseIpv4Address(address);
+    const remote = this.parse(address);
     // Ephemeral ports 49152-65535 (RFC 6335 6), handed out in order, skipping tuples in use.
     for (let i = 0; i < 16384; i++) {
       const candidate = this.nextEphemeral;
