@@ -133,3 +133,14 @@ describe('events the view model does not narrate still get a line', () => {
     expect(en.unnarrated('link.reordered')).toBe('Trace event: link.reordered.');
   });
 });
+
+describe("tcp-sim's timer names (RFC 9293 3.8, RFC 1122 4.2.3) each get their own sentence", () => {
+  it.each(['RTO', 'SYN', '2MSL', 'PERSIST', 'DELACK', 'KEEPALIVE', 'USER', 'FIN-WAIT-2'])('%s', (kind) => {
+    const timer = { kind, setAt: 0, deadline: 200 };
+    // The fallback sentences name the raw kind; a known timer is explained in words instead.
+    for (const key of ['timer-set', 'timer-fired'] as const) {
+      expect(en.narrate({ key, endpoint: 'client', timer })).not.toContain(` ${kind} timer`);
+      expect(zh.narrate({ key, endpoint: 'client', timer })).not.toContain(` ${kind} 计时器`);
+    }
+  });
+});

@@ -97,12 +97,19 @@ function timerSet(ep: string, t: TimerView): string {
       return `${ep} starts its retransmission timer: if no ACK comes within ${ms} ms it sends the segment again.`;
     case '2MSL':
       return `${ep} starts the TIME-WAIT timer: 2MSL = ${ms} ms before the connection may be forgotten.`;
+    case 'PERSIST':
     case 'persist':
       return `${ep} starts the persist timer: the peer's window is zero, so in ${ms} ms it probes whether it has opened.`;
+    case 'DELACK':
     case 'delayed-ack':
       return `${ep} delays its ACK up to ${ms} ms, hoping to send it along with data.`;
+    case 'KEEPALIVE':
     case 'keepalive':
       return `${ep} starts the keep-alive timer: after ${ms} ms of silence it checks the peer is still there.`;
+    case 'USER':
+      return `${ep} starts the user timeout: if its data stays unacknowledged for ${ms} ms it gives up on the connection (RFC 9293 3.10.8).`;
+    case 'FIN-WAIT-2':
+      return `${ep} starts the FIN-WAIT-2 timer: if the peer's FIN has not come in ${ms} ms the connection is dropped (as Linux does).`;
     default:
       return `${ep} starts its ${t.kind} timer, due in ${ms} ms.`;
   }
@@ -115,12 +122,19 @@ function timerFired(ep: string, t: TimerView): string {
       return `${ep}'s retransmission timer expired: it resends the oldest unacknowledged segment and doubles the timeout (RFC 6298 5.4, 5.5).`;
     case '2MSL':
       return `${ep}'s 2MSL timer expired: TIME-WAIT is over and the connection is deleted.`;
+    case 'PERSIST':
     case 'persist':
       return `${ep}'s persist timer expired: it sends a window probe.`;
+    case 'DELACK':
     case 'delayed-ack':
       return `${ep}'s delayed-ACK timer expired: it sends the ACK on its own.`;
+    case 'KEEPALIVE':
     case 'keepalive':
       return `${ep}'s keep-alive timer expired: it probes the idle peer.`;
+    case 'USER':
+      return `${ep}'s user timeout expired: data stayed unacknowledged too long, the connection is aborted.`;
+    case 'FIN-WAIT-2':
+      return `${ep}'s FIN-WAIT-2 timer expired: the peer never sent its FIN, so the connection is dropped.`;
     default:
       return `${ep}'s ${t.kind} timer expired.`;
   }

@@ -85,12 +85,19 @@ function timerSet(ep: string, t: TimerView): string {
       return `${ep} 启动重传计时器：${ms} ms 内收不到 ACK 就重发这个报文段。`;
     case '2MSL':
       return `${ep} 启动 TIME-WAIT 计时器：2MSL = ${ms} ms，到期后才能忘掉这条连接。`;
+    case 'PERSIST':
     case 'persist':
       return `${ep} 启动坚持计时器：对方窗口为零，${ms} ms 后发探测看窗口是否打开。`;
+    case 'DELACK':
     case 'delayed-ack':
       return `${ep} 推迟 ACK，最多等 ${ms} ms，希望和数据一起发出去。`;
+    case 'KEEPALIVE':
     case 'keepalive':
       return `${ep} 启动保活计时器：空闲 ${ms} ms 后检查对方是否还在。`;
+    case 'USER':
+      return `${ep} 启动用户超时：数据 ${ms} ms 内还得不到确认，就放弃这条连接（RFC 9293 3.10.8）。`;
+    case 'FIN-WAIT-2':
+      return `${ep} 启动 FIN-WAIT-2 计时器：${ms} ms 内等不到对方的 FIN，就丢弃这条连接（Linux 的做法）。`;
     default:
       return `${ep} 启动 ${t.kind} 计时器，${ms} ms 后到期。`;
   }
@@ -103,12 +110,19 @@ function timerFired(ep: string, t: TimerView): string {
       return `${ep} 的重传计时器到期：重发最早未被确认的报文段，并把超时时间加倍（RFC 6298 5.4、5.5）。`;
     case '2MSL':
       return `${ep} 的 2MSL 计时器到期：TIME-WAIT 结束，连接被删除。`;
+    case 'PERSIST':
     case 'persist':
       return `${ep} 的坚持计时器到期：发送窗口探测。`;
+    case 'DELACK':
     case 'delayed-ack':
       return `${ep} 的延迟确认计时器到期：单独把 ACK 发出去。`;
+    case 'KEEPALIVE':
     case 'keepalive':
       return `${ep} 的保活计时器到期：探测空闲的对方。`;
+    case 'USER':
+      return `${ep} 的用户超时到期：数据太久没有被确认，连接被中止。`;
+    case 'FIN-WAIT-2':
+      return `${ep} 的 FIN-WAIT-2 计时器到期：对方一直没发 FIN，连接被丢弃。`;
     default:
       return `${ep} 的 ${t.kind} 计时器到期。`;
   }
