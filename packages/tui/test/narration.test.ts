@@ -137,10 +137,14 @@ describe('events the view model does not narrate still get a line', () => {
 describe("tcp-sim's timer names (RFC 9293 3.8, RFC 1122 4.2.3) each get their own sentence", () => {
   it.each(['RTO', 'SYN', '2MSL', 'PERSIST', 'DELACK', 'KEEPALIVE', 'USER', 'FIN-WAIT-2'])('%s', (kind) => {
     const timer = { kind, setAt: 0, deadline: 200 };
-    // The fallback sentences name the raw kind; a known timer is explained in words instead.
+    // Not the fallback sentence an unknown timer gets (which only repeats its name).
     for (const key of ['timer-set', 'timer-fired'] as const) {
-      expect(en.narrate({ key, endpoint: 'client', timer })).not.toContain(` ${kind} timer`);
-      expect(zh.narrate({ key, endpoint: 'client', timer })).not.toContain(` ${kind} 计时器`);
+      for (const s of [en, zh]) {
+        const fallback = s
+          .narrate({ key, endpoint: 'client', timer: { ...timer, kind: 'UNKNOWN' } })
+          .replace('UNKNOWN', kind);
+        expect(s.narrate({ key, endpoint: 'client', timer })).not.toBe(fallback);
+      }
     }
   });
 });
