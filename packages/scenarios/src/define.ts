@@ -50,7 +50,7 @@ export interface ScenarioInput {
   title?: string;
   description?: string;
   seed?: number;
-  profile?: 'rfc' | 'linux';
+  profile?: 'rfc' | 'linux' | ({ base?: 'rfc' | 'linux' } & Record<string, number | boolean | string>);
   until?: Duration;
   link?: Record<string, unknown>;
   endpoints?: Record<

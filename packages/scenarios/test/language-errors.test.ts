@@ -58,6 +58,32 @@ const cases: ReadonlyArray<{
     says: 'profile must be one of: rfc, linux',
     suggests: 'linux',
   },
+  {
+    why: 'unknown profile field',
+    source: `${base}profile: { base: linux, mls: 5s }\n`,
+    at: '2:25',
+    says: "unknown field 'mls'",
+    suggests: 'msl',
+  },
+  {
+    why: 'profile switch not a boolean',
+    source: `${base}profile: { nagle: often }\n`,
+    at: '2:19',
+    says: 'must be true or false',
+  },
+  {
+    why: 'profile choice misspelt',
+    source: `${base}profile: { rstInTimeWait: ignor }\n`,
+    at: '2:27',
+    says: 'must be one of: close, ignore',
+    suggests: 'ignore',
+  },
+  {
+    why: 'profile rejected by tcp-sim',
+    source: `${base}profile: { rtoMin: 5s, rtoMax: 1s }\n`,
+    at: '2:10',
+    says: 'profile: profile.rtoMin must not exceed',
+  },
   { why: 'bad duration', source: `${base}until: soon\n`, at: '2:8', says: 'duration such as 200ms' },
   { why: 'loss above 1', source: `${base}link: { loss: 1.5 }\n`, at: '2:15', says: 'at most 1' },
   {

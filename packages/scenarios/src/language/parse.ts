@@ -12,6 +12,7 @@ import { ScenarioError, ScenarioErrors } from './errors.js';
 import { readExpectations } from './parse-expect.js';
 import { readFaults } from './parse-faults.js';
 import { readLink } from './parse-link.js';
+import { readProfile } from './parse-profile.js';
 import { readTimeline } from './parse-timeline.js';
 import { Reader, type YamlNode } from './reader.js';
 import type { EndpointSpec, Scenario, ServerApp } from './types.js';
@@ -118,9 +119,7 @@ function readScenario(reader: Reader, root: YamlNode, file: string): Scenario | 
   const seed = has('seed')
     ? reader.number(field('seed'), 'seed', { min: 0, max: 2 ** 32 - 1, integer: true })
     : 1;
-  const profile = has('profile')
-    ? reader.oneOf(field('profile'), 'profile', ['rfc', 'linux'] as const)
-    : 'rfc';
+  const profile = has('profile') ? readProfile(reader, field('profile')) : 'rfc';
   const until = has('until') ? reader.duration(field('until'), 'until') : DEFAULT_UNTIL;
 
   const endpoints = has('endpoints') ? readEndpoints(reader, field('endpoints')) : defaultEndpoints();

@@ -3,6 +3,7 @@
  * API builds directly. Times are virtual milliseconds. Once a value of these types exists it is valid:
  * the parser checks every field, endpoint name and range before a runner ever sees it.
  */
+import type { ProfileSpec } from '@synack/tcp-sim';
 import type { SourceLocation } from './errors.js';
 
 export type TcpStateName =
@@ -218,7 +219,8 @@ export interface Scenario {
   readonly title: string;
   readonly description: string;
   readonly seed: number;
-  readonly profile: 'rfc' | 'linux';
+  /** tcp-sim's timer profile: `rfc`, `linux`, or a base with overrides. */
+  readonly profile: ProfileSpec;
   /** Per direction, keyed `from>to` by endpoint name; `*` is the default for every direction. */
   readonly link: Readonly<Record<string, LinkSpec>>;
   readonly endpoints: readonly EndpointSpec[];
