@@ -3,35 +3,12 @@
  * API builds directly. Times are virtual milliseconds. Once a value of these types exists it is valid:
  * the parser checks every field, endpoint name and range before a runner ever sees it.
  */
-import type { ProfileSpec } from '@synack/tcp-sim';
+import { type ProfileSpec, TCP_STATES as TCP_STATE_NAMES, type TcpState } from '@synack/tcp-sim';
 import type { SourceLocation } from './errors.js';
 
-export type TcpStateName =
-  | 'CLOSED'
-  | 'LISTEN'
-  | 'SYN-SENT'
-  | 'SYN-RCVD'
-  | 'ESTABLISHED'
-  | 'FIN-WAIT-1'
-  | 'FIN-WAIT-2'
-  | 'CLOSE-WAIT'
-  | 'CLOSING'
-  | 'LAST-ACK'
-  | 'TIME-WAIT';
-
-export const TCP_STATES: readonly TcpStateName[] = [
-  'CLOSED',
-  'LISTEN',
-  'SYN-SENT',
-  'SYN-RCVD',
-  'ESTABLISHED',
-  'FIN-WAIT-1',
-  'FIN-WAIT-2',
-  'CLOSE-WAIT',
-  'CLOSING',
-  'LAST-ACK',
-  'TIME-WAIT',
-];
+/** The RFC 9293 state names, as tcp-sim spells them (one list for the whole product). */
+export type TcpStateName = TcpState;
+export const TCP_STATES: readonly TcpStateName[] = TCP_STATE_NAMES;
 
 export type WsStateName = 'CONNECTING' | 'OPEN' | 'CLOSING' | 'CLOSED';
 export const WS_STATES: readonly WsStateName[] = ['CONNECTING', 'OPEN', 'CLOSING', 'CLOSED'];
