@@ -3,8 +3,8 @@
  *
  * Theory of operation: each socket is paired with one `WebSocketProtocol`. Bytes read go to
  * `receive()`, then the protocol's outgoing bytes are written and its events are re-emitted on a
- * `WebSocketConnection` (the same surface in both roles). Backpressure: when `socket.write()` reports
- * a full buffer the socket stops reading until 'drain', so a peer that floods us with pings or echo
+ * `WebSocketConnection` (the same surface in both roles). Backpressure: when the socket still holds a
+ * full buffer (its high-water mark) once our writes are flushed, it stops reading until 'drain', so a peer that floods us with pings or echo
  * traffic cannot grow our memory. The only wall-clock use in the package lives here: handshake and
  * close timeouts (RFC 6455 7.1.1: a client may close TCP itself if the server does not in time).
  */
@@ -77,6 +77,7 @@ export class WebSocketConnection extends EventEmitter<ConnectionEvents> {
       } finally {
         socket.uncork();
       }
+      this.applyBackpressure();
     });
     socket.on('end', () => {
       this.core.receiveEof();
@@ -175,10 +176,20 @@ export class WebSocketConnection extends EventEmitter<ConnectionEvents> {
     const pieces = this.core.takeOutgoing();
     // A frame's header and a large payload are separate pieces: one writev for both, not two writes.
     if (pieces.length > 1) socket.cork();
-    let full = false;
-    for (const bytes of pieces) full = !socket.write(bytes) || full;
+    for (const bytes of pieces) socket.write(bytes);
     if (pieces.length > 1) socket.uncork();
-    if (full) socket.pause();
+    // Under the read's cork every write of a large echo reports a full buffer although the writev
+    // that follows usually empties it: judge by what is still buffered once the socket is uncorked.
+    if (socket.writableCorked === 0) this.applyBackpressure();
+  }
+
+  /**
+   * Stops reading while the socket holds a full buffer after flushing (the kernel did not take it all);
+   * 'drain' resumes. A write that reported a full buffer always leads to 'drain', so this cannot stall.
+   */
+  private applyBackpressure(): void {
+    const socket = this.socket;
+    if (socket.writableLength >= socket.writableHighWaterMark && !socket.isPaused()) socket.pause();
   }
 
   private dispatch(event: ProtocolEvent): void {
