@@ -4,8 +4,8 @@
  * Theory of operation: each socket is paired with one `WebSocketProtocol`. Bytes read go to
  * `receive()`, then the protocol's outgoing bytes are written and its events are re-emitted on a
  * `WebSocketConnection` (the same surface in both roles). Backpressure: when the socket still holds a
- * full buffer (its high-water mark) once our writes are flushed, it stops reading until 'drain', so a peer that floods us with pings or echo
- * traffic cannot grow our memory. The only wall-clock use in the package lives here: handshake and
+ * full buffer (its high-water mark) once our writes are flushed, it stops reading until 'drain', so a
+ * peer that floods us with pings or echo traffic cannot grow our memory. The only wall-clock use in the package lives here: handshake and
  * close timeouts (RFC 6455 7.1.1: a client may close TCP itself if the server does not in time).
  */
 import { EventEmitter } from 'node:events';
