@@ -299,7 +299,7 @@ const nodeBuffer = (globalThis as { Buffer?: UnsafeAllocator }).Buffer;
  * allocUnsafeSlow skips the zero-filling pass (a measurable cost on 1 MiB messages) and owns its
  * memory (no shared pool); the result is handed out as a plain Uint8Array view.
  */
-function allocUninitialized(length: number): Uint8Array {
+export function allocUninitialized(length: number): Uint8Array {
   if (nodeBuffer === undefined || length < 4096) return new Uint8Array(length);
   const b = nodeBuffer.allocUnsafeSlow(length);
   return new Uint8Array(b.buffer, b.byteOffset, length);

@@ -11,7 +11,7 @@
  */
 import { type WebSocketError, wsError } from './errors.js';
 import { Opcode } from './frame.js';
-import { concatBytes, type FrameHeader } from './frame-parser.js';
+import { allocUninitialized, concatBytes, type FrameHeader } from './frame-parser.js';
 import { decodeUtf8, Utf8Validator } from './utf8.js';
 
 export interface MessageLimits {
@@ -24,6 +24,13 @@ export interface MessageLimits {
 /** A message keeps a view of a network chunk (no copy) when the chunk is at most this many times larger. */
 export const RETAIN_FACTOR = 4;
 
+/**
+ * A single-frame message up to this size that arrives in pieces is copied straight into one array of
+ * its final size (one copy instead of copying the pieces and then joining them). Larger ones get that
+ * array only once a quarter of the payload is there, so a header alone cannot make us allocate much.
+ */
+export const PREALLOCATE_LIMIT = 64 * 1024;
+
 export const DEFAULT_LIMITS: MessageLimits = { maxMessageSize: 16 * 1024 * 1024, maxFragments: 65536 };
 
 export type Message = { binary: false; data: string } | { binary: true; data: Uint8Array };
@@ -35,6 +42,10 @@ export class MessageAssembler {
   private size = 0;
   private fragments = 0;
   private utf8: Utf8Validator | null = null;
+  /** Payload length of an unfragmented message (its final size), or -1. */
+  private expected = -1;
+  /** The message's final array, filled as pieces arrive (see PREALLOCATE_LIMIT), or null. */
+  private target: Uint8Array | null = null;
 
   constructor(private readonly limits: MessageLimits = DEFAULT_LIMITS) {}
 
@@ -52,6 +63,7 @@ export class MessageAssembler {
         return wsError('WS_ERR_EXPECTED_CONTINUATION', 'new message before the last one ended');
       this.opcode = header.opcode;
       this.utf8 = header.opcode === Opcode.Text ? new Utf8Validator() : null;
+      this.expected = header.fin ? header.payloadLength : -1;
     }
     this.fragments++;
     if (this.fragments > this.limits.maxFragments) {
@@ -71,8 +83,21 @@ export class MessageAssembler {
     }
     // Keep a view when it pins at most RETAIN_FACTOR times its size (a 16 KiB frame in a 64 KiB socket
     // read): copying it costs more than the message itself on a busy server. Smaller pieces are copied.
-    this.pieces.push(chunk.length * RETAIN_FACTOR >= chunk.buffer.byteLength ? chunk : new Uint8Array(chunk));
-    this.size += chunk.length;
+    const length = chunk.length;
+    if (this.target !== null) {
+      this.target.set(chunk, this.size);
+    } else if (
+      this.size === 0 &&
+      length < this.expected &&
+      (this.expected <= PREALLOCATE_LIMIT || length * RETAIN_FACTOR >= this.expected)
+    ) {
+      // The first piece of a message that continues in later reads: copy each piece once, into place.
+      this.target = allocUninitialized(this.expected);
+      this.target.set(chunk, 0);
+    } else {
+      this.pieces.push(length * RETAIN_FACTOR >= chunk.buffer.byteLength ? chunk : new Uint8Array(chunk));
+    }
+    this.size += length;
     return null;
   }
 
@@ -80,7 +105,7 @@ export class MessageAssembler {
   end(header: FrameHeader): Message | WebSocketError | null {
     if (!header.fin) return null;
     const utf8 = this.utf8;
-    const bytes = concatBytes(this.pieces, this.size);
+    const bytes = this.target ?? concatBytes(this.pieces, this.size);
     this.reset();
     if (utf8 === null) return { binary: true, data: bytes };
     if (!utf8.complete) return wsError('WS_ERR_INVALID_UTF8', 'text message ends inside a UTF-8 sequence');
@@ -93,5 +118,7 @@ export class MessageAssembler {
     this.size = 0;
     this.fragments = 0;
     this.utf8 = null;
+    this.expected = -1;
+    this.target = null;
   }
 }

@@ -35,3 +35,37 @@ describe('message retention', () => {
     if (data.buffer === chunk) expect(chunk.byteLength).toBeLessThanOrEqual(RETAIN_FACTOR * size);
   });
 });
+
+describe('a single-frame message arriving in pieces', () => {
+  /** Feeds a `size`-byte payload (byte i = i & 0xff) cut into pieces of `first` and then `step` bytes. */
+  function assemblePieces(size: number, first: number, step: number): Uint8Array {
+    const assembler = new MessageAssembler();
+    expect(assembler.begin(header(size))).toBeNull();
+    const payload = Uint8Array.from({ length: size }, (_, i) => i & 0xff);
+    for (let at = 0, n = first; at < size; at += n, n = step) {
+      // Each piece is a small part of its own large "network chunk".
+      const chunk = new Uint8Array(256 * 1024);
+      const piece = chunk.subarray(1000, 1000 + Math.min(n, size - at));
+      piece.set(payload.subarray(at, at + piece.length));
+      expect(assembler.data(piece)).toBeNull();
+    }
+    const message = assembler.end(header(size));
+    if (message === null || 'code' in message || !message.binary) throw new Error('no binary message');
+    return message.data;
+  }
+
+  it.each([
+    [16 * 1024, 3000, 5000],
+    [64 * 1024, 1, 7777],
+    [200_000, 60_000, 10_000],
+    [200_000, 1000, 50_000],
+  ])(
+    '%i bytes cut at %i then every %i come out whole, in order, owning their memory',
+    (size, first, step) => {
+      const data = assemblePieces(size, first, step);
+      expect(data.length).toBe(size);
+      expect(data.every((b, i) => b === (i & 0xff))).toBe(true);
+      expect(data.buffer.byteLength).toBeLessThanOrEqual(size + 8192);
+    },
+  );
+});
