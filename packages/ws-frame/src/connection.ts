@@ -108,6 +108,30 @@ export type WebSocketProtocolOptions =
 /** Above this size a payload is queued as its own array instead of being copied behind its header. */
 const COPY_THRESHOLD = 4096;
 
+/**
+ * Frames (and lone headers) up to SLAB_PIECE bytes are cut from a shared SLAB-byte array, as Node's
+ * Buffer pool does, instead of each being a tiny array of its own: V8 keeps arrays of up to 64 bytes
+ * inside its heap and must move one out (allocate and copy) the first time its `.buffer` is read,
+ * which a transport does to write it (Node's Writable turns every Uint8Array into a Buffer that way).
+ * A slab is never reused, only replaced, so a piece still queued somewhere keeps its bytes.
+ */
+const SLAB = 16 * 1024;
+const SLAB_PIECE = 1024;
+let slab = new Uint8Array(0);
+let slabUsed = 0;
+
+function allocOutput(length: number): Uint8Array {
+  if (length > SLAB_PIECE) return new Uint8Array(length);
+  if (slabUsed + length > slab.length) {
+    slab = new Uint8Array(SLAB);
+    slabUsed = 0;
+  }
+  const out = slab.subarray(slabUsed, slabUsed + length);
+  // Keep pieces 8-byte aligned (the masker works on aligned words).
+  slabUsed += (length + 7) & ~7;
+  return out;
+}
+
 export class WebSocketProtocol implements FrameSink {
   readonly role: 'client' | 'server';
   private stateValue: ConnectionState = 'CONNECTING';
@@ -470,13 +494,15 @@ export class WebSocketProtocol implements FrameSink {
     });
     this.sentOffset += header.length + payload.length;
     if (payload.length <= COPY_THRESHOLD || mask !== undefined) {
-      const out = new Uint8Array(header.length + payload.length);
+      const out = allocOutput(header.length + payload.length);
       out.set(header);
       out.set(payload, header.length);
       if (mask) applyMask(out.subarray(header.length), mask);
       this.write(out);
     } else {
-      this.write(header);
+      const out = allocOutput(header.length);
+      out.set(header);
+      this.write(out);
       this.write(payload);
     }
   }
