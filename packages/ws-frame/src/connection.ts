@@ -351,6 +351,10 @@ export class WebSocketProtocol implements FrameSink {
     if (error) this.fail(error);
   }
 
+  payloadTarget(h: FrameHeader, _payloadOffset: number, length: number): Uint8Array | null {
+    return isControlOpcode(h.opcode) ? null : this.assembler.target(length);
+  }
+
   onFrameEnd(h: FrameHeader): void {
     if (!isControlOpcode(h.opcode)) {
       const result = this.assembler.end(h);

@@ -6,7 +6,8 @@
  * straight from the chunk when the whole header is present. Once the header is complete it is checked
  * (5.2 RSV and opcode, 5.1 masking by role, 5.5 control-frame rules, 5.2 64-bit length MSB, the payload
  * limit) and handed to the sink; then PAYLOAD passes each piece of payload to the sink as it arrives,
- * unmasked in place (the parser owns the chunks it is given). Nothing is ever accumulated here, so memory
+ * unmasked in place (the parser owns the chunks it is given), or straight into the sink's own array when
+ * it asks for that (`payloadTarget`). Nothing is ever accumulated here, so memory
  * is bounded by the 14-byte scratch whatever the input; the sink decides what to keep. The sink may call
  * `fail()` from any callback to stop the parser at once (used for UTF-8 fail-fast and message rules).
  * Splitting the same bytes into different chunks yields the same headers, the same payload bytes and the
@@ -14,7 +15,7 @@
  */
 import { type WebSocketError, wsError } from './errors.js';
 import { type Frame, isControlOpcode, isKnownOpcode, type RsvBits } from './frame.js';
-import { applyMask } from './mask.js';
+import { applyMask, maskInto } from './mask.js';
 
 export interface FrameHeader {
   fin: boolean;
@@ -34,6 +35,12 @@ export interface FrameSink {
   onHeader(header: FrameHeader): void;
   /** A piece of unmasked payload; `payloadOffset` is its position within the frame's payload. */
   onPayload(chunk: Uint8Array, header: FrameHeader, payloadOffset: number): void;
+  /**
+   * Optional: where the next `length` bytes of a masked payload should be unmasked to (a view of exactly
+   * `length` bytes), or null to have them unmasked in place. Lets a sink that would copy them anyway get
+   * them copied and unmasked in one pass; the piece then passed to `onPayload` is that view.
+   */
+  payloadTarget?(header: FrameHeader, payloadOffset: number, length: number): Uint8Array | null;
   /** The frame's last payload byte arrived (called right after onHeader for empty payloads). */
   onFrameEnd(header: FrameHeader): void;
   /** The stream violates RFC 6455; the parser is FAILED and ignores further input. */
@@ -112,8 +119,12 @@ export class FrameParser {
       } else {
         const frame = this.current!;
         const take = Math.min(frame.payloadLength - this.payloadDone, n - i);
-        const piece = chunk.subarray(i, i + take);
-        if (frame.maskKey !== null) applyMask(piece, frame.maskKey, this.payloadDone);
+        let piece = chunk.subarray(i, i + take);
+        if (frame.maskKey !== null) {
+          const target = this.sink.payloadTarget?.(frame, this.payloadDone, take) ?? null;
+          if (target !== null) piece = maskInto(piece, target, frame.maskKey, this.payloadDone);
+          else applyMask(piece, frame.maskKey, this.payloadDone);
+        }
         const at = this.payloadDone;
         this.payloadDone += take;
         this.consumed += take;

@@ -71,7 +71,7 @@ export {
   parseTokenList,
   serializeHead,
 } from './http-head.js';
-export { applyMask, applyMaskJs, maskCopy, SIMD_THRESHOLD, unmask } from './mask.js';
+export { applyMask, applyMaskJs, maskCopy, maskInto, SIMD_THRESHOLD, unmask } from './mask.js';
 export type { SimdMasker } from './mask-simd.js';
 export { createSimdMasker, MASK_WASM, SIMD_BLOCK } from './mask-simd.js';
 export type { Message, MessageLimits } from './message.js';

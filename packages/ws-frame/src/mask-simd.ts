@@ -127,6 +127,8 @@ export const MASK_WASM = Uint8Array.from([
 export interface SimdMasker {
   /** Same contract as `applyMask`: XORs `data` in place as if it started at payload byte `keyOffset`. */
   applyMask(data: Uint8Array, key: Uint8Array, keyOffset?: number): Uint8Array;
+  /** Same contract as `maskInto`: writes `source` XOR key to `target`, leaving `source` as it is. */
+  maskInto(source: Uint8Array, target: Uint8Array, key: Uint8Array, keyOffset?: number): Uint8Array;
 }
 
 /** Builds the SIMD masker, or returns null when this engine has no WebAssembly SIMD. */
@@ -143,22 +145,27 @@ export function createSimdMasker(): SimdMasker | null {
   const heap = new Uint8Array(memory.buffer, 0, SIMD_BLOCK);
   return {
     applyMask(data, key, keyOffset = 0) {
+      return this.maskInto(data, data, key, keyOffset);
+    },
+    maskInto(data, target, key, keyOffset = 0) {
       const n = data.length;
       // wasm memory is little-endian: the word whose bytes are key[phase], key[phase+1], ...
       const p = keyOffset & 3;
       const k = key[p]! | (key[(p + 1) & 3]! << 8) | (key[(p + 2) & 3]! << 16) | (key[(p + 3) & 3]! << 24);
       for (let at = 0; at < n; at += SIMD_BLOCK) {
-        const block = data.subarray(at, Math.min(n, at + SIMD_BLOCK));
+        const end = Math.min(n, at + SIMD_BLOCK);
+        const block = data.subarray(at, end);
+        const out = target === data ? block : target.subarray(at, end);
         const vectorBytes = block.length & ~15;
         if (vectorBytes > 0) {
           heap.set(vectorBytes === block.length ? block : block.subarray(0, vectorBytes));
           mask(vectorBytes, k);
-          block.set(heap.subarray(0, vectorBytes));
+          out.set(heap.subarray(0, vectorBytes));
         }
         // SIMD_BLOCK is a multiple of 4, so the phase at the tail is keyOffset + at + vectorBytes.
-        for (let i = vectorBytes; i < block.length; i++) block[i]! ^= key[(keyOffset + at + i) & 3]!;
+        for (let i = vectorBytes; i < block.length; i++) out[i] = block[i]! ^ key[(keyOffset + at + i) & 3]!;
       }
-      return data;
+      return target;
     },
   };
 }

@@ -35,6 +35,19 @@ export function applyMask(data: Uint8Array, key: Uint8Array, keyOffset = 0): Uin
   return applyMaskJs(data, key, keyOffset);
 }
 
+/**
+ * Writes `source` XOR `key` (as if `source` started at payload byte `keyOffset`) to `target`, which
+ * has the same length, leaving `source` as it is: unmasking and copying in one pass. Returns `target`.
+ */
+export function maskInto(source: Uint8Array, target: Uint8Array, key: Uint8Array, keyOffset = 0): Uint8Array {
+  if (source.length >= SIMD_THRESHOLD) {
+    if (simd === undefined) simd = createSimdMasker();
+    if (simd !== null) return simd.maskInto(source, target, key, keyOffset);
+  }
+  target.set(source);
+  return applyMaskJs(target, key, keyOffset);
+}
+
 /** Below this many bytes the copies into WebAssembly memory cost more than the SIMD XOR saves. */
 export const SIMD_THRESHOLD = 2048;
 let simd: SimdMasker | null | undefined;

@@ -45,7 +45,7 @@ export class MessageAssembler {
   /** Payload length of an unfragmented message (its final size), or -1. */
   private expected = -1;
   /** The message's final array, filled as pieces arrive (see PREALLOCATE_LIMIT), or null. */
-  private target: Uint8Array | null = null;
+  private full: Uint8Array | null = null;
 
   constructor(private readonly limits: MessageLimits = DEFAULT_LIMITS) {}
 
@@ -75,6 +75,27 @@ export class MessageAssembler {
     return null;
   }
 
+  /**
+   * Where the next `length` payload bytes should be written when they are to be copied into the
+   * message's own array anyway (see PREALLOCATE_LIMIT), or null. The caller then passes that view to
+   * `data()`, which finds it in place.
+   */
+  target(length: number): Uint8Array | null {
+    if (this.full === null) {
+      if (!this.preallocates(length)) return null;
+      this.full = allocUninitialized(this.expected);
+    }
+    return this.full.subarray(this.size, this.size + length);
+  }
+
+  private preallocates(length: number): boolean {
+    return (
+      this.size === 0 &&
+      length < this.expected &&
+      (this.expected <= PREALLOCATE_LIMIT || length * RETAIN_FACTOR >= this.expected)
+    );
+  }
+
   /** Payload of the current data frame, already unmasked. */
   data(chunk: Uint8Array): WebSocketError | null {
     if (chunk.length === 0) return null;
@@ -84,16 +105,15 @@ export class MessageAssembler {
     // Keep a view when it pins at most RETAIN_FACTOR times its size (a 16 KiB frame in a 64 KiB socket
     // read): copying it costs more than the message itself on a busy server. Smaller pieces are copied.
     const length = chunk.length;
-    if (this.target !== null) {
-      this.target.set(chunk, this.size);
-    } else if (
-      this.size === 0 &&
-      length < this.expected &&
-      (this.expected <= PREALLOCATE_LIMIT || length * RETAIN_FACTOR >= this.expected)
-    ) {
+    const full = this.full;
+    if (full !== null) {
+      // Already in place when it came through `target()`.
+      if (chunk.buffer !== full.buffer || chunk.byteOffset !== full.byteOffset + this.size)
+        full.set(chunk, this.size);
+    } else if (this.preallocates(length)) {
       // The first piece of a message that continues in later reads: copy each piece once, into place.
-      this.target = allocUninitialized(this.expected);
-      this.target.set(chunk, 0);
+      this.full = allocUninitialized(this.expected);
+      this.full.set(chunk, 0);
     } else {
       this.pieces.push(length * RETAIN_FACTOR >= chunk.buffer.byteLength ? chunk : new Uint8Array(chunk));
     }
@@ -105,7 +125,7 @@ export class MessageAssembler {
   end(header: FrameHeader): Message | WebSocketError | null {
     if (!header.fin) return null;
     const utf8 = this.utf8;
-    const bytes = this.target ?? concatBytes(this.pieces, this.size);
+    const bytes = this.full ?? concatBytes(this.pieces, this.size);
     this.reset();
     if (utf8 === null) return { binary: true, data: bytes };
     if (!utf8.complete) return wsError('WS_ERR_INVALID_UTF8', 'text message ends inside a UTF-8 sequence');
@@ -119,6 +139,6 @@ export class MessageAssembler {
     this.fragments = 0;
     this.utf8 = null;
     this.expected = -1;
-    this.target = null;
+    this.full = null;
   }
 }

@@ -6,6 +6,7 @@ import {
   createSimdMasker,
   MASK_WASM,
   maskCopy,
+  maskInto,
   SIMD_THRESHOLD,
 } from '../src/index.js';
 import { hex, utf8 } from './helpers/fixtures.js';
@@ -69,5 +70,30 @@ describe('RFC 6455 5.3: client-to-server masking', () => {
     expect(copy).not.toEqual(data);
     applyMask(copy, hex('01020304'), 1);
     expect(copy).toEqual(data);
+  });
+});
+
+describe('maskInto: unmasking and copying in one pass', () => {
+  it('writes what maskCopy returns, at any length and key phase, and leaves the source alone', () => {
+    fc.assert(
+      fc.property(
+        fc.uint8Array({ minLength: 0, maxLength: 3 * SIMD_THRESHOLD + 37 }),
+        fc.uint8Array({ minLength: 4, maxLength: 4 }),
+        fc.nat(7),
+        fc.nat(3),
+        (data, key, offset, shift) => {
+          const source = new Uint8Array(data.length + shift).subarray(shift);
+          source.set(data);
+          const target = new Uint8Array(data.length + 5).subarray(5 - (offset & 1));
+          const out = maskInto(source, target.subarray(0, data.length), key, offset);
+          expect(out).toEqual(maskCopy(data, key, offset));
+          expect(source).toEqual(data);
+          if (simd !== null) {
+            const viaSimd = new Uint8Array(data.length);
+            expect(simd.maskInto(source, viaSimd, key, offset)).toEqual(maskCopy(data, key, offset));
+          }
+        },
+      ),
+    );
   });
 });
