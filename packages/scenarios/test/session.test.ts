@@ -39,3 +39,17 @@ describe('sessions: time travel by replay (DESIGN.md 7)', () => {
     expect(base.trace.some((e) => e.type === 'segment.dropped')).toBe(false);
   });
 });
+
+describe('the TCB as the panes show it (RFC 9293 3.3.1), relative to each side ISN', () => {
+  test('blog-chat: once established, each side has RCV.NXT = peer SND.NXT and knows the peer ISN', () => {
+    const session = createSession(loadScenario('blog-chat'));
+    const established = session.trace.findIndex(
+      (e) => e.type === 'ws.state' && e.endpoint === 'client' && e.to === 'OPEN',
+    );
+    const [client, server] = session.viewAt(established).endpoints;
+    expect(server?.tcb?.irs).toBe(client?.tcb?.iss);
+    expect(client?.tcb?.irs).toBe(server?.tcb?.iss);
+    expect(server?.tcb?.rcvNxt).toBe(client?.tcb?.sndNxt);
+    expect(client?.tcb?.rcvNxt).toBe(server?.tcb?.sndNxt);
+  });
+});

@@ -5,8 +5,9 @@
  * An endpoint's *current* connection is the latest one it took part in; panes, `when:` conditions,
  * actions and state expectations all refer to it, so a client that reconnects is followed to its new
  * connection. The TCB numbers are relative to each side's ISN, as a capture tool shows them: SND.NXT is
- * the highest sequence sent, SND.UNA the highest acknowledgment received, RCV.NXT the acknowledgment last
- * sent, the windows the last ones advertised; the RTO is that of the last retransmission timer armed.
+ * the highest sequence sent, SND.UNA the highest acknowledgment received, RCV.NXT the end of the in-order
+ * data received (or the highest acknowledgment sent, when a filled hole moved it further), the windows
+ * the last ones advertised; the RTO is that of the last retransmission timer armed.
  */
 import type { EndpointSpec, TcpStateName, WsStateName } from '../language/types.js';
 import type { WsTraceEvent } from '../trace/events.js';

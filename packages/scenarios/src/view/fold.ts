@@ -183,9 +183,14 @@ export class ViewBuilder {
     const sender = this.byName.get(event.from)?.known(event.conn);
     if (sender) {
       if (seg.flags.includes('SYN')) sender.iss = seg.seq;
+      // A SYN,ACK acknowledges IRS + 1: the passive side learns IRS with the SYN that created its
+      // connection, which the trace shows arriving before the connection existed.
+      if (seg.flags.includes('SYN') && seg.flags.includes('ACK') && sender.irs === undefined) {
+        sender.irs = relative(seg.ack, 1);
+      }
       const end = relative(seg.seq + seg.len + seqSpace(seg.flags), sender.iss);
       if (end > sender.sndNxt || sender.sndNxt === 0) sender.sndNxt = end;
-      if (seg.flags.includes('ACK')) sender.rcvNxt = relative(seg.ack, sender.irs);
+      if (seg.flags.includes('ACK')) sender.rcvNxt = Math.max(sender.rcvNxt, relative(seg.ack, sender.irs));
       sender.rcvWnd = seg.window;
     }
     const handshake = seg.flags.includes('SYN')
@@ -222,6 +227,10 @@ export class ViewBuilder {
     const receiver = this.byName.get(arrow.sent.to)?.known(arrow.sent.conn);
     if (receiver) {
       if (seg.flags.includes('SYN')) receiver.irs = seg.seq;
+      // RCV.NXT moves as in-order data arrives, before any ACK (delayed or not) says so.
+      const start = relative(seg.seq, receiver.irs);
+      const end = start + seg.len + seqSpace(seg.flags);
+      if (start <= receiver.rcvNxt && end > receiver.rcvNxt) receiver.rcvNxt = end;
       if (seg.flags.includes('ACK')) {
         const acked = relative(seg.ack, receiver.iss);
         if (acked > receiver.sndUna) receiver.sndUna = acked;
