@@ -235,7 +235,7 @@ export function Screen(props: ScreenProps) {
           <Box flexDirection="column" width={layout.endpointColumns}>
             {endpoints}
           </Box>
-          <Box marginLeft={1} width={layout.sideColumns} height={layout.sideRows} overflow="hidden">
+          <Box marginLeft={1} width={layout.sideColumns} height={layout.sideRows} overflowY="hidden">
             {side}
           </Box>
         </Box>
@@ -245,13 +245,13 @@ export function Screen(props: ScreenProps) {
             {endpoints}
           </Box>
           {side === null ? null : (
-            <Box height={layout.sideRows} overflow="hidden">
+            <Box height={layout.sideRows} overflowY="hidden">
               {side}
             </Box>
           )}
         </>
       )}
-      <Box height={layout.ladderRows} overflow="hidden">
+      <Box height={layout.ladderRows} overflowY="hidden">
         <Ladder
           arrows={view.arrows}
           time={state.time}
@@ -262,7 +262,7 @@ export function Screen(props: ScreenProps) {
           left={left}
         />
       </Box>
-      <Box height={layout.narrationRows} overflow="hidden">
+      <Box height={layout.narrationRows} overflowY="hidden">
         <Text wrap="wrap">{narration}</Text>
       </Box>
       <Footer state={state} strings={strings} />
@@ -283,7 +283,7 @@ function EndpointPanel(props: {
     props.rows,
   );
   return (
-    <Box height={props.rows} width={props.width} overflow="hidden">
+    <Box height={props.rows} width={props.width} overflowY="hidden">
       <Lines rows={rows} width={props.width} />
     </Box>
   );
