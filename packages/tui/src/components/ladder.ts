@@ -133,7 +133,8 @@ export function ladderRows(
     const cells = linkCells(a, time, link, a.from === layout.left, arrivals);
     rows.push([
       span(formatTime(a.sentAt).padStart(TIME_COLUMN - 1), { dim: true }),
-      span(isSelected ? '>' : ' ', { bold: true }),
+      // The marker is bold; a blank (unselected) marker is a plain space: bold on a space shows nothing.
+      isSelected ? span('>', { bold: true }) : span(' '),
       span('|'),
       span(cells, s.color === undefined ? {} : { color: s.color }),
       span('| '),
