@@ -178,7 +178,12 @@ export interface ScreenProps {
 export function Screen(props: ScreenProps) {
   const { state, view, layout, strings } = props;
   const arrow = view.arrows[selectedIndex(view.arrows, state.selected)];
-  const fields = useMemo(() => (arrow === undefined ? [] : annotatePacket(bytesFromHex(arrow.hex))), [arrow]);
+  // Only the inspector shows the fields: the diagram pane does not decode the packet.
+  const inspecting = layout.side === 'inspector';
+  const fields = useMemo(
+    () => (arrow === undefined || !inspecting ? [] : annotatePacket(bytesFromHex(arrow.hex))),
+    [arrow, inspecting],
+  );
   const count = Math.max(1, view.endpoints.length);
   const endpoints = view.endpoints.map((e, i) => (
     <EndpointPanel
