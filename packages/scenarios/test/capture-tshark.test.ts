@@ -29,7 +29,10 @@ const FIELDS = [
   'websocket.payload.text',
   'http.request.method',
   'http.response.code',
+  'data.data',
 ] as const;
+/** Joins a field's several values in one packet; a comma would clash with text payloads. */
+const AGGREGATOR = '\u0001';
 
 function dissect(name: string) {
   const scenario = loadScenario(name);
@@ -97,8 +100,8 @@ describe.skipIf(!hasTshark)('pcap export, dissected by tshark', () => {
         const frames = rows
           .filter((r) => r['ip.src'] === address(endpoint) && r['websocket.opcode'] !== '')
           .flatMap((r) => {
-            const opcodes = r['websocket.opcode'].split(',');
-            const masks = r['websocket.mask'].split(',');
+            const opcodes = r['websocket.opcode'].split(AGGREGATOR);
+            const masks = r['websocket.mask'].split(AGGREGATOR);
             return opcodes.map((op, i) => ({ opcode: Number(op), masked: masks[i] === '1' }));
           });
         const ours = sentFrames(run.trace, endpoint).map((f) => ({ opcode: f.opcode, masked: f.masked }));
@@ -111,11 +114,53 @@ describe.skipIf(!hasTshark)('pcap export, dissected by tshark', () => {
   test('blog-chat: the unmasked payloads tshark reads are the messages each side received', () => {
     const { run, rows } = dissect('blog-chat');
     const texts = rows.flatMap((r) =>
-      r['websocket.payload.text'] ? r['websocket.payload.text'].split(',') : [],
+      r['websocket.payload.text'] ? r['websocket.payload.text'].split(AGGREGATOR) : [],
     );
     expect(texts.join(',')).toContain('type=add&ming=Muxer');
     expect(texts.join(',')).toContain('"Muxer":"你好"');
     const received = run.trace.flatMap((e) => (e.type === 'ws.message' ? [e.preview ?? ''] : []));
     expect(received).toContain('type=add&ming=Muxer');
+  });
+});
+
+/** Hex of a received message's bytes. */
+const hexOf = (m: string | Uint8Array) =>
+  Buffer.from(typeof m === 'string' ? new TextEncoder().encode(m) : m).toString('hex');
+
+/** Scenarios whose WebSocket traffic is whole messages in single frames on a link that loses nothing. */
+const SINGLE_FRAME = [
+  'blog-chat',
+  'echo-open-close',
+  'message-sizes',
+  'server-first-close',
+  'lost-syn',
+  'lost-syn-ack',
+];
+
+describe.skipIf(!hasTshark)('pcap export: payloads, unmasked by tshark, equal what the peer received', () => {
+  test.each(SINGLE_FRAME.map((n) => [n]))('%s', (name) => {
+    const { run, rows, address } = dissect(name);
+    for (const [from, to] of [
+      ['client', 'server'],
+      ['server', 'client'],
+    ] as const) {
+      const payloads = rows
+        .filter((r) => r['ip.src'] === address(from) && r['websocket.opcode'] !== '')
+        .flatMap((r) => {
+          // tshark hands text payloads to its text field and binary ones to the data dissector.
+          const opcodes = r['websocket.opcode'].split(AGGREGATOR);
+          const texts = r['websocket.payload.text'].split(AGGREGATOR);
+          const binaries = r['data.data'].split(AGGREGATOR);
+          return opcodes.flatMap((op) =>
+            op === '1'
+              ? [hexOf(texts.shift() ?? '')]
+              : op === '2'
+                ? [(binaries.shift() ?? '').replace(/:/g, '')]
+                : [],
+          );
+        });
+      const received = (run.received.get(to) ?? []).map(hexOf);
+      expect(payloads).toEqual(received);
+    }
   });
 });
