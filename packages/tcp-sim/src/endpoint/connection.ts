@@ -1102,16 +1102,7 @@ export class Connection {
   segmentView(seg: TcpSegment): SegmentView {
     const view: {
       -readonly [K in keyof SegmentView]: SegmentView[K];
-    } = {
-      srcPort: seg.srcPort,
-      dstPort: seg.dstPort,
-      seq: seg.seq,
-      ack: seg.ack,
-      flags: flagNames(seg.flags),
-      window: seg.window,
-      len: seg.payload.length,
-      options: optionsView(seg.options),
-    };
+    } = basicSegmentView(seg);
     if (!(seg.flags & RST) || seg.seq !== 0) view.relSeq = seqDiff(seg.seq, this.tcb.iss) >>> 0;
     if (seg.flags & ACK && (this.current !== 'SYN-SENT' || seg.flags & SYN)) {
       view.relAck = seqDiff(seg.ack, this.tcb.irs) >>> 0;
@@ -1477,6 +1468,20 @@ export class Connection {
 }
 
 /** The trace's view of the options: only those present (RFC 9293 3.2, RFC 7323, RFC 2018). */
+/** A segment as the trace shows it, without the relative numbers only a TCB can give. */
+export function basicSegmentView(seg: TcpSegment): SegmentView {
+  return {
+    srcPort: seg.srcPort,
+    dstPort: seg.dstPort,
+    seq: seg.seq,
+    ack: seg.ack,
+    flags: flagNames(seg.flags),
+    window: seg.window,
+    len: seg.payload.length,
+    options: optionsView(seg.options),
+  };
+}
+
 export function optionsView(o: TcpOptions): SegmentView['options'] {
   if (o === NO_OPTIONS) return {};
   const v: {

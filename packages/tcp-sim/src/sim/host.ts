@@ -8,13 +8,13 @@
  */
 
 import type { CongestionFactory } from '../endpoint/congestion.js';
-import { Connection, type EndpointEnvironment, optionsView, TcpError } from '../endpoint/connection.js';
+import { basicSegmentView, Connection, type EndpointEnvironment, TcpError } from '../endpoint/connection.js';
 import { resetFor } from '../endpoint/segment-arrives.js';
 import type { TcpState } from '../endpoint/states.js';
 import type { TimerProfile } from '../endpoint/timers.js';
 import type { SegmentView, TraceEventInput } from '../trace/events.js';
 import { parseIpv4Address } from '../wire/ipv4.js';
-import { ACK, flagNames, RST, SYN, type TcpSegment } from '../wire/tcp-segment.js';
+import { ACK, RST, SYN, type TcpSegment } from '../wire/tcp-segment.js';
 import { Emitter } from './emitter.js';
 import type { Rng } from './rng.js';
 import { PHASE_TIMER, type Scheduler } from './scheduler.js';
@@ -324,7 +324,15 @@ export class SimHost {
   send(to: string, seg: TcpSegment, options: { readonly badChecksum?: boolean } = {}): void {
     const remote = this.world.hostByAddress(to);
     const conn = `${this.name}:${seg.srcPort}>${remote?.name ?? to}:${seg.dstPort}`;
-    this.world.transmit(this, parseIpv4Address(to), seg, conn, basicView(seg), false, options.badChecksum);
+    this.world.transmit(
+      this,
+      parseIpv4Address(to),
+      seg,
+      conn,
+      basicSegmentView(seg),
+      false,
+      options.badChecksum,
+    );
   }
 
   /** Raw hosts: called for every arriving segment. */
@@ -417,7 +425,7 @@ export class SimHost {
       parseIpv4Address(srcAddress),
       rst,
       `${fromHost}:${seg.srcPort}>${this.name}:${seg.dstPort}`,
-      basicView(rst),
+      basicSegmentView(rst),
       false,
     );
   }
@@ -486,16 +494,3 @@ const UNOBSERVED: SegmentView = Object.freeze({
   len: 0,
   options: {},
 });
-
-function basicView(seg: TcpSegment): SegmentView {
-  return {
-    srcPort: seg.srcPort,
-    dstPort: seg.dstPort,
-    seq: seg.seq,
-    ack: seg.ack,
-    flags: flagNames(seg.flags),
-    window: seg.window,
-    len: seg.payload.length,
-    options: optionsView(seg.options),
-  };
-}
