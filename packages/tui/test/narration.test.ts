@@ -29,6 +29,23 @@ const EVERY_KEY: readonly Narration[] = [
   { key: 'ws-close', endpoint: 'client', code: 1000, reason: 'bye' },
   { key: 'app-call', endpoint: 'client', call: 'send' },
   { key: 'error', endpoint: 'client', code: 'ECONNRESET', message: 'connection reset by peer' },
+  { key: 'timer-cancelled', endpoint: 'client', timer: { kind: 'RTO', setAt: 0, deadline: 1000 } },
+  { key: 'segment-fault', arrow: ack, fault: 'reordered', delay: 30 },
+  { key: 'cwnd', endpoint: 'server', cwnd: 14480, ssthresh: 2 ** 31 - 1, flight: 2896 },
+  { key: 'app-data', endpoint: 'server', length: 19, offset: 0 },
+  { key: 'app-event', endpoint: 'client', event: 'end' },
+  {
+    key: 'ws-handshake',
+    endpoint: 'server',
+    direction: 'sent',
+    kind: 'response',
+    line: 'HTTP/1.1 101 Switching Protocols',
+    status: 101,
+    length: 129,
+  },
+  { key: 'ws-error', endpoint: 'server', code: 'invalid-utf8', closeCode: 1007, message: 'bad UTF-8' },
+  { key: 'scenario-step', step: 3, line: 12, action: 'send', by: 'client' },
+  { key: 'scenario-failure', step: undefined, message: 'no client connection' },
 ];
 
 describe('every narration key has one sentence in each language', () => {
@@ -123,6 +140,55 @@ describe('language choice', () => {
   });
 });
 
+describe('RFC 6455 4.1, 4.2.2: the opening handshake narrated', () => {
+  const base = { key: 'ws-handshake', endpoint: 'client', length: 160, status: undefined } as const;
+  it('the request names the headers a client must send', () => {
+    const n: Narration = { ...base, direction: 'sent', kind: 'request', line: 'GET /chat HTTP/1.1' };
+    expect(en.narrate(n)).toMatch(/"GET \/chat HTTP\/1\.1".*Sec-WebSocket-Version: 13.*Sec-WebSocket-Key/);
+    expect(zh.narrate(n)).toMatch(/Sec-WebSocket-Key/);
+  });
+
+  it('101 explains Sec-WebSocket-Accept with the RFC GUID; a refusal names its status line', () => {
+    const ok: Narration = {
+      ...base,
+      endpoint: 'server',
+      direction: 'sent',
+      kind: 'response',
+      line: 'HTTP/1.1 101 Switching Protocols',
+      status: 101,
+    };
+    expect(en.narrate(ok)).toMatch(/SHA-1\(key \+ "258EAFA5-E914-47DA-95CA-C5AB0DC85B11"\)/);
+    const refused: Narration = { ...ok, line: 'HTTP/1.1 426 Upgrade Required', status: 426 };
+    expect(en.narrate(refused)).toMatch(/refuses the upgrade with "HTTP\/1\.1 426 Upgrade Required"/);
+    expect(en.narrate({ ...refused, direction: 'received', endpoint: 'client' })).toMatch(/WebSocket fails/);
+  });
+});
+
+describe('RFC 5681 3.1: cwnd narration names the phase', () => {
+  const at = (cwnd: number, ssthresh: number) =>
+    en.narrate({ key: 'cwnd', endpoint: 'client', cwnd, ssthresh, flight: 0 });
+  it('below ssthresh is slow start, at or above it congestion avoidance', () => {
+    expect(at(14480, 2 ** 31 - 1)).toMatch(/slow start.*/);
+    expect(at(14480, 2 ** 31 - 1)).toMatch(/no loss seen yet/);
+    expect(at(20000, 10000)).toMatch(/congestion avoidance/);
+    expect(at(20000, 10000)).toMatch(/ssthresh 10000/);
+  });
+});
+
+describe('scenario steps and application events narrated', () => {
+  it('a step says its number, its line, who acts and what it does', () => {
+    const n: Narration = { key: 'scenario-step', step: 3, line: 12, action: 'abort', by: 'client' };
+    expect(en.narrate(n)).toBe('Scenario step 3 (line 12): client aborts the connection (RST).');
+    expect(zh.narrate(n)).toBe('场景第 3 步（第 12 行）：client 中止连接（RST）。');
+  });
+
+  it('app data names the byte range of the peer stream it covers', () => {
+    expect(en.narrate({ key: 'app-data', endpoint: 'server', length: 19, offset: 100 })).toMatch(
+      /19 bytes to server's application, in order: bytes 100\.\.118/,
+    );
+  });
+});
+
 describe('events the view model does not narrate still get a line', () => {
   it.each(['scenario.step', 'timer.cancelled', 'ws.handshake'])('%s', (type) => {
     expect(en.unnarrated(type)).not.toContain(type);
@@ -138,7 +204,7 @@ describe("tcp-sim's timer names (RFC 9293 3.8, RFC 1122 4.2.3) each get their ow
   it.each(['RTO', 'SYN', '2MSL', 'PERSIST', 'DELACK', 'KEEPALIVE', 'USER', 'FIN-WAIT-2'])('%s', (kind) => {
     const timer = { kind, setAt: 0, deadline: 200 };
     // Not the fallback sentence an unknown timer gets (which only repeats its name).
-    for (const key of ['timer-set', 'timer-fired'] as const) {
+    for (const key of ['timer-set', 'timer-fired', 'timer-cancelled'] as const) {
       for (const s of [en, zh]) {
         const fallback = s
           .narrate({ key, endpoint: 'client', timer: { ...timer, kind: 'UNKNOWN' } })

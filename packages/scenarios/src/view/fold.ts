@@ -78,13 +78,25 @@ export class ViewBuilder {
       case 'segment.dropped':
         this.onArrival(event.segmentId, event.copy, fateOfDrop(event.reason), event.reason);
         break;
-      case 'segment.corrupted':
-        this.change(`${event.segmentId}/${event.copy}`, (arrow) => {
-          arrow.corrupted = true;
+      case 'segment.corrupted': {
+        const arrow = this.change(`${event.segmentId}/${event.copy}`, (a) => {
+          a.corrupted = true;
         });
+        this.narrateFault(arrow, 'corrupted', 0);
         break;
+      }
       case 'segment.duplicated':
-        this.onDuplicated(event.segmentId, event.copy);
+        this.narrateFault(this.onDuplicated(event.segmentId, event.copy), 'duplicated', 0);
+        break;
+      case 'segment.reordered':
+        this.narrateFault(
+          this.arrowIndex.get(`${event.segmentId}/${event.copy}`),
+          'reordered',
+          event.extraDelay,
+        );
+        break;
+      case 'segment.delayed':
+        this.narrateFault(this.arrowIndex.get(`${event.segmentId}/${event.copy}`), 'delayed', event.delay);
         break;
       case 'timer.set':
       case 'timer.fired':
@@ -97,8 +109,26 @@ export class ViewBuilder {
           connection.cwnd = event.cwnd;
           connection.ssthresh = event.ssthresh;
         }
+        this.narration = {
+          key: 'cwnd',
+          endpoint: event.host,
+          cwnd: event.cwnd,
+          ssthresh: event.ssthresh,
+          flight: event.flight,
+        };
         break;
       }
+      case 'app.data':
+        this.narration = {
+          key: 'app-data',
+          endpoint: event.host,
+          length: event.length,
+          offset: event.offset,
+        };
+        break;
+      case 'app.event':
+        this.narration = { key: 'app-event', endpoint: event.host, event: event.event };
+        break;
       case 'app.call':
         if (event.call === 'listen') this.byName.get(event.host)?.listen(undefined);
         this.narration = { key: 'app-call', endpoint: event.host, call: event.call };
@@ -130,6 +160,31 @@ export class ViewBuilder {
           endpoint: event.endpoint,
           code: event.code,
           reason: event.reason,
+        };
+        break;
+      case 'ws.error':
+        this.narration = {
+          key: 'ws-error',
+          endpoint: event.endpoint,
+          code: event.code,
+          closeCode: event.closeCode,
+          message: event.message,
+        };
+        break;
+      case 'scenario.step':
+        this.narration = {
+          key: 'scenario-step',
+          step: event.index + 1,
+          line: event.line,
+          action: event.action,
+          by: event.by,
+        };
+        break;
+      case 'scenario.failure':
+        this.narration = {
+          key: 'scenario-failure',
+          step: event.index < 0 ? undefined : event.index + 1,
+          message: event.message,
         };
         break;
       default:
@@ -240,9 +295,18 @@ export class ViewBuilder {
     this.narration = { key: 'segment-delivered', arrow: this.arrowView(arrow) };
   }
 
-  private onDuplicated(segmentId: number, copy: number): void {
+  private onDuplicated(segmentId: number, copy: number): MutableArrow | undefined {
     const original = this.arrowIndex.get(`${segmentId}/0`);
-    if (original !== undefined) this.addArrow(original.sent, copy, 'duplicate');
+    return original === undefined ? undefined : this.addArrow(original.sent, copy, 'duplicate');
+  }
+
+  private narrateFault(
+    arrow: MutableArrow | undefined,
+    fault: 'duplicated' | 'corrupted' | 'reordered' | 'delayed',
+    delay: number,
+  ): void {
+    if (arrow !== undefined)
+      this.narration = { key: 'segment-fault', arrow: this.arrowView(arrow), fault, delay };
   }
 
   private onTimer(event: TimerEvent): void {
@@ -257,13 +321,28 @@ export class ViewBuilder {
     }
     const running = connection.timers.get(event.timerId);
     connection.timers.delete(event.timerId);
-    if (event.type === 'timer.fired') {
-      this.narration = { key: 'timer-fired', endpoint: event.host, timer: running ?? timer };
-    }
+    this.narration = {
+      key: event.type === 'timer.fired' ? 'timer-fired' : 'timer-cancelled',
+      endpoint: event.host,
+      timer: running ?? timer,
+    };
   }
 
   private onWsUnit(event: WsPositioned): void {
     if (event.direction === 'sent') this.byName.get(event.endpoint)?.known(event.conn)?.sentUnits.push(event);
+    if (event.type === 'ws.handshake') {
+      const status = /^HTTP\/\d\.\d (\d{3})/.exec(event.line)?.[1];
+      this.narration = {
+        key: 'ws-handshake',
+        endpoint: event.endpoint,
+        direction: event.direction,
+        kind: event.kind,
+        line: event.line,
+        status: status === undefined ? undefined : Number(status),
+        length: event.length,
+      };
+      return;
+    }
     if (event.type === 'ws.frame') {
       this.narration = {
         key: 'ws-frame',

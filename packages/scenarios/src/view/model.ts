@@ -126,4 +126,62 @@ export type Narration =
     }
   | { readonly key: 'ws-close'; readonly endpoint: string; readonly code: number; readonly reason: string }
   | { readonly key: 'app-call'; readonly endpoint: string; readonly call: string }
-  | { readonly key: 'error'; readonly endpoint: string; readonly code: string; readonly message: string };
+  | { readonly key: 'error'; readonly endpoint: string; readonly code: string; readonly message: string }
+  | { readonly key: 'timer-cancelled'; readonly endpoint: string; readonly timer: TimerView }
+  | {
+      readonly key: 'segment-fault';
+      readonly arrow: ArrowView;
+      /** What the link did to the segment on its way (the drop itself is narrated as 'segment-lost'). */
+      readonly fault: 'duplicated' | 'corrupted' | 'reordered' | 'delayed';
+      /** Extra delay in ms, for 'reordered' and 'delayed'. */
+      readonly delay: number;
+    }
+  | {
+      readonly key: 'cwnd';
+      readonly endpoint: string;
+      /** Octets (RFC 5681 cwnd, ssthresh, FlightSize). */
+      readonly cwnd: number;
+      readonly ssthresh: number;
+      readonly flight: number;
+    }
+  | {
+      readonly key: 'app-data';
+      readonly endpoint: string;
+      readonly length: number;
+      /** Offset of the first octet in the peer's byte stream (0 = the first data octet after its SYN). */
+      readonly offset: number;
+    }
+  | {
+      readonly key: 'app-event';
+      readonly endpoint: string;
+      readonly event: 'connect' | 'connection' | 'end' | 'close' | 'drain';
+    }
+  | {
+      readonly key: 'ws-handshake';
+      readonly endpoint: string;
+      readonly direction: 'sent' | 'received';
+      readonly kind: 'request' | 'response';
+      /** The HTTP start line. */
+      readonly line: string;
+      /** Status code of a response (101 accepts the upgrade), undefined for a request. */
+      readonly status: number | undefined;
+      readonly length: number;
+    }
+  | {
+      readonly key: 'ws-error';
+      readonly endpoint: string;
+      readonly code: string;
+      /** The close code the endpoint answers with (RFC 6455 7.4.1). */
+      readonly closeCode: number;
+      readonly message: string;
+    }
+  | {
+      readonly key: 'scenario-step';
+      /** 1-based step number and the scenario file line it comes from. */
+      readonly step: number;
+      readonly line: number;
+      readonly action: string;
+      /** The endpoint doing it ('' for `wait`). */
+      readonly by: string;
+    }
+  | { readonly key: 'scenario-failure'; readonly step: number | undefined; readonly message: string };

@@ -140,6 +140,111 @@ function timerFired(ep: string, t: TimerView): string {
   }
 }
 
+function timerCancelled(ep: string, t: TimerView): string {
+  switch (t.kind) {
+    case 'RTO':
+      return `${ep} stops its retransmission timer: new data was acknowledged (RFC 6298 5.2, 5.3: it is restarted if more is still outstanding).`;
+    case 'SYN':
+      return `${ep} stops its SYN retransmission timer: the handshake segment was answered.`;
+    case '2MSL':
+      return `${ep} stops its 2MSL timer early: the connection left TIME-WAIT.`;
+    case 'PERSIST':
+      return `${ep} stops probing: the peer's window opened again (or the connection ended).`;
+    case 'DELACK':
+      return `${ep} no longer needs its delayed-ACK timer: the acknowledgement went out with other data or at once.`;
+    case 'KEEPALIVE':
+      return `${ep} stops its keep-alive timer: the connection is no longer idle (or it ended).`;
+    case 'USER':
+      return `${ep} stops its user timeout: the outstanding data was acknowledged in time.`;
+    case 'FIN-WAIT-2':
+      return `${ep} stops its FIN-WAIT-2 timer: the peer's FIN arrived.`;
+    default:
+      return `${ep} cancels its ${t.kind} timer.`;
+  }
+}
+
+function segmentFault(a: ArrowView, fault: string, delay: number): string {
+  const seg = `${a.from}'s ${flagText(a.flags)} seq=${a.seq} len=${a.len}`;
+  switch (fault) {
+    case 'duplicated':
+      return `The link duplicates ${seg}: a second copy will arrive; ${a.to} recognises sequence numbers it already has, discards the copy and acknowledges again.`;
+    case 'corrupted':
+      return `The link damages ${seg} in transit: ${a.to}'s checksum check will fail and it will drop the segment without a word, as if it were lost.`;
+    case 'reordered':
+      return `The link holds ${seg} back ${delay} ms, so later segments overtake it: ${a.to} gets data out of order, keeps it, and acknowledges only up to the gap (duplicate ACKs).`;
+    default:
+      return `The link delays ${seg} by an extra ${delay} ms.`;
+  }
+}
+
+/** ssthresh starts "arbitrarily high" (RFC 5681 3.1); tcp-sim uses 2^31 - 1 until the first loss. */
+const SSTHRESH_UNSET = 2 ** 31 - 1;
+
+function cwnd(ep: string, cwnd: number, ssthresh: number, flight: number): string {
+  const threshold =
+    ssthresh >= SSTHRESH_UNSET ? 'no loss seen yet, so ssthresh is unbounded' : `ssthresh ${ssthresh}`;
+  const phase =
+    cwnd < ssthresh
+      ? 'slow start: cwnd grows by about one segment for every segment acknowledged (RFC 5681 3.1)'
+      : 'congestion avoidance: cwnd grows by about one segment per round trip (RFC 5681 3.1)';
+  return `${ep}'s congestion window is now ${cwnd} bytes (${threshold}; ${flight} bytes in flight); ${phase}.`;
+}
+
+function appEvent(ep: string, event: string): string {
+  switch (event) {
+    case 'connect':
+      return `${ep}'s application is told the connection is open ('connect'): it may send now.`;
+    case 'connection':
+      return `${ep}'s listening application accepts a new, established connection ('connection').`;
+    case 'end':
+      return `${ep}'s application reaches the end of the peer's stream ('end'): the peer's FIN arrived and nothing more will be read.`;
+    case 'close':
+      return `${ep}'s socket is fully closed ('close').`;
+    case 'drain':
+      return `${ep}'s send buffer has room again ('drain'): the application may write more.`;
+    default:
+      return `${ep}'s application gets '${event}'.`;
+  }
+}
+
+function handshake(n: Extract<Narration, { key: 'ws-handshake' }>): string {
+  const ep = n.endpoint;
+  if (n.kind === 'request') {
+    return n.direction === 'sent'
+      ? `${ep} sends the WebSocket opening handshake, ${n.length} bytes of HTTP on the TCP stream: "${n.line}" with Upgrade: websocket, Connection: Upgrade, Sec-WebSocket-Version: 13 and a random base64 Sec-WebSocket-Key (RFC 6455 4.1).`
+      : `${ep} reads the HTTP Upgrade request "${n.line}" and checks it: GET, Host, Upgrade: websocket, Connection: Upgrade, a 16-byte key and version 13 (RFC 6455 4.2.1).`;
+  }
+  if (n.status === 101) {
+    return n.direction === 'sent'
+      ? `${ep} accepts the upgrade with "${n.line}" and Sec-WebSocket-Accept = base64(SHA-1(key + "258EAFA5-E914-47DA-95CA-C5AB0DC85B11")) (RFC 6455 4.2.2); after this response the stream carries WebSocket frames.`
+      : `${ep} reads "${n.line}" and checks Sec-WebSocket-Accept against the key it sent (RFC 6455 4.1); from here on the stream carries WebSocket frames.`;
+  }
+  return n.direction === 'sent'
+    ? `${ep} refuses the upgrade with "${n.line}" (RFC 6455 4.2.1: 400 for a bad request, 426 with the versions it speaks); no WebSocket opens.`
+    : `${ep} receives "${n.line}" instead of 101 Switching Protocols: the server refused, so the WebSocket fails (RFC 6455 4.1).`;
+}
+
+const STEP_ACTIONS: Readonly<Record<string, string>> = {
+  listen: 'starts listening',
+  connect: 'opens a TCP connection',
+  open: 'opens a WebSocket',
+  send: 'sends a message',
+  ping: 'sends a ping',
+  close: 'starts the WebSocket closing handshake',
+  frames: 'writes hand-made WebSocket frames',
+  raw: 'writes raw bytes onto the stream',
+  shutdown: 'shuts down its sending side (FIN)',
+  abort: 'aborts the connection (RST)',
+  'pause-reading': 'stops reading from its socket',
+  'resume-reading': 'reads from its socket again',
+};
+
+function scenarioStep(n: Extract<Narration, { key: 'scenario-step' }>): string {
+  const where = `Scenario step ${n.step} (line ${n.line})`;
+  if (n.action === 'wait' || n.by === '') return `${where}: wait.`;
+  return `${where}: ${n.by} ${STEP_ACTIONS[n.action] ?? `does '${n.action}'`}.`;
+}
+
 function narrate(n: Narration): string {
   switch (n.key) {
     case 'segment-sent':
@@ -177,6 +282,28 @@ function narrate(n: Narration): string {
       return `${n.endpoint}'s application calls ${n.call}.`;
     case 'error':
       return `${n.endpoint} reports ${n.code}: ${n.message}.`;
+    case 'timer-cancelled':
+      return timerCancelled(n.endpoint, n.timer);
+    case 'segment-fault':
+      return segmentFault(n.arrow, n.fault, n.delay);
+    case 'cwnd':
+      return cwnd(n.endpoint, n.cwnd, n.ssthresh, n.flight);
+    case 'app-data':
+      return `TCP hands ${n.length} bytes to ${n.endpoint}'s application, in order: bytes ${n.offset}..${n.offset + n.length - 1} of the peer's stream.`;
+    case 'app-event':
+      return appEvent(n.endpoint, n.event);
+    case 'ws-handshake':
+      return handshake(n);
+    case 'ws-error': {
+      const meaning = CLOSE_CODES[n.closeCode]?.en ?? 'application-defined';
+      return `${n.endpoint} fails the WebSocket connection: ${n.message} (${n.code}); it closes with code ${n.closeCode} (${meaning}), RFC 6455 7.1.7.`;
+    }
+    case 'scenario-step':
+      return scenarioStep(n);
+    case 'scenario-failure':
+      return n.step === undefined
+        ? `An intervention could not be applied: ${n.message}.`
+        : `Scenario step ${n.step} could not run: ${n.message}.`;
   }
 }
 

@@ -143,6 +143,110 @@ function wsState(ep: string, from: string, to: string): string {
   }
 }
 
+function timerCancelled(ep: string, t: TimerView): string {
+  switch (t.kind) {
+    case 'RTO':
+      return `${ep} 停止重传计时器：新数据得到了确认（RFC 6298 5.2、5.3：如果还有未确认的数据，会重新启动）。`;
+    case 'SYN':
+      return `${ep} 停止 SYN 重传计时器：握手报文段得到了回应。`;
+    case '2MSL':
+      return `${ep} 提前停止 2MSL 计时器：连接离开了 TIME-WAIT。`;
+    case 'PERSIST':
+      return `${ep} 停止窗口探测：对方的窗口重新打开了（或者连接已结束）。`;
+    case 'DELACK':
+      return `${ep} 不再需要延迟确认计时器：ACK 已经随数据一起发出或立即发出了。`;
+    case 'KEEPALIVE':
+      return `${ep} 停止保活计时器：连接不再空闲（或者已结束）。`;
+    case 'USER':
+      return `${ep} 停止用户超时：未确认的数据按时得到了确认。`;
+    case 'FIN-WAIT-2':
+      return `${ep} 停止 FIN-WAIT-2 计时器：对方的 FIN 到了。`;
+    default:
+      return `${ep} 取消 ${t.kind} 计时器。`;
+  }
+}
+
+function segmentFault(a: ArrowView, fault: string, delay: number): string {
+  const seg = `${a.from} 的 ${flagText(a.flags)} seq=${a.seq} len=${a.len}`;
+  switch (fault) {
+    case 'duplicated':
+      return `链路把 ${seg} 复制了一份：会多到达一份；${a.to} 认出这些序号已经收过，丢掉副本并再确认一次。`;
+    case 'corrupted':
+      return `链路在传输中损坏了 ${seg}：${a.to} 的校验和检查会失败，它会悄悄丢掉这个报文段，就像丢包一样。`;
+    case 'reordered':
+      return `链路把 ${seg} 扣住 ${delay} ms，后面的报文段先到：${a.to} 收到乱序的数据，先存起来，只确认到缺口为止（重复 ACK）。`;
+    default:
+      return `链路让 ${seg} 额外延迟了 ${delay} ms。`;
+  }
+}
+
+/** ssthresh 初始值"任意大"（RFC 5681 3.1）；tcp-sim 在第一次丢包前用 2^31 - 1。 */
+const SSTHRESH_UNSET = 2 ** 31 - 1;
+
+function cwnd(ep: string, cwnd: number, ssthresh: number, flight: number): string {
+  const threshold = ssthresh >= SSTHRESH_UNSET ? '还没有丢过包，ssthresh 不设上限' : `ssthresh ${ssthresh}`;
+  const phase =
+    cwnd < ssthresh
+      ? '慢启动：每确认一个报文段，cwnd 大约增加一个报文段（RFC 5681 3.1）'
+      : '拥塞避免：每个往返时间 cwnd 大约增加一个报文段（RFC 5681 3.1）';
+  return `${ep} 的拥塞窗口现在是 ${cwnd} 字节（${threshold}；在途 ${flight} 字节）；${phase}。`;
+}
+
+function appEvent(ep: string, event: string): string {
+  switch (event) {
+    case 'connect':
+      return `${ep} 的应用程序得知连接已建立（'connect'）：现在可以发送了。`;
+    case 'connection':
+      return `${ep} 上监听的应用程序接受了一条已建立的新连接（'connection'）。`;
+    case 'end':
+      return `${ep} 的应用程序读到了对方字节流的末尾（'end'）：对方的 FIN 到了，不会再有数据。`;
+    case 'close':
+      return `${ep} 的套接字完全关闭了（'close'）。`;
+    case 'drain':
+      return `${ep} 的发送缓冲区又有空间了（'drain'）：应用程序可以继续写。`;
+    default:
+      return `${ep} 的应用程序收到 '${event}'。`;
+  }
+}
+
+function handshake(n: Extract<Narration, { key: 'ws-handshake' }>): string {
+  const ep = n.endpoint;
+  if (n.kind === 'request') {
+    return n.direction === 'sent'
+      ? `${ep} 发出 WebSocket 开始握手，TCP 字节流上 ${n.length} 字节的 HTTP："${n.line}"，带 Upgrade: websocket、Connection: Upgrade、Sec-WebSocket-Version: 13 和一个随机的 base64 Sec-WebSocket-Key（RFC 6455 4.1）。`
+      : `${ep} 读到 HTTP Upgrade 请求"${n.line}"并检查：GET、Host、Upgrade: websocket、Connection: Upgrade、16 字节的 key 和版本 13（RFC 6455 4.2.1）。`;
+  }
+  if (n.status === 101) {
+    return n.direction === 'sent'
+      ? `${ep} 用"${n.line}"接受升级，Sec-WebSocket-Accept = base64(SHA-1(key + "258EAFA5-E914-47DA-95CA-C5AB0DC85B11"))（RFC 6455 4.2.2）；这个响应之后，字节流上跑的就是 WebSocket 帧了。`
+      : `${ep} 读到"${n.line}"，用自己发出的 key 校验 Sec-WebSocket-Accept（RFC 6455 4.1）；从这里开始，字节流上跑的是 WebSocket 帧。`;
+  }
+  return n.direction === 'sent'
+    ? `${ep} 用"${n.line}"拒绝升级（RFC 6455 4.2.1：请求有误回 400，版本不支持回 426 并列出支持的版本）；WebSocket 没有建立。`
+    : `${ep} 收到的是"${n.line}"而不是 101 Switching Protocols：服务器拒绝了，WebSocket 连接失败（RFC 6455 4.1）。`;
+}
+
+const STEP_ACTIONS: Readonly<Record<string, string>> = {
+  listen: '开始监听',
+  connect: '建立 TCP 连接',
+  open: '打开 WebSocket',
+  send: '发送一条消息',
+  ping: '发送 ping',
+  close: '开始 WebSocket 关闭握手',
+  frames: '写出手工构造的 WebSocket 帧',
+  raw: '往字节流里写原始字节',
+  shutdown: '关闭自己的发送方向（FIN）',
+  abort: '中止连接（RST）',
+  'pause-reading': '停止从套接字读取',
+  'resume-reading': '重新从套接字读取',
+};
+
+function scenarioStep(n: Extract<Narration, { key: 'scenario-step' }>): string {
+  const where = `场景第 ${n.step} 步（第 ${n.line} 行）`;
+  if (n.action === 'wait' || n.by === '') return `${where}：等待。`;
+  return `${where}：${n.by} ${STEP_ACTIONS[n.action] ?? `执行 '${n.action}'`}。`;
+}
+
 function narrate(n: Narration): string {
   switch (n.key) {
     case 'segment-sent':
@@ -182,6 +286,28 @@ function narrate(n: Narration): string {
       return `${n.endpoint} 的应用程序调用了 ${n.call}。`;
     case 'error':
       return `${n.endpoint} 报错 ${n.code}：${n.message}。`;
+    case 'timer-cancelled':
+      return timerCancelled(n.endpoint, n.timer);
+    case 'segment-fault':
+      return segmentFault(n.arrow, n.fault, n.delay);
+    case 'cwnd':
+      return cwnd(n.endpoint, n.cwnd, n.ssthresh, n.flight);
+    case 'app-data':
+      return `TCP 按顺序把 ${n.length} 字节交给 ${n.endpoint} 的应用程序：对方字节流的第 ${n.offset}..${n.offset + n.length - 1} 字节。`;
+    case 'app-event':
+      return appEvent(n.endpoint, n.event);
+    case 'ws-handshake':
+      return handshake(n);
+    case 'ws-error': {
+      const meaning = CLOSE_CODES[n.closeCode]?.zh ?? '由应用定义';
+      return `${n.endpoint} 判定 WebSocket 连接失败：${n.message}（${n.code}）；它以状态码 ${n.closeCode}（${meaning}）关闭（RFC 6455 7.1.7）。`;
+    }
+    case 'scenario-step':
+      return scenarioStep(n);
+    case 'scenario-failure':
+      return n.step === undefined
+        ? `一项干预无法执行：${n.message}。`
+        : `场景第 ${n.step} 步无法执行：${n.message}。`;
   }
 }
 
