@@ -18,6 +18,8 @@ export { EXPORT_FORMATS, exportRun } from './renderers/export.js';
 export { renderJsonLines } from './renderers/jsonl.js';
 export type { LadderOptions } from './renderers/ladder.js';
 export { arrowLabel, renderLadder } from './renderers/ladder.js';
+export type { LadderLang, LadderWords } from './renderers/ladder-words.js';
+export { LADDER_WORDS } from './renderers/ladder-words.js';
 export { renderMermaid } from './renderers/mermaid.js';
 export type { ReportOptions } from './report/report.js';
 export { describeEvent, formatReport, reportJson, traceAround } from './report/report.js';

@@ -14,6 +14,18 @@ describe('text ladder: golden files', () => {
   });
 });
 
+describe('text ladder in Chinese (--lang zh): golden file', () => {
+  test('blog-chat', () => {
+    const text = exportRun(runScenario(loadScenario('blog-chat')), 'text', {
+      width: 120,
+      lang: 'zh',
+    }) as string;
+    const file = new URL('./golden/blog-chat.zh.ladder.txt', import.meta.url);
+    if (update) writeFileSync(file, text);
+    expect(text).toBe(readFileSync(file, 'utf8'));
+  });
+});
+
 describe('Mermaid export', () => {
   test('is a sequence diagram with a participant per endpoint and lost segments drawn with -x', () => {
     const text = exportRun(runScenario(loadScenario('lost-syn')), 'mermaid') as string;

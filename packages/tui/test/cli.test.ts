@@ -76,6 +76,20 @@ describe('synack play when stdout is not a terminal', () => {
     expect(r.out).toMatch(/SYN,ACK seq=0 ack=1/);
   });
 
+  it('--lang zh (or a zh locale) prints the ladder with Chinese words around the protocol names', async () => {
+    for (const r of [
+      await cli(['play', '--lang', 'zh']),
+      await cli(['play'], { env: { LANG: 'zh_CN.UTF-8' } }),
+    ]) {
+      expect(r.code).toBe(0);
+      expect(r.out.startsWith('时间 (ms)')).toBe(true);
+      expect(r.out).toMatch(/SYN,ACK seq=0 ack=1/);
+    }
+    expect((await cli(['play', '--lang', 'en'], { env: { LANG: 'zh_CN.UTF-8' } })).out).toMatch(
+      /^time \(ms\)/,
+    );
+  });
+
   it('a bad scenario file prints file:line:col: message, no stack trace, exit 2', async () => {
     const file = join(dir, 'bad.yaml');
     writeFileSync(file, 'name: bad\ntimelin: []\n');
@@ -155,5 +169,7 @@ describe('synack export', () => {
     expect((await cli(['export', 'blog-chat', '--format', 'text', '--width', '80'])).out).toMatch(
       /SYN seq=0/,
     );
+    const zh = (await cli(['export', 'blog-chat', '--format', 'text', '--lang', 'zh'])).out;
+    expect(zh.startsWith('时间 (ms)')).toBe(true);
   });
 });

@@ -6,6 +6,7 @@ import { encodePcap, type TraceEvent as TcpTraceEvent } from '@synack/tcp-sim';
 import type { ScenarioRun } from '../runner/run.js';
 import { renderJsonLines } from './jsonl.js';
 import { renderLadder } from './ladder.js';
+import type { LadderLang } from './ladder-words.js';
 import { renderMermaid } from './mermaid.js';
 
 export const EXPORT_FORMATS = ['pcap', 'jsonl', 'mermaid', 'text'] as const;
@@ -16,7 +17,7 @@ const TCP_EVENT = /^(tcp|segment|timer|app)\.|^error$/;
 export function exportRun(
   run: ScenarioRun,
   format: ExportFormat,
-  options: { width?: number } = {},
+  options: { width?: number; lang?: LadderLang } = {},
 ): Uint8Array | string {
   switch (format) {
     case 'pcap':
@@ -26,10 +27,9 @@ export function exportRun(
     case 'mermaid':
       return renderMermaid(run.trace, run.endpoints);
     case 'text':
-      return renderLadder(
-        run.trace,
-        run.endpoints,
-        options.width === undefined ? {} : { width: options.width },
-      );
+      return renderLadder(run.trace, run.endpoints, {
+        ...(options.width === undefined ? {} : { width: options.width }),
+        ...(options.lang === undefined ? {} : { lang: options.lang }),
+      });
   }
 }

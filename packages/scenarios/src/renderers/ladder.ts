@@ -10,12 +10,16 @@ import type { EndpointSpec } from '../language/types.js';
 import type { SynackEvent } from '../trace/events.js';
 import { ViewBuilder } from '../view/fold.js';
 import type { ArrowView } from '../view/model.js';
+import { blankCells, padCells, placeText } from './cells.js';
+import { LADDER_WORDS, type LadderLang, type LadderWords } from './ladder-words.js';
 
 export interface LadderOptions {
   /** Total width in columns (default 100, at least 60). */
   readonly width?: number;
   /** Leave out pure timer and application-call rows (default true: they are in the JSON Lines). */
   readonly compact?: boolean;
+  /** Language of the prose around the protocol names (default 'en'). */
+  readonly lang?: LadderLang;
 }
 
 const TIME_WIDTH = 12;
@@ -29,9 +33,10 @@ export function renderLadder(
   const names = endpoints.map((e) => e.name);
   const columns = columnPositions(names.length, width - TIME_WIDTH);
   const final = finalArrows(trace, endpoints);
-  const lines: string[] = [header(endpoints, columns, width)];
+  const words = LADDER_WORDS[options.lang ?? 'en'];
+  const lines: string[] = [header(endpoints, columns, width, words)];
   for (const event of trace) {
-    const row = rowFor(event, names, columns, final, width);
+    const row = rowFor(event, names, columns, final, width, words);
     if (row !== undefined) lines.push(`${formatTime(event.time)}${row}`.trimEnd());
   }
   return `${lines.join('\n')}\n`;
@@ -52,13 +57,23 @@ function columnPositions(count: number, span: number): number[] {
   return Array.from({ length: count }, (_, i) => Math.round(2 + i * step));
 }
 
-function header(endpoints: readonly EndpointSpec[], columns: readonly number[], width: number): string {
-  const line = blank(width - TIME_WIDTH);
+function header(
+  endpoints: readonly EndpointSpec[],
+  columns: readonly number[],
+  width: number,
+  words: LadderWords,
+): string {
+  const line = blankCells(width - TIME_WIDTH);
   endpoints.forEach((e, i) => {
     const label = e.port === undefined ? `${e.name} ${e.address}` : `${e.name} ${e.address}:${e.port}`;
-    place(line, columns[i] ?? 0, label, i === endpoints.length - 1 && endpoints.length > 1 ? 'end' : 'start');
+    placeText(
+      line,
+      columns[i] ?? 0,
+      label,
+      i === endpoints.length - 1 && endpoints.length > 1 ? 'end' : 'start',
+    );
   });
-  return `${'time (ms)'.padEnd(TIME_WIDTH)}${line.join('')}`.trimEnd();
+  return `${padCells(words.timeHeader, TIME_WIDTH)}${line.join('')}`.trimEnd();
 }
 
 function rowFor(
@@ -67,6 +82,7 @@ function rowFor(
   columns: readonly number[],
   arrows: ReadonlyMap<string, ArrowView>,
   width: number,
+  words: LadderWords,
 ): string | undefined {
   const column = (name: string) => columns[names.indexOf(name)];
   const note = (name: string, text: string) => {
@@ -74,7 +90,7 @@ function rowFor(
     if (x === undefined) return undefined;
     const line = rails(width, columns);
     const isLast = names.indexOf(name) === names.length - 1 && names.length > 1;
-    place(line, isLast ? x - 1 : x + 2, text, isLast ? 'end' : 'start');
+    placeText(line, isLast ? x - 1 : x + 2, text, isLast ? 'end' : 'start');
     return line.join('');
   };
   switch (event.type) {
@@ -84,39 +100,42 @@ function rowFor(
       if (arrow === undefined) return undefined;
       const a = column(arrow.from);
       const b = column(arrow.to);
-      return a === undefined || b === undefined ? undefined : drawArrow(arrow, a, b, width, columns);
+      return a === undefined || b === undefined ? undefined : drawArrow(arrow, a, b, width, columns, words);
     }
     case 'tcp.state':
       return names.includes(event.host) ? note(event.host, `${event.from} → ${event.to}`) : undefined;
     case 'ws.message':
       return event.direction === 'received'
-        ? note(event.endpoint, `⇐ ${event.kind} ${quote(event.preview, event.length)}`)
+        ? note(
+            event.endpoint,
+            `⇐ ${words.messageKind[event.kind]} ${quote(event.preview, event.length, words)}`,
+          )
         : undefined;
     case 'ws.state':
       return note(event.endpoint, `ws ${event.to}`);
     case 'ws.close':
       return note(
         event.endpoint,
-        `onclose ${event.code}${event.reason ? ` "${event.reason}"` : ''}${event.wasClean ? '' : ' (unclean)'}`,
+        `onclose ${event.code}${event.reason ? ` "${event.reason}"` : ''}${event.wasClean ? '' : words.unclean}`,
       );
     case 'ws.error':
-      return note(event.endpoint, `ws error ${event.code} → close ${event.closeCode}`);
+      return note(event.endpoint, words.wsError(event.code, event.closeCode));
     case 'timer.fired':
-      return note(event.host, `${event.timer} timer fired`);
+      return note(event.host, words.timerFired(event.timer));
     case 'error':
-      return note(event.host, `error ${event.code}`);
+      return note(event.host, words.error(event.code));
     default:
       return undefined;
   }
 }
 
-export function arrowLabel(arrow: ArrowView): string {
+export function arrowLabel(arrow: ArrowView, words: LadderWords = LADDER_WORDS.en): string {
   const parts = [arrow.flags.length > 0 ? arrow.flags.join(',') : 'none', `seq=${arrow.seq}`];
   if (arrow.flags.includes('ACK')) parts.push(`ack=${arrow.ack}`);
   if (arrow.len > 0) parts.push(`len=${arrow.len}`);
   if (arrow.carries) parts.push(`[${arrow.carries}]`);
-  if (arrow.retransmission) parts.push('(retransmission)');
-  if (arrow.copy > 0) parts.push('(duplicate)');
+  if (arrow.retransmission) parts.push(words.retransmission);
+  if (arrow.copy > 0) parts.push(words.duplicate);
   return parts.join(' ');
 }
 
@@ -126,6 +145,7 @@ function drawArrow(
   to: number,
   width: number,
   columns: readonly number[],
+  words: LadderWords,
 ): string {
   const line = rails(width, columns);
   const left = Math.min(from, to);
@@ -140,42 +160,29 @@ function drawArrow(
     for (let x = start + 1; x < right; x++) line[x] = '─';
     line[lost ? start : left + 1] = lost ? '✕' : '◀';
   }
-  const label = ` ${arrowLabel(arrow)}${fateNote(arrow)} `;
-  const labelStart = from < to ? left + 3 : left + 3;
-  place(line, labelStart, label, 'start');
+  const label = ` ${arrowLabel(arrow, words)}${fateNote(arrow, words)} `;
+  placeText(line, left + 3, label, 'start');
   return line.join('');
 }
 
-function fateNote(arrow: ArrowView): string {
-  if (arrow.fate === 'corrupted') return ' (corrupted: bad checksum)';
-  if (arrow.fate === 'dropped') return arrow.dropReason === 'fault' ? ' (dropped by fault)' : ' (lost)';
-  if (arrow.fate === 'refused') return ` (discarded: ${arrow.dropReason ?? 'refused'})`;
+function fateNote(arrow: ArrowView, words: LadderWords): string {
+  if (arrow.fate === 'corrupted') return words.corrupted;
+  if (arrow.fate === 'dropped') return arrow.dropReason === 'fault' ? words.droppedByFault : words.lost;
+  if (arrow.fate === 'refused') return words.discarded(arrow.dropReason ?? 'refused');
   return '';
 }
 
 function rails(width: number, columns: readonly number[]): string[] {
-  const line = blank(width - TIME_WIDTH);
+  const line = blankCells(width - TIME_WIDTH);
   for (const x of columns) line[x] = '│';
   return line;
 }
 
-function blank(width: number): string[] {
-  return Array.from({ length: width }, () => ' ');
-}
-
-/** Writes text into a row, clipped to its width; 'end' right-aligns it so it ends at x. */
-function place(line: string[], x: number, text: string, align: 'start' | 'end'): void {
-  const chars = [...text];
-  const begin = Math.max(0, align === 'start' ? x : x - chars.length + 1);
-  chars.forEach((ch, i) => {
-    if (begin + i < line.length) line[begin + i] = ch;
-  });
-}
-
-function quote(preview: string | undefined, length: number): string {
-  if (preview === undefined) return `(${length} bytes)`;
-  const short = preview.length > 32 ? `${preview.slice(0, 31)}…` : preview;
-  return `"${short}"${length > preview.length ? ` (${length} bytes)` : ''}`;
+function quote(preview: string | undefined, length: number, words: LadderWords): string {
+  if (preview === undefined) return `(${words.bytes(length)})`;
+  const chars = [...preview];
+  const short = chars.length > 32 ? `${chars.slice(0, 31).join('')}…` : preview;
+  return `"${short}"${length > preview.length ? ` (${words.bytes(length)})` : ''}`;
 }
 
 function formatTime(ms: number): string {

@@ -52,7 +52,7 @@ the text ladder of the whole run instead and exits 0. Press ? in the UI for ever
     const scenario = loadScenario(name);
     if (io.stdout.isTTY !== true) {
       const session = createSession(scenario, seed === undefined ? {} : { seed });
-      io.stdout.write(session.ladder({ width: io.stdout.columns ?? 100 }));
+      io.stdout.write(session.ladder({ width: io.stdout.columns ?? 100, lang }));
       return 0;
     }
     // Ink is loaded only for the interactive UI, after cli.tsx has applied NO_COLOR.
@@ -103,12 +103,14 @@ the file:line:col it was written at). Exit status 1 if any expectation fails.`,
 const exportCommand: Command = {
   name: 'export',
   summary: 'write a run as pcap, JSON Lines, Mermaid or a text ladder',
-  usage: `synack export NAME|FILE --format pcap|jsonl|mermaid|text [-o FILE] [--seed N] [--width N]
+  usage: `synack export NAME|FILE --format pcap|jsonl|mermaid|text [-o FILE] [--seed N] [--width N] [--lang en|zh]
 
 Writes one run of the scenario. pcap opens in Wireshark (real IPv4/TCP bytes, virtual timestamps);
-it is binary, so it needs -o FILE or a redirected stdout.`,
+it is binary, so it needs -o FILE or a redirected stdout. --lang sets the words of the text ladder
+(default: from the locale).`,
   options: {
     ...SEED_OPTION,
+    ...LANG_OPTION,
     ...HELP_OPTION,
     format: { type: 'string', short: 'f' },
     output: { type: 'string', short: 'o' },
@@ -127,8 +129,12 @@ it is binary, so it needs -o FILE or a redirected stdout.`,
     if (format === 'pcap' && out === undefined && io.stdout.isTTY === true) {
       throw new UsageError('pcap is binary: give -o FILE or redirect stdout');
     }
+    const lang = parseLang(str(args.values.lang), io);
     const result = runScenario(loadScenario(target), seed === undefined ? {} : { seed });
-    const data = exportRun(result, format, width === undefined ? {} : { width: Number(width) });
+    const data = exportRun(result, format, {
+      ...(width === undefined ? {} : { width: Number(width) }),
+      lang,
+    });
     if (out === undefined) io.stdout.write(data);
     else writeFileSync(resolve(io.cwd, out), data);
     return 0;
