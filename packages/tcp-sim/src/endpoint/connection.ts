@@ -231,10 +231,17 @@ export class Connection {
     this.keepAliveOn = env.profile.keepAlive;
     this.keepAliveIdle = env.profile.keepAliveIdle;
     // The machine's actions run after the traced state change (syncState): queue their names.
-    const defer = (name: keyof TcpEffects) => {
-      this.deferred.push(name);
-    };
-    this.machine = new MachineRunner(defer, 2 * env.profile.msl, this.machineClock());
+    // (Handlers made per connection are plain arrows in argument or assignment position: under tsx,
+    // a named function expression costs a defineProperty and a 256-byte property table each, kept
+    // for the connection's whole life.)
+    this.machine = new MachineRunner(
+      (name) => {
+        this.deferred.push(name);
+      },
+      2 * env.profile.msl,
+      this.machineClock(),
+    );
+    this.onRetransmissionTimer = () => this.retransmissionTimeout();
     this.started = true;
   }
 
@@ -385,28 +392,30 @@ export class Connection {
   private machineClock() {
     // The machine's only delayed event is the 2MSL timer: one slot, not a table.
     let armed: { handle: unknown; info: TimerHandle } | undefined;
+    const conn = this;
+    // Method shorthand, not arrow properties: see the constructor on named function expressions.
     return {
-      setTimeout: (fn: (...args: unknown[]) => void, ms: number) => {
-        const info: TimerHandle = { id: this.env.nextTimerId(), name: '2MSL', deadline: this.env.now() + ms };
-        const handle = this.env.setTimer(ms, () => {
+      setTimeout(fn: (...args: unknown[]) => void, ms: number) {
+        const info: TimerHandle = { id: conn.env.nextTimerId(), name: '2MSL', deadline: conn.env.now() + ms };
+        const handle = conn.env.setTimer(ms, () => {
           if (armed?.handle === handle) armed = undefined;
-          this.traceTimer('timer.fired', info);
-          this.dispatchFrom = this.current;
+          conn.traceTimer('timer.fired', info);
+          conn.dispatchFrom = conn.current;
           fn();
-          this.syncState('3.10.8 timeout: time-wait timer (2MSL) expired');
-          this.flush();
+          conn.syncState('3.10.8 timeout: time-wait timer (2MSL) expired');
+          conn.flush();
         });
         armed = { handle, info };
         // XState arms the timer while entering TIME-WAIT; trace it after the state change.
-        this.deferred.push(() => this.traceTimer('timer.set', info));
+        conn.deferred.push(() => conn.traceTimer('timer.set', info));
         return handle;
       },
-      clearTimeout: (handle: unknown) => {
+      clearTimeout(handle: unknown) {
         if (!armed || armed.handle !== handle) return;
         const { info } = armed;
         armed = undefined;
-        this.env.clearTimer(handle);
-        this.traceTimer('timer.cancelled', info);
+        conn.env.clearTimer(handle);
+        conn.traceTimer('timer.cancelled', info);
       },
     };
   }
@@ -576,17 +585,21 @@ export class Connection {
     else this.delayedAckOwed = true;
   }
 
-  /** The two timers armed per segment get one handler each for the connection's life. */
-  private readonly onRetransmissionTimer = (): void => this.retransmissionTimeout();
-  private readonly onDelayedAckTimer = (): void => {
-    this.delackTimer = undefined;
-    if (this.delayedAckOwed && !this.released) this.sendAck('3.8.6.3 delayed ACK timer');
-    this.flush();
-  };
+  /**
+   * The two timers armed per segment get one handler each for the connection's life (the delayed-ACK
+   * one made on first use: many connections never delay an ACK).
+   */
+  private readonly onRetransmissionTimer: () => void;
+  private onDelayedAckTimer: (() => void) | undefined;
 
   private armDelayedAck(): void {
     if (this.delackTimer) return;
     const delay = delayedAckTimeout(this.env.profile, this.rtt.srtt);
+    this.onDelayedAckTimer ??= () => {
+      this.delackTimer = undefined;
+      if (this.delayedAckOwed && !this.released) this.sendAck('3.8.6.3 delayed ACK timer');
+      this.flush();
+    };
     this.delackTimer = this.arm('DELACK', delay, this.onDelayedAckTimer);
   }
 

@@ -12,8 +12,16 @@ import { type CongestionFactory, newReno } from '../endpoint/congestion.js';
 import { type ProfileSpec, resolveProfile, type TimerProfile } from '../endpoint/timers.js';
 import type { DropReason, SegmentView, TraceEventInput } from '../trace/events.js';
 import { Trace } from '../trace/trace.js';
-import { decodeIpv4Packet, formatIpv4Address, IPV4_HEADER_LENGTH, PROTOCOL_TCP } from '../wire/ipv4.js';
-import { decodeTcpSegment, encodeTcpIpv4Packet, type TcpSegment } from '../wire/tcp-segment.js';
+import {
+  formatIpv4Address,
+  IPV4_HEADER_LENGTH,
+  ipv4HeaderError,
+  ipv4HeaderLength,
+  ipv4TotalLength,
+  PROTOCOL_TCP,
+  readU32,
+} from '../wire/ipv4.js';
+import { encodeTcpIpv4Packet, parseTcpSegment, type TcpSegment } from '../wire/tcp-segment.js';
 import { type HostOptions, SimHost, type World } from './host.js';
 import {
   DEFAULT_LINK,
@@ -265,34 +273,24 @@ export class Simulation {
         retransmission,
         bytes: this.traceBytes ? toHex(bytes) : '',
       });
-    const drop = (reason: DropReason, copy = 0) =>
-      this.trace.emit({
-        type: 'segment.dropped',
-        segmentId,
-        copy,
-        from: from.name,
-        to: to?.name ?? formatIpv4Address(dst),
-        conn,
-        reason,
-      });
-    if (!to) return void drop('no-route');
+    if (!to) return void this.dropped(segmentId, from, dst, undefined, conn, 'no-route');
     const link = this.direction(from, to);
     const directionIndex = link.sent++;
-    if (link.partitioned) return void drop('partition');
+    if (link.partitioned) return void this.dropped(segmentId, from, dst, to, conn, 'partition');
     let extraDelay = 0;
     let forceDuplicate = false;
     let forceCorrupt = false;
     for (const fault of this.faults) {
       if (!fault.matches(from.name, to.name, directionIndex, segmentId, seg)) continue;
       const action = fault.spec.action;
-      if (action === 'drop') return void drop('fault');
+      if (action === 'drop') return void this.dropped(segmentId, from, dst, to, conn, 'fault');
       if (action === 'duplicate') forceDuplicate = true;
       else if (action === 'corrupt') forceCorrupt = true;
       else extraDelay += action.delay;
     }
     const config = link.config;
-    if (bytes.length > config.mtu) return void drop('mtu');
-    if (link.rng.chance(config.loss)) return void drop('loss');
+    if (bytes.length > config.mtu) return void this.dropped(segmentId, from, dst, to, conn, 'mtu');
+    if (link.rng.chance(config.loss)) return void this.dropped(segmentId, from, dst, to, conn, 'loss');
     const copies = forceDuplicate || link.rng.chance(config.duplicate) ? 2 : 1;
     if (copies === 2) this.trace.emit({ type: 'segment.duplicated', segmentId, copy: 1 });
     if (extraDelay > 0) this.trace.emit({ type: 'segment.delayed', segmentId, copy: 0, delay: extraDelay });
@@ -321,6 +319,26 @@ export class Simulation {
     }
   }
 
+  /** Traces a segment lost on its way out (a method, not a closure made for every segment). */
+  private dropped(
+    segmentId: number,
+    from: SimHost,
+    dst: number,
+    to: SimHost | undefined,
+    conn: string,
+    reason: DropReason,
+  ): void {
+    this.trace.emit({
+      type: 'segment.dropped',
+      segmentId,
+      copy: 0,
+      from: from.name,
+      to: to?.name ?? formatIpv4Address(dst),
+      conn,
+      reason,
+    });
+  }
+
   private arrive(
     from: SimHost,
     to: SimHost,
@@ -329,35 +347,45 @@ export class Simulation {
     copy: number,
     conn: string,
   ): void {
-    const ip = decodeIpv4Packet(packet);
+    // The packet is checked and read in place (wire/ view level): no decoded IPv4 value per segment.
+    const ipError = ipv4HeaderError(packet);
     // The fields every arrival event shares (nobody reads them when the trace is unobserved).
     const base = this.trace.observed ? { segmentId, copy, from: from.name, to: to.name, conn } : UNSEEN;
-    if (!ip.ok)
+    if (ipError)
       return void this.trace.emit({
         type: 'segment.dropped',
         ...base,
-        reason: ip.error === 'bad-header-checksum' ? 'checksum' : 'malformed',
+        reason: ipError === 'bad-header-checksum' ? 'checksum' : 'malformed',
       });
-    if (ip.packet.protocol !== PROTOCOL_TCP)
+    if (packet[IPV4_PROTOCOL_OFFSET] !== PROTOCOL_TCP)
       return void this.trace.emit({ type: 'segment.dropped', ...base, reason: 'malformed' });
+    const srcNumber = readU32(packet, IPV4_SRC_OFFSET);
+    const dstNumber = readU32(packet, IPV4_DST_OFFSET);
     // RFC 9293 3.1: the receiver verifies the checksum over the pseudo-header; a bad one is discarded.
-    const tcp = decodeTcpSegment(ip.packet.payload, { src: ip.packet.src, dst: ip.packet.dst });
-    if (!tcp.ok) {
+    const segment = parseTcpSegment(
+      packet,
+      ipv4HeaderLength(packet),
+      ipv4TotalLength(packet),
+      true,
+      srcNumber,
+      dstNumber,
+    );
+    if (typeof segment === 'string') {
       return void this.trace.emit({
         type: 'segment.dropped',
         ...base,
-        reason: tcp.error === 'bad-checksum' ? 'checksum' : 'malformed',
+        reason: segment === 'bad-checksum' ? 'checksum' : 'malformed',
       });
     }
     // Fast path: a segment for an existing connection (the common case) goes straight to its TCP.
-    const existing = to.connectionFor(tcp.segment, ip.packet.src);
+    const existing = to.connectionFor(segment, srcNumber);
     if (existing) {
       if (this.trace.observed) this.trace.emit({ type: 'segment.delivered', ...base, conn: existing.id });
-      existing.segmentArrives(tcp.segment);
+      existing.segmentArrives(segment);
       return;
     }
-    const src = from.addressNumber === ip.packet.src ? from.address : formatIpv4Address(ip.packet.src);
-    const verdict = to.receive(tcp.segment, src, from.name, ip.packet.src);
+    const src = from.addressNumber === srcNumber ? from.address : formatIpv4Address(srcNumber);
+    const verdict = to.receive(segment, src, from.name, srcNumber);
     if (!verdict.accepted) {
       this.trace.emit({
         type: 'segment.dropped',
@@ -365,13 +393,18 @@ export class Simulation {
         conn: verdict.conn,
         reason: verdict.reason ?? 'no-listener',
       });
-      if (verdict.reason === 'no-listener') to.sendReset(tcp.segment, src, from.name);
+      if (verdict.reason === 'no-listener') to.sendReset(segment, src, from.name);
       return;
     }
     if (this.trace.observed) this.trace.emit({ type: 'segment.delivered', ...base, conn: verdict.conn });
-    to.process(tcp.segment, src, from.name, ip.packet.src);
+    to.process(segment, src, from.name, srcNumber);
   }
 }
+
+/** Offsets in the IPv4 header (RFC 791 3.1). */
+const IPV4_PROTOCOL_OFFSET = 9;
+const IPV4_SRC_OFFSET = 12;
+const IPV4_DST_OFFSET = 16;
 
 const UNSEEN = Object.freeze({ segmentId: -1, copy: 0, from: '', to: '', conn: '' });
 

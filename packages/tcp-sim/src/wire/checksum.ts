@@ -5,17 +5,28 @@
  * in front of the segment.
  */
 
-/** Adds `bytes[start..end)` to a running 32-bit sum without folding. */
+/**
+ * Adds `bytes[start..end)`, as big-endian 16-bit words, to a running sum without folding. The high
+ * and low octets of the words are summed apart (eight octets per turn) and joined at the end: the
+ * same sum, with half the shifts and a quarter of the loop tests of a word-by-word loop. Every
+ * segment is summed twice (sender and receiver), so this loop is much of the cost of real bytes.
+ * The sum stays an exact integer for any input below 2^40 octets.
+ */
 export function sumWords(bytes: Uint8Array, start: number, end: number, initial = 0): number {
-  let sum = initial;
+  let hi = 0;
+  let lo = 0;
   let i = start;
-  const evenEnd = end - ((end - start) & 1);
-  for (; i < evenEnd; i += 2) {
-    sum += (bytes[i]! << 8) | bytes[i + 1]!;
+  const end8 = end - ((end - start) & 7);
+  for (; i < end8; i += 8) {
+    hi += bytes[i]! + bytes[i + 2]! + bytes[i + 4]! + bytes[i + 6]!;
+    lo += bytes[i + 1]! + bytes[i + 3]! + bytes[i + 5]! + bytes[i + 7]!;
   }
-  if (i < end) sum += bytes[i]! << 8;
-  // Fold now and then so the sum stays a small integer even for jumbo inputs.
-  return sum;
+  for (; i + 1 < end; i += 2) {
+    hi += bytes[i]!;
+    lo += bytes[i + 1]!;
+  }
+  if (i < end) hi += bytes[i]!; // an odd trailing octet is padded with zero (RFC 1071)
+  return initial + hi * 256 + lo;
 }
 
 /** Folds a running sum to 16 bits and takes the ones' complement. */

@@ -91,15 +91,36 @@ export function encodeIpv4Packet(header: Ipv4Header, payload: Uint8Array): Uint8
   return out;
 }
 
+/**
+ * Validates an IPv4 header in place: the error, or undefined when the packet is sound. The view
+ * level of this module: the simulator's receive path checks a packet and reads its fields at their
+ * offsets (`ipv4HeaderLength`, `ipv4TotalLength`, `readU32(bytes, 12)`) without building a value.
+ */
+export function ipv4HeaderError(bytes: Uint8Array): Ipv4DecodeError | undefined {
+  if (bytes.length < IPV4_HEADER_LENGTH) return 'truncated';
+  if (bytes[0]! >>> 4 !== 4) return 'not-ipv4';
+  const ihl = ipv4HeaderLength(bytes);
+  if (ihl < IPV4_HEADER_LENGTH || ihl > bytes.length) return 'bad-header-length';
+  const total = ipv4TotalLength(bytes);
+  if (total < ihl || total > bytes.length) return 'bad-total-length';
+  if (internetChecksum(bytes, 0, ihl) !== 0) return 'bad-header-checksum';
+  return undefined;
+}
+
+/** IHL in octets (RFC 791 3.1: in 32-bit words). */
+export function ipv4HeaderLength(bytes: Uint8Array): number {
+  return (bytes[0]! & 0x0f) * 4;
+}
+
+/** Total Length in octets, header included (RFC 791 3.1). */
+export function ipv4TotalLength(bytes: Uint8Array): number {
+  return (bytes[2]! << 8) | bytes[3]!;
+}
+
 /** Parses and validates an IPv4 packet; bad input yields a typed error, never an exception. */
 export function decodeIpv4Packet(bytes: Uint8Array): Ipv4DecodeResult {
-  if (bytes.length < IPV4_HEADER_LENGTH) return { ok: false, error: 'truncated' };
-  if (bytes[0]! >>> 4 !== 4) return { ok: false, error: 'not-ipv4' };
-  const ihl = (bytes[0]! & 0x0f) * 4;
-  if (ihl < IPV4_HEADER_LENGTH || ihl > bytes.length) return { ok: false, error: 'bad-header-length' };
-  const total = (bytes[2]! << 8) | bytes[3]!;
-  if (total < ihl || total > bytes.length) return { ok: false, error: 'bad-total-length' };
-  if (internetChecksum(bytes, 0, ihl) !== 0) return { ok: false, error: 'bad-header-checksum' };
+  const error = ipv4HeaderError(bytes);
+  if (error) return { ok: false, error };
   return {
     ok: true,
     packet: {
@@ -108,7 +129,7 @@ export function decodeIpv4Packet(bytes: Uint8Array): Ipv4DecodeResult {
       protocol: bytes[9]!,
       ttl: bytes[8]!,
       identification: (bytes[4]! << 8) | bytes[5]!,
-      payload: bytes.subarray(ihl, total),
+      payload: bytes.subarray(ipv4HeaderLength(bytes), ipv4TotalLength(bytes)),
     },
   };
 }

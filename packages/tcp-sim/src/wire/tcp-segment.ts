@@ -234,6 +234,8 @@ function decodeOptions(bytes: Uint8Array, start: number, end: number): TcpOption
 }
 
 const NO_OPTIONS: TcpOptions = Object.freeze({});
+/** The payload of every segment without data (nothing can be written into a zero-length view). */
+const NO_PAYLOAD = new Uint8Array(0);
 
 /**
  * Decodes a TCP segment. With `addresses`, the checksum is verified over the pseudo-header and a
@@ -244,36 +246,50 @@ export function decodeTcpSegment(
   bytes: Uint8Array,
   addresses?: { readonly src: number; readonly dst: number },
 ): TcpDecodeResult {
-  if (bytes.length < TCP_HEADER_LENGTH) return { ok: false, error: 'truncated' };
+  const parsed = addresses
+    ? parseTcpSegment(bytes, 0, bytes.length, true, addresses.src, addresses.dst)
+    : parseTcpSegment(bytes, 0, bytes.length, false, 0, 0);
+  return typeof parsed === 'string' ? { ok: false, error: parsed } : { ok: true, segment: parsed };
+}
+
+/**
+ * The segment in `bytes[start..end)` (an IPv4 packet's payload, read in place), or why it is bad;
+ * with `verify`, the checksum over the pseudo-header of `src` and `dst` is checked first. The
+ * simulator's receive path calls this for every segment, so it builds no result wrapper and no
+ * view for an empty payload.
+ */
+export function parseTcpSegment(
+  bytes: Uint8Array,
+  start: number,
+  end: number,
+  verify: boolean,
+  src: number,
+  dst: number,
+): TcpSegment | TcpDecodeError {
+  const length = end - start;
+  if (length < TCP_HEADER_LENGTH) return 'truncated';
   // The checksum comes first: a corrupted header must be reported as what it is.
-  if (addresses) {
-    const sum = sumWords(
-      bytes,
-      0,
-      bytes.length,
-      pseudoHeaderSum(addresses.src, addresses.dst, PROTOCOL_TCP, bytes.length),
-    );
-    if (finishChecksum(sum) !== 0) return { ok: false, error: 'bad-checksum' };
+  if (verify) {
+    const sum = sumWords(bytes, start, end, pseudoHeaderSum(src, dst, PROTOCOL_TCP, length));
+    if (finishChecksum(sum) !== 0) return 'bad-checksum';
   }
-  const headerLen = (bytes[12]! >>> 4) * 4;
-  if (headerLen < TCP_HEADER_LENGTH || headerLen > bytes.length)
-    return { ok: false, error: 'bad-data-offset' };
+  const headerLen = (bytes[start + 12]! >>> 4) * 4;
+  if (headerLen < TCP_HEADER_LENGTH || headerLen > length) return 'bad-data-offset';
 
   const options =
-    headerLen === TCP_HEADER_LENGTH ? NO_OPTIONS : decodeOptions(bytes, TCP_HEADER_LENGTH, headerLen);
-  if (!options) return { ok: false, error: 'bad-option' };
+    headerLen === TCP_HEADER_LENGTH
+      ? NO_OPTIONS
+      : decodeOptions(bytes, start + TCP_HEADER_LENGTH, start + headerLen);
+  if (!options) return 'bad-option';
   return {
-    ok: true,
-    segment: {
-      srcPort: (bytes[0]! << 8) | bytes[1]!,
-      dstPort: (bytes[2]! << 8) | bytes[3]!,
-      seq: readU32(bytes, 4),
-      ack: readU32(bytes, 8),
-      flags: bytes[13]!,
-      window: (bytes[14]! << 8) | bytes[15]!,
-      urgentPointer: (bytes[18]! << 8) | bytes[19]!,
-      options,
-      payload: bytes.subarray(headerLen),
-    },
+    srcPort: (bytes[start]! << 8) | bytes[start + 1]!,
+    dstPort: (bytes[start + 2]! << 8) | bytes[start + 3]!,
+    seq: readU32(bytes, start + 4),
+    ack: readU32(bytes, start + 8),
+    flags: bytes[start + 13]!,
+    window: (bytes[start + 14]! << 8) | bytes[start + 15]!,
+    urgentPointer: (bytes[start + 18]! << 8) | bytes[start + 19]!,
+    options,
+    payload: headerLen === length ? NO_PAYLOAD : bytes.subarray(start + headerLen, end),
   };
 }
