@@ -13,6 +13,14 @@ export type * from './language/types.js';
 export { TCP_FLAGS, TCP_STATES, WS_STATES } from './language/types.js';
 export type { ScenarioSummary } from './library.js';
 export { DEFAULT_SCENARIO, listScenarios, loadScenario } from './library.js';
+export type { ProfileField, ProfileView } from './profile.js';
+export {
+  formatDuration,
+  formatProfileValue,
+  PROFILE_FIELDS,
+  profileView,
+  profileYaml,
+} from './profile.js';
 export type { ExportFormat } from './renderers/export.js';
 export { EXPORT_FORMATS, exportRun } from './renderers/export.js';
 export { renderJsonLines } from './renderers/jsonl.js';

@@ -5,6 +5,7 @@
  * the intervention is identical and only the future differs (DESIGN.md: time travel by replay).
  */
 import type { Scenario } from './language/types.js';
+import { type ProfileView, profileView } from './profile.js';
 import { type LadderOptions, renderLadder } from './renderers/ladder.js';
 import { type Intervention, runScenario, type ScenarioRun } from './runner/run.js';
 import type { SynackEvent } from './trace/events.js';
@@ -49,6 +50,11 @@ export class Session {
 
   get results() {
     return this.run.results;
+  }
+
+  /** The TCP profile this run uses: its base, what the scenario overrides, every resolved value. */
+  get profile(): ProfileView {
+    return profileView(this.scenario.profile);
   }
 
   /** The world after the events 0..cursor (cursor -1: before anything happened). */

@@ -14,13 +14,11 @@
  */
 import { PROFILES, type ProfileSpec, resolveProfile, type TimerProfile } from '@synack/tcp-sim';
 import { isScalar } from 'yaml';
+import { isTimeField } from '../profile.js';
 import type { Reader, YamlNode } from './reader.js';
 
 const NAMES = ['rfc', 'linux'] as const;
 const FIELDS = Object.keys(PROFILES.rfc) as (keyof TimerProfile)[];
-/** Fields measured in milliseconds of virtual time: written as durations. */
-const TIME =
-  /^(rto|msl|delayedAck|keepAliveIdle|keepAliveInterval|userTimeout|finWait2Timeout|clockGranularity)/;
 
 export function readProfile(reader: Reader, node: YamlNode): ProfileSpec | undefined {
   if (isScalar(node)) return reader.oneOf(node, 'profile', NAMES);
@@ -48,11 +46,22 @@ export function readProfile(reader: Reader, node: YamlNode): ProfileSpec | undef
 function readField(reader: Reader, key: keyof TimerProfile, node: YamlNode): unknown {
   const what = `profile: ${key}`;
   const example = PROFILES.rfc[key];
+  // RFC 7323 2.3: a shift of 0..14, or false to offer no window scale option at all.
+  if (key === 'windowScale') {
+    return isScalar(node) && typeof node.value === 'boolean'
+      ? reader.boolean(node, what)
+      : reader.number(node, what, { min: 0, max: 14, integer: true });
+  }
   if (typeof example === 'boolean') return reader.boolean(node, what);
-  if (key === 'initialWindow' && isScalar(node) && node.value === 'rfc5681') return 'rfc5681';
+  // RFC 6928's number of segments, or RFC 5681 3.1's formula by name.
+  if (key === 'initialWindow') {
+    return isScalar(node) && node.value === 'rfc5681'
+      ? 'rfc5681'
+      : reader.number(node, what, { min: 1, integer: true });
+  }
   if (key === 'zeroWindowProbe') return reader.oneOf(node, what, ['one-octet', 'snd-una-minus-1'] as const);
   if (key === 'rstInTimeWait') return reader.oneOf(node, what, ['close', 'ignore'] as const);
   if (typeof example === 'string') return reader.string(node, what);
-  if (TIME.test(key)) return reader.duration(node, what);
+  if (isTimeField(key)) return reader.duration(node, what);
   return reader.number(node, what, { min: 0, integer: true });
 }
