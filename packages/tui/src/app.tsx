@@ -15,11 +15,12 @@ import { inspectorRows } from './components/inspector.js';
 import { Ladder } from './components/Ladder.js';
 import { type Arrivals, arrivalTimes, selectedIndex } from './components/ladder.js';
 import { Picker, type ScenarioEntry } from './components/Picker.js';
+import { Profile } from './components/Profile.js';
 import { StateDiagram } from './components/StateDiagram.js';
 import { type Color, Lines, type Row, span } from './components/spans.js';
 import { annotatePacket, bytesFromHex } from './inspect/annotate.js';
 import { type Layout, layoutFor } from './layout.js';
-import type { EndpointView, PlaybackSession, View } from './model.js';
+import type { EndpointView, PlaybackSession, ProfileView, View } from './model.js';
 import type { Strings } from './narration/strings.js';
 import { actionFor, keyName } from './state/keymap.js';
 import {
@@ -127,6 +128,7 @@ export function App(props: AppProps) {
       strings={strings}
       title={columns >= 140 ? title : ''}
       seed={session.seed}
+      profile={profileLabel(session.profile)}
     />
   );
   if (state.overlay !== 'none') {
@@ -136,6 +138,8 @@ export function App(props: AppProps) {
         {header}
         {state.overlay === 'help' ? (
           <Help strings={strings} rows={body} columns={columns} />
+        ) : state.overlay === 'profile' ? (
+          <Profile profile={session.profile} strings={strings} rows={body} columns={columns} />
         ) : (
           <Picker
             scenarios={props.scenarios}
@@ -294,12 +298,19 @@ function EndpointPanel(props: {
   );
 }
 
+/** The profile's name in the header; a star when the scenario overrides some of its numbers. */
+export function profileLabel(profile: ProfileView): string {
+  return `${profile.base}${profile.overridden.length > 0 ? '*' : ''}`;
+}
+
 export function Header(props: {
   state: PlayerState;
   view: View;
   strings: Strings;
   title: string;
   seed: number;
+  /** The TCP profile's label; `t` shows its numbers. */
+  profile?: string;
 }) {
   const { state, view, strings } = props;
   const ui = strings.ui;
@@ -314,6 +325,7 @@ export function Header(props: {
     span(`  t=${state.time.toFixed(3)}ms`),
     span(`  ${ui.event} ${view.cursor + 1}/${view.total}`),
     span(`  ${ui.seed} ${props.seed}`, { dim: true }),
+    span(props.profile === undefined ? '' : `  ${ui.profile} ${props.profile}`, { dim: true }),
     span(state.loss ? `  ${ui.loss} 20%` : '', { color: 'red' }),
     span(`  ${ui.help}`, { dim: true }),
   ];

@@ -5,7 +5,7 @@
  * machines. `PlaybackSession` is the subset of @synack/scenarios' `Session` that the TUI calls, declared
  * structurally so a real session satisfies it and tests can hand-build one from `View` values.
  */
-import type { Intervention, View } from '@synack/scenarios';
+import type { Intervention, ProfileView, View } from '@synack/scenarios';
 
 export type {
   Action,
@@ -13,6 +13,8 @@ export type {
   EndpointView,
   Intervention,
   Narration,
+  ProfileField,
+  ProfileView,
   SegmentFate,
   TcbView,
   TcpStateName,
@@ -30,6 +32,8 @@ export interface TraceEntry {
 
 export interface PlaybackSession {
   readonly seed: number;
+  /** The TCP profile the run uses (every timer and RFC-vs-Linux choice), for the header and its overlay. */
+  readonly profile: ProfileView;
   /**
    * The cursor ranges over trace indices. Read here: each event's virtual time and type, and for
    * segment events their id (to know when a segment still in flight at the cursor will arrive).

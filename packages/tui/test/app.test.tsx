@@ -158,6 +158,34 @@ describe('key flows', () => {
     expect(await press('?')).toContain('passive OPEN');
   });
 
+  it('profile: the header names it (* = overridden), t lists every number, t again closes', async () => {
+    const first = await start();
+    expect(first.lastFrame()).toContain('profile linux*');
+    const overlay = await press('t');
+    expect(overlay).toContain('TCP profile: linux');
+    // The scenario's own MSL (5 s) is marked, with the TIME-WAIT it implies; linux values elsewhere.
+    expect(overlay).toMatch(/\* msl +5s +.*TIME-WAIT 10s/);
+    expect(overlay).toMatch(/ {2}rtoMin +200ms/);
+    expect(overlay).toMatch(/synRetries +6 +.*gives up after 127s/);
+    expect(await press('t')).toContain('passive OPEN');
+  });
+
+  it('profile at 80x24: every field still shows, in two columns', async () => {
+    await start({ columns: 80, rows: 24 });
+    const overlay = await press('t');
+    for (const field of [
+      'rtoInitial',
+      'msl',
+      'initialWindow',
+      'windowScale',
+      'timestamps',
+      'finWait2Timeout',
+    ]) {
+      expect(overlay).toContain(field);
+    }
+    expect(overlay.split('\n').length).toBeLessThan(24);
+  });
+
   it('picker: o lists scenarios, ↓ enter opens the next one', async () => {
     await start();
     const picker = await press('o');

@@ -3,6 +3,8 @@
  * views, the way @synack/scenarios' viewAt does, with interventions that really change the future
  * (drop-next / corrupt-next mark the next segment sent at or after `at`; send adds a segment).
  */
+
+import { profileView } from '@synack/scenarios';
 import type {
   ArrowView,
   EndpointView,
@@ -80,6 +82,8 @@ function sentFrame(id: number, time: number, text: string): Step[] {
 
 export class FakeSession implements PlaybackSession {
   readonly trace: readonly { readonly time: number; readonly type: string }[];
+  /** The linux profile with TIME-WAIT shortened by the scenario, as `profile: { base: linux, msl: 5s }`. */
+  readonly profile = profileView({ base: 'linux', msl: 5000 });
   private readonly steps: readonly Step[];
 
   constructor(

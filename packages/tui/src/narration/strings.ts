@@ -3,7 +3,7 @@
  * every key binding, the notices shown after an action, and the pane titles. en.ts and zh.ts implement
  * it; the type makes a missing translation a compile error.
  */
-import type { Narration } from '../model.js';
+import type { Narration, ProfileField } from '../model.js';
 import type { HelpKey } from '../state/keymap.js';
 import type { Notice } from '../state/player.js';
 
@@ -29,6 +29,16 @@ export interface UiWords {
   readonly start: string;
   readonly lastTransition: string;
   readonly tooSmall: string;
+  readonly profile: string;
+  /** Title of the profile overlay, given the base profile's name. */
+  readonly profileTitle: (base: string) => string;
+  /** Says what the mark on overridden fields means, and how to close the overlay. */
+  readonly profileHint: string;
+  /** Derived numbers shown beside a field. */
+  readonly timeWait: (duration: string) => string;
+  readonly givesUpAfter: (duration: string) => string;
+  /** Beside a 0 that switches a timer off. */
+  readonly off: string;
 }
 
 export interface Strings {
@@ -39,6 +49,8 @@ export interface Strings {
   readonly help: Readonly<Record<HelpKey, string>>;
   readonly notice: Readonly<Record<Notice, string>>;
   readonly ui: UiWords;
+  /** One line per TCP profile field: what it is, with the RFC clause. */
+  readonly profileFields: Readonly<Record<ProfileField, string>>;
 }
 
 /** Flags as people write them in prose: SYN+ACK, FIN+ACK. */

@@ -46,6 +46,7 @@ export type HelpKey =
   | 'abort'
   | 'restart'
   | 'picker'
+  | 'profile'
   | 'help'
   | 'quit';
 
@@ -79,6 +80,7 @@ export const PLAYBACK_BINDINGS: readonly Binding[] = [
   { keys: ['a'], action: { type: 'abort' }, help: 'abort' },
   { keys: ['r'], action: { type: 'restart' }, help: 'restart' },
   { keys: ['o'], action: { type: 'open-picker' }, help: 'picker' },
+  { keys: ['t'], action: { type: 'toggle-profile' }, help: 'profile' },
   { keys: ['?'], action: { type: 'toggle-help' }, help: 'help' },
   { keys: ['q', 'ctrl+c'], action: { type: 'quit' }, help: 'quit' },
 ];
@@ -100,10 +102,16 @@ function tableOf(bindings: readonly Binding[]): ReadonlyMap<string, PlayerAction
   return new Map(bindings.flatMap((b) => b.keys.map((k) => [k, b.action] as const)));
 }
 
+const PROFILE_BINDINGS: readonly Binding[] = [
+  { keys: ['t', 'escape', 'enter', 'space'], action: { type: 'toggle-profile' }, help: 'profile' },
+  { keys: ['q', 'ctrl+c'], action: { type: 'quit' }, help: 'quit' },
+];
+
 const TABLES: Readonly<Record<Overlay, ReadonlyMap<string, PlayerAction>>> = {
   none: tableOf(PLAYBACK_BINDINGS),
   picker: tableOf(PICKER_BINDINGS),
   help: tableOf(HELP_BINDINGS),
+  profile: tableOf(PROFILE_BINDINGS),
 };
 
 /** One name per key press: named keys first, then ctrl+letter, then the character itself. */

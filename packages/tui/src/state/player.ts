@@ -45,7 +45,7 @@ export interface PlayerContext {
   readonly scenarios: readonly string[];
 }
 
-export type Overlay = 'none' | 'help' | 'picker';
+export type Overlay = 'none' | 'help' | 'picker' | 'profile';
 export type Pane = 'diagram' | 'inspector';
 export type Notice =
   | 'drop-next'
@@ -97,6 +97,7 @@ export type PlayerAction =
   | { readonly type: 'toggle-pane' }
   | { readonly type: 'scroll-inspector'; readonly delta: number }
   | { readonly type: 'toggle-help' }
+  | { readonly type: 'toggle-profile' }
   | { readonly type: 'open-picker' }
   | { readonly type: 'picker-move'; readonly delta: 1 | -1 }
   | { readonly type: 'picker-choose' }
@@ -174,6 +175,8 @@ export function playerReducer(state: PlayerState, action: PlayerAction, ctx: Pla
       return { ...s, pane: s.pane === 'diagram' ? 'inspector' : 'diagram' };
     case 'toggle-help':
       return { ...s, overlay: s.overlay === 'help' ? 'none' : 'help' };
+    case 'toggle-profile':
+      return { ...s, overlay: s.overlay === 'profile' ? 'none' : 'profile' };
     case 'open-picker': {
       const current = ctx.scenarios.indexOf(s.scenario);
       return { ...s, overlay: 'picker', pickerIndex: Math.max(0, current), playing: false };
