@@ -173,3 +173,24 @@ describe('synack export', () => {
     expect(zh.startsWith('时间 (ms)')).toBe(true);
   });
 });
+
+describe('synack profile', () => {
+  it('prints a named profile as a profile: block that a scenario file accepts', async () => {
+    const r = await cli(['profile', 'linux']);
+    expect(r.code).toBe(0);
+    expect(r.out).toMatch(/^profile:\n {2}base: linux\n/);
+    expect(r.out).toContain('  msl: 30s\n');
+    expect(r.out).toContain('  rtoMin: 200ms\n');
+    const file = join(dir, 'with-profile.yaml');
+    writeFileSync(file, `name: p\n${r.out}timeline:\n  - wait: 1ms\n`);
+    expect((await cli(['run', file])).code).toBe(0);
+  });
+
+  it("a scenario's profile shows its own overrides marked", async () => {
+    const file = join(dir, 'short-msl.yaml');
+    writeFileSync(file, 'name: m\nprofile: { base: linux, msl: 5s }\ntimeline:\n  - wait: 1ms\n');
+    const r = await cli(['profile', file]);
+    expect(r.out).toContain('  msl: 5s  # set by the scenario\n');
+    expect(r.out).toContain('  base: linux\n');
+  });
+});

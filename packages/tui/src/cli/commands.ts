@@ -15,6 +15,8 @@ import {
   formatReport,
   listScenarios,
   loadScenario,
+  profileView,
+  profileYaml,
   reportJson,
   runScenario,
 } from '@synack/scenarios';
@@ -141,9 +143,37 @@ it is binary, so it needs -o FILE or a redirected stdout. --lang sets the words 
   },
 };
 
+const profileCommand: Command = {
+  name: 'profile',
+  summary: "a TCP profile's every number, in the scenario language",
+  usage: `synack profile [rfc|linux|NAME|FILE]
+
+Prints the TCP profile (timers, windows, RFC-vs-Linux choices) as a \`profile:\` block of the scenario
+language: the named base profile (default rfc), or the one a scenario runs with, its own overrides
+marked. Paste it into a scenario and change what you need.`,
+  options: { ...HELP_OPTION },
+  async run(args, io) {
+    const target = args.positionals[0] ?? 'rfc';
+    const view =
+      target === 'rfc' || target === 'linux'
+        ? profileView(target)
+        : profileView(loadScenario(target).profile);
+    io.stdout.write(profileYaml(view));
+    return 0;
+  },
+};
+
 function isExportFormat(v: string | undefined): v is ExportFormat {
   return (EXPORT_FORMATS as readonly (string | undefined)[]).includes(v);
 }
 
 /** Every command, in the order `synack --help` lists them. */
-export const COMMANDS: readonly Command[] = [play, list, run, exportCommand, serveCommand, connectCommand];
+export const COMMANDS: readonly Command[] = [
+  play,
+  list,
+  run,
+  exportCommand,
+  profileCommand,
+  serveCommand,
+  connectCommand,
+];
