@@ -1,3 +1,4 @@
+import { createSession, loadScenario } from '@synack/scenarios';
 import { describe, expect, it } from 'vitest';
 import type { Narration } from '../src/model.js';
 import { en } from '../src/narration/en.js';
@@ -144,7 +145,9 @@ describe('RFC 6455 4.1, 4.2.2: the opening handshake narrated', () => {
   const base = { key: 'ws-handshake', endpoint: 'client', length: 160, status: undefined } as const;
   it('the request names the headers a client must send', () => {
     const n: Narration = { ...base, direction: 'sent', kind: 'request', line: 'GET /chat HTTP/1.1' };
-    expect(en.narrate(n)).toMatch(/"GET \/chat HTTP\/1\.1".*Sec-WebSocket-Version: 13.*Sec-WebSocket-Key/);
+    expect(en.narrate(n)).toMatch(
+      /"GET \/chat HTTP\/1\.1".*Upgrade: websocket.*Sec-WebSocket-Key and version 13/,
+    );
     expect(zh.narrate(n)).toMatch(/Sec-WebSocket-Key/);
   });
 
@@ -169,9 +172,27 @@ describe('RFC 5681 3.1: cwnd narration names the phase', () => {
     en.narrate({ key: 'cwnd', endpoint: 'client', cwnd, ssthresh, flight: 0 });
   it('below ssthresh is slow start, at or above it congestion avoidance', () => {
     expect(at(14480, 2 ** 31 - 1)).toMatch(/slow start.*/);
-    expect(at(14480, 2 ** 31 - 1)).toMatch(/no loss seen yet/);
+    expect(at(14480, 2 ** 31 - 1)).toMatch(/no loss yet, ssthresh unset/);
     expect(at(20000, 10000)).toMatch(/congestion avoidance/);
     expect(at(20000, 10000)).toMatch(/ssthresh 10000/);
+  });
+});
+
+describe('numbers and errors read as people write them', () => {
+  it('a timer duration from float arithmetic is rounded to the microsecond', () => {
+    const timer = { kind: 'RTO', setAt: 0.1, deadline: 1000.1 };
+    expect(en.narrate({ key: 'timer-set', endpoint: 'server', timer })).toContain('within 1000 ms');
+    expect(zh.narrate({ key: 'timer-set', endpoint: 'server', timer })).toContain('1000 ms');
+  });
+
+  it('an error message that already starts with its code does not repeat it', () => {
+    const n: Narration = {
+      key: 'error',
+      endpoint: 'client',
+      code: 'ECONNREFUSED',
+      message: 'ECONNREFUSED: connection refused by 10.0.0.2:80',
+    };
+    expect(en.narrate(n)).toBe('client reports ECONNREFUSED: connection refused by 10.0.0.2:80.');
   });
 });
 
@@ -213,4 +234,24 @@ describe("tcp-sim's timer names (RFC 9293 3.8, RFC 1122 4.2.3) each get their ow
       }
     }
   });
+});
+
+/** Terminal columns a sentence takes (CJK characters two each). */
+const columns = (text: string) =>
+  [...text].reduce((w, c) => w + ((c.codePointAt(0) ?? 0) >= 0x2e80 ? 2 : 1), 0);
+
+describe('the narration fits its two rows at 80 columns', () => {
+  it.each(['blog-chat', 'lost-syn', 'invalid-utf8', 'zero-window'])(
+    '%s: every sentence but received messages (user text) is at most 160 columns, en and zh',
+    (name) => {
+      const session = createSession(loadScenario(name));
+      const long: string[] = [];
+      for (let c = 0; c < session.trace.length; c++) {
+        const n = session.viewAt(c).narration;
+        if (n === undefined || n.key === 'ws-message') continue;
+        for (const s of [en, zh]) if (columns(s.narrate(n)) > 160) long.push(s.narrate(n));
+      }
+      expect(long).toEqual([]);
+    },
+  );
 });

@@ -4,7 +4,7 @@
  * sequence number, as Wireshark shows them, so the client's ISN "x" appears as seq=0.
  */
 import type { ArrowView, Narration, TimerView, TransitionView } from '../model.js';
-import { CLOSE_CODES, flagText, type Strings } from './strings.js';
+import { CLOSE_CODES, durationMs, errorText, flagText, type Strings } from './strings.js';
 
 function carries(a: ArrowView): string {
   return a.carries === undefined ? '' : `, carrying ${a.carries}`;
@@ -90,7 +90,7 @@ function stateChange(ep: string, t: TransitionView): string {
 }
 
 function timerSet(ep: string, t: TimerView): string {
-  const ms = t.deadline - t.setAt;
+  const ms = durationMs(t.deadline - t.setAt);
   switch (t.kind) {
     case 'RTO':
     case 'SYN':
@@ -181,13 +181,12 @@ function segmentFault(a: ArrowView, fault: string, delay: number): string {
 const SSTHRESH_UNSET = 2 ** 31 - 1;
 
 function cwnd(ep: string, cwnd: number, ssthresh: number, flight: number): string {
-  const threshold =
-    ssthresh >= SSTHRESH_UNSET ? 'no loss seen yet, so ssthresh is unbounded' : `ssthresh ${ssthresh}`;
+  const threshold = ssthresh >= SSTHRESH_UNSET ? 'no loss yet, ssthresh unset' : `ssthresh ${ssthresh}`;
   const phase =
     cwnd < ssthresh
-      ? 'slow start: cwnd grows by about one segment for every segment acknowledged (RFC 5681 3.1)'
-      : 'congestion avoidance: cwnd grows by about one segment per round trip (RFC 5681 3.1)';
-  return `${ep}'s congestion window is now ${cwnd} bytes (${threshold}; ${flight} bytes in flight); ${phase}.`;
+      ? 'slow start, about +1 segment per ACK'
+      : 'congestion avoidance, about +1 segment per round trip';
+  return `${ep}'s cwnd is now ${cwnd} bytes, ${flight} in flight, ${threshold}: ${phase} (RFC 5681 3.1).`;
 }
 
 function appEvent(ep: string, event: string): string {
@@ -211,13 +210,13 @@ function handshake(n: Extract<Narration, { key: 'ws-handshake' }>): string {
   const ep = n.endpoint;
   if (n.kind === 'request') {
     return n.direction === 'sent'
-      ? `${ep} sends the WebSocket opening handshake, ${n.length} bytes of HTTP on the TCP stream: "${n.line}" with Upgrade: websocket, Connection: Upgrade, Sec-WebSocket-Version: 13 and a random base64 Sec-WebSocket-Key (RFC 6455 4.1).`
-      : `${ep} reads the HTTP Upgrade request "${n.line}" and checks it: GET, Host, Upgrade: websocket, Connection: Upgrade, a 16-byte key and version 13 (RFC 6455 4.2.1).`;
+      ? `${ep} sends the opening handshake (RFC 6455 4.1): "${n.line}", ${n.length} bytes of HTTP with Upgrade: websocket, a random Sec-WebSocket-Key and version 13.`
+      : `${ep} reads the Upgrade request "${n.line}" and checks Host, Upgrade, Connection, the 16-byte key and version 13 (RFC 6455 4.2.1).`;
   }
   if (n.status === 101) {
     return n.direction === 'sent'
-      ? `${ep} accepts the upgrade with "${n.line}" and Sec-WebSocket-Accept = base64(SHA-1(key + "258EAFA5-E914-47DA-95CA-C5AB0DC85B11")) (RFC 6455 4.2.2); after this response the stream carries WebSocket frames.`
-      : `${ep} reads "${n.line}" and checks Sec-WebSocket-Accept against the key it sent (RFC 6455 4.1); from here on the stream carries WebSocket frames.`;
+      ? `${ep} accepts: "${n.line}" with Sec-WebSocket-Accept = base64(SHA-1(key + "258EAFA5-E914-47DA-95CA-C5AB0DC85B11")), RFC 6455 4.2.2.`
+      : `${ep} reads "${n.line}" and checks Sec-WebSocket-Accept against its key (RFC 6455 4.1); frames follow.`;
   }
   return n.direction === 'sent'
     ? `${ep} refuses the upgrade with "${n.line}" (RFC 6455 4.2.1: 400 for a bad request, 426 with the versions it speaks); no WebSocket opens.`
@@ -281,7 +280,7 @@ function narrate(n: Narration): string {
     case 'app-call':
       return `${n.endpoint}'s application calls ${n.call}.`;
     case 'error':
-      return `${n.endpoint} reports ${n.code}: ${n.message}.`;
+      return `${n.endpoint} reports ${errorText(n.code, n.message)}.`;
     case 'timer-cancelled':
       return timerCancelled(n.endpoint, n.timer);
     case 'segment-fault':
@@ -296,7 +295,7 @@ function narrate(n: Narration): string {
       return handshake(n);
     case 'ws-error': {
       const meaning = CLOSE_CODES[n.closeCode]?.en ?? 'application-defined';
-      return `${n.endpoint} fails the WebSocket connection: ${n.message} (${n.code}); it closes with code ${n.closeCode} (${meaning}), RFC 6455 7.1.7.`;
+      return `${n.endpoint} fails the WebSocket (RFC 6455 7.1.7): ${n.message}; it closes with ${n.closeCode} (${meaning}).`;
     }
     case 'scenario-step':
       return scenarioStep(n);

@@ -72,3 +72,13 @@ export const CLOSE_CODES: Readonly<Record<number, { en: string; zh: string }>> =
   1010: { en: 'missing extension', zh: '缺少扩展' },
   1011: { en: 'internal error', zh: '服务器内部错误' },
 };
+
+/** A duration from the trace as people read it: whole microseconds at most (no 1000.0000000000001). */
+export function durationMs(ms: number): number {
+  return Math.round(ms * 1000) / 1000;
+}
+
+/** An error's code and message, without saying the code twice when the message starts with it. */
+export function errorText(code: string, message: string): string {
+  return message.startsWith(code) ? message : `${code}: ${message}`;
+}

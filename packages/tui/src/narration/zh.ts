@@ -3,7 +3,7 @@
  * 视图里的序号是相对各自初始序号的 (和 Wireshark 的"相对序号"一样), 所以客户端的 ISN x 显示为 seq=0。
  */
 import type { ArrowView, Narration, TimerView, TransitionView } from '../model.js';
-import { CLOSE_CODES, flagText, type Strings } from './strings.js';
+import { CLOSE_CODES, durationMs, errorText, flagText, type Strings } from './strings.js';
 
 function carries(a: ArrowView): string {
   return a.carries === undefined ? '' : `，里面是 ${a.carries}`;
@@ -78,7 +78,7 @@ function stateChange(ep: string, t: TransitionView): string {
 }
 
 function timerSet(ep: string, t: TimerView): string {
-  const ms = t.deadline - t.setAt;
+  const ms = durationMs(t.deadline - t.setAt);
   switch (t.kind) {
     case 'RTO':
     case 'SYN':
@@ -184,12 +184,9 @@ function segmentFault(a: ArrowView, fault: string, delay: number): string {
 const SSTHRESH_UNSET = 2 ** 31 - 1;
 
 function cwnd(ep: string, cwnd: number, ssthresh: number, flight: number): string {
-  const threshold = ssthresh >= SSTHRESH_UNSET ? '还没有丢过包，ssthresh 不设上限' : `ssthresh ${ssthresh}`;
-  const phase =
-    cwnd < ssthresh
-      ? '慢启动：每确认一个报文段，cwnd 大约增加一个报文段（RFC 5681 3.1）'
-      : '拥塞避免：每个往返时间 cwnd 大约增加一个报文段（RFC 5681 3.1）';
-  return `${ep} 的拥塞窗口现在是 ${cwnd} 字节（${threshold}；在途 ${flight} 字节）；${phase}。`;
+  const threshold = ssthresh >= SSTHRESH_UNSET ? '还没丢包，ssthresh 未设' : `ssthresh ${ssthresh}`;
+  const phase = cwnd < ssthresh ? '慢启动，每个 ACK 约加一个报文段' : '拥塞避免，每个往返约加一个报文段';
+  return `${ep} 的 cwnd 现在是 ${cwnd} 字节，在途 ${flight} 字节，${threshold}：${phase}（RFC 5681 3.1）。`;
 }
 
 function appEvent(ep: string, event: string): string {
@@ -213,12 +210,12 @@ function handshake(n: Extract<Narration, { key: 'ws-handshake' }>): string {
   const ep = n.endpoint;
   if (n.kind === 'request') {
     return n.direction === 'sent'
-      ? `${ep} 发出 WebSocket 开始握手，TCP 字节流上 ${n.length} 字节的 HTTP："${n.line}"，带 Upgrade: websocket、Connection: Upgrade、Sec-WebSocket-Version: 13 和一个随机的 base64 Sec-WebSocket-Key（RFC 6455 4.1）。`
-      : `${ep} 读到 HTTP Upgrade 请求"${n.line}"并检查：GET、Host、Upgrade: websocket、Connection: Upgrade、16 字节的 key 和版本 13（RFC 6455 4.2.1）。`;
+      ? `${ep} 发出开始握手（RFC 6455 4.1）："${n.line}"，${n.length} 字节的 HTTP，带 Upgrade: websocket、随机的 Sec-WebSocket-Key 和版本 13。`
+      : `${ep} 读到 Upgrade 请求"${n.line}"，检查 Host、Upgrade、Connection、16 字节的 key 和版本 13（RFC 6455 4.2.1）。`;
   }
   if (n.status === 101) {
     return n.direction === 'sent'
-      ? `${ep} 用"${n.line}"接受升级，Sec-WebSocket-Accept = base64(SHA-1(key + "258EAFA5-E914-47DA-95CA-C5AB0DC85B11"))（RFC 6455 4.2.2）；这个响应之后，字节流上跑的就是 WebSocket 帧了。`
+      ? `${ep} 用"${n.line}"接受升级，Sec-WebSocket-Accept = base64(SHA-1(key + "258EAFA5-E914-47DA-95CA-C5AB0DC85B11"))（RFC 6455 4.2.2）。`
       : `${ep} 读到"${n.line}"，用自己发出的 key 校验 Sec-WebSocket-Accept（RFC 6455 4.1）；从这里开始，字节流上跑的是 WebSocket 帧。`;
   }
   return n.direction === 'sent'
@@ -285,7 +282,7 @@ function narrate(n: Narration): string {
     case 'app-call':
       return `${n.endpoint} 的应用程序调用了 ${n.call}。`;
     case 'error':
-      return `${n.endpoint} 报错 ${n.code}：${n.message}。`;
+      return `${n.endpoint} 报错 ${errorText(n.code, n.message)}。`;
     case 'timer-cancelled':
       return timerCancelled(n.endpoint, n.timer);
     case 'segment-fault':
@@ -300,7 +297,7 @@ function narrate(n: Narration): string {
       return handshake(n);
     case 'ws-error': {
       const meaning = CLOSE_CODES[n.closeCode]?.zh ?? '由应用定义';
-      return `${n.endpoint} 判定 WebSocket 连接失败：${n.message}（${n.code}）；它以状态码 ${n.closeCode}（${meaning}）关闭（RFC 6455 7.1.7）。`;
+      return `${n.endpoint} 判定 WebSocket 失败（RFC 6455 7.1.7）：${n.message}；以 ${n.closeCode}（${meaning}）关闭。`;
     }
     case 'scenario-step':
       return scenarioStep(n);
