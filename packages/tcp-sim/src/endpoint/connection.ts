@@ -194,10 +194,14 @@ export class Connection {
   private hadError = false;
   private released = false;
   private dispatchFrom: TcpState = 'CLOSED';
-  /** Machine actions (by name) and other work to run once the state change is traced. */
+  /**
+   * Machine actions (by name) and other work to run once the state change is traced.
+   */
   private readonly deferred: Array<keyof TcpEffects | (() => void)> = [];
   private readonly notifications: Notification[] = [];
   private flushing = false;
+  /** The queues' backing stores were let go after 'close' (releaseQueues). */
+  private queuesReleased = false;
   /** An ACK is owed for the segment being processed (sent once the application has read, below). */
   private ackPending = false;
   /** An ACK is owed but may be delayed (RFC 9293 3.8.6.3). */
@@ -1477,6 +1481,22 @@ export class Connection {
     } finally {
       this.flushing = false;
     }
+    if (this.closeNotified && !this.queuesReleased && this.notifications.length === 0) this.releaseQueues();
+  }
+
+  /**
+   * Once the application has been told 'close', the queues are emptied for good (almost: a peer
+   * may still send a FIN or a RST into TIME-WAIT) and their backing stores are let go. A V8 array
+   * keeps its grown backing store after shift() has emptied it, and drops it only when its length is
+   * set to 0. A closed connection lives on in TIME-WAIT and in `Simulation.connections`; with
+   * thousands of them, those stores are heap the garbage collector copies and marks for nothing.
+   */
+  private releaseQueues(): void {
+    this.queuesReleased = true;
+    if (this.deferred.length === 0) this.deferred.length = 0;
+    this.notifications.length = 0;
+    if (this.rcvChunks.length === 0) this.rcvChunks.length = 0;
+    this.sendBuffer.releaseIfEmpty();
   }
 }
 

@@ -107,8 +107,11 @@ export function machineStep(
 export class MachineRunner {
   state: TcpState = 'CLOSED';
   passive = false;
-  /** Pending delayed events by id (the machine has one: 2MSL), created on first use. */
-  private timers: Map<string, unknown> | undefined;
+  /**
+   * Pending delayed events as (id, clock handle) pairs, made on first use: the machine has one
+   * delayed event (2MSL), and a Map per connection in TIME-WAIT would cost more than it finds.
+   */
+  private timers: unknown[] | undefined;
   private readonly memo: Array<Step | undefined>;
 
   private readonly run: (name: keyof TcpEffects) => void;
@@ -131,22 +134,38 @@ export class MachineRunner {
     for (const action of step.actions) {
       if (action.kind === 'effect') this.run(action.name);
       else if (action.kind === 'cancel') {
-        const handle = this.timers?.get(action.id);
-        if (handle !== undefined) {
-          this.timers!.delete(action.id);
-          this.clock.clearTimeout(handle);
-        }
-      } else {
-        const raised = action.event;
-        const timers = this.timers ?? new Map<string, unknown>();
-        this.timers = timers;
-        const handle = this.clock.setTimeout(() => {
-          timers.delete(action.id);
-          this.send(raised);
-        }, action.delay);
-        timers.set(action.id, handle);
+        const handle = this.takeTimer(action.id);
+        if (handle !== undefined) this.clock.clearTimeout(handle);
+      } else this.raise(action.id, action.delay, action.event);
+    }
+  }
+
+  /**
+   * Arms a delayed event. (Its own method: a closure inside send()'s loop would make V8 allocate a
+   * context for every action of every step, delayed or not.)
+   */
+  private raise(id: string, delay: number, event: TcpMachineEvent): void {
+    const handle = this.clock.setTimeout(() => {
+      this.takeTimer(id);
+      this.send(event);
+    }, delay);
+    this.takeTimer(id); // a raise with a pending id replaces it (as a Map.set would)
+    if (this.timers) this.timers.push(id, handle);
+    else this.timers = [id, handle];
+  }
+
+  /** Forgets the pending delayed event `id`; returns its clock handle (undefined if none). */
+  private takeTimer(id: string): unknown {
+    const timers = this.timers;
+    if (!timers) return undefined;
+    for (let i = 0; i < timers.length; i += 2) {
+      if (timers[i] === id) {
+        const handle = timers[i + 1];
+        timers.splice(i, 2);
+        return handle;
       }
     }
+    return undefined;
   }
 
   /** Whether the machine has a transition for `event` in the current state. */

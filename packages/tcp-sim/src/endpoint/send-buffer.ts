@@ -50,6 +50,14 @@ export class SendBuffer {
     return out;
   }
 
+  /** Lets go of the emptied queue's backing store (see Connection.releaseQueues). */
+  releaseIfEmpty(): void {
+    if (this.total === 0) {
+      this.chunks.length = 0;
+      this.headOffset = 0;
+    }
+  }
+
   /** Drops `n` acknowledged octets from the head. */
   consume(n: number): void {
     let left = Math.min(n, this.total);

@@ -1,12 +1,17 @@
 /**
  * A minimal typed event emitter. Unlike node:events, an 'error' with no listener is not thrown: the
  * error is already in the trace, and a simulation must never crash because a script ignored it.
+ *
+ * Listeners are kept as (event, listener) pairs in one flat array, made on the first `on()`: a
+ * socket has a handful of listeners, and ten thousand sockets with a Map and an array per event
+ * each weigh on the garbage collector for nothing. Emitting scans the pairs; listeners of one event
+ * run in the order they were added, over a snapshot when there are several (as node:events does).
  */
 // biome-ignore lint/suspicious/noExplicitAny: listener tuples of any arity are checked by the typed wrappers
 type AnyListener = (...args: any[]) => void;
 
 export class Emitter {
-  private readonly listeners = new Map<string, AnyListener[]>();
+  private listeners: Array<string | AnyListener> | undefined;
 
   protected addListener(event: string, listener: AnyListener, once = false): void {
     const wrapped: AnyListener = once
@@ -15,27 +20,43 @@ export class Emitter {
           listener(...args);
         }
       : listener;
-    const list = this.listeners.get(event);
-    if (list) list.push(wrapped);
-    else this.listeners.set(event, [wrapped]);
+    if (this.listeners) this.listeners.push(event, wrapped);
+    else this.listeners = [event, wrapped];
   }
 
   protected removeListener(event: string, listener: AnyListener): void {
-    const list = this.listeners.get(event);
-    if (!list) return;
-    const i = list.indexOf(listener);
-    if (i >= 0) list.splice(i, 1);
+    const pairs = this.listeners;
+    if (!pairs) return;
+    for (let i = 0; i < pairs.length; i += 2) {
+      if (pairs[i] === event && pairs[i + 1] === listener) {
+        pairs.splice(i, 2);
+        return;
+      }
+    }
   }
 
   protected emitEvent(event: string, ...args: unknown[]): boolean {
-    const list = this.listeners.get(event);
-    if (!list || list.length === 0) return false;
-    if (list.length === 1) list[0]!(...args);
-    else for (const listener of [...list]) listener(...args);
+    const pairs = this.listeners;
+    if (!pairs) return false;
+    let first: AnyListener | undefined;
+    let all: AnyListener[] | undefined;
+    for (let i = 0; i < pairs.length; i += 2) {
+      if (pairs[i] !== event) continue;
+      const listener = pairs[i + 1] as AnyListener;
+      if (!first) first = listener;
+      else if (all) all.push(listener);
+      else all = [first, listener];
+    }
+    if (!first) return false;
+    if (!all) first(...args);
+    else for (const listener of all) listener(...args);
     return true;
   }
 
   listenerCount(event: string): number {
-    return this.listeners.get(event)?.length ?? 0;
+    const pairs = this.listeners;
+    let n = 0;
+    if (pairs) for (let i = 0; i < pairs.length; i += 2) if (pairs[i] === event) n++;
+    return n;
   }
 }

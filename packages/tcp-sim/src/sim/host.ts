@@ -181,7 +181,6 @@ export class SimHost {
   /** Segments that reached a raw host. */
   readonly inbox: RawArrival[] = [];
   private readonly connections = new ConnectionTable();
-  private readonly sockets = new Map<Connection, SimSocket>();
   private readonly listeners = new Map<number, SimListener>();
   private readonly passiveOrigin = new Map<Connection, SimListener>();
   private nextEphemeral = 49152;
@@ -265,7 +264,7 @@ export class SimHost {
 
   /** Live connections (not yet deleted), as sockets. */
   get liveSockets(): SimSocket[] {
-    return [...this.connections.values()].map((c) => this.sockets.get(c)!);
+    return [...this.connections.values()].map(socketOf);
   }
 
   /** Opens a listening socket (RFC 9293 3.10.1 passive OPEN). */
@@ -311,7 +310,7 @@ export class SimHost {
       options.address,
       options.port,
     );
-    const socket = this.sockets.get(conn)!;
+    const socket = socketOf(conn);
     conn.userCall('connect');
     conn.openActive();
     return socket;
@@ -400,8 +399,7 @@ export class SimHost {
     );
     this.passiveOrigin.set(conn, listener);
     listener.halfOpen++;
-    const socket = this.sockets.get(conn)!;
-    socket.setConnectHook(() => listener.deliverEstablished(socket));
+    socketOf(conn).acceptOn(listener);
     conn.openPassive();
     conn.segmentArrives(seg);
   }
@@ -448,9 +446,8 @@ export class SimHost {
       sendHighWaterMark: this.options.sendHighWaterMark,
     });
     this.connections.set(localPort, conn.remoteAddressNumber, remotePort, conn);
-    const socket = new SimSocket(conn, this.name);
-    this.sockets.set(conn, socket);
-    this.world.socketCreated(socket);
+    // The socket registers itself as the connection's observer (see socketOf).
+    this.world.socketCreated(new SimSocket(conn, this.name));
     return conn;
   }
 
@@ -481,6 +478,11 @@ export class SimHost {
   private assertTcp(): void {
     if (this.raw) throw new TypeError(`${this.name} is a raw host: use send() and inbox`);
   }
+}
+
+/** The socket of a host's connection: its observer, set when the socket was made (createConnection). */
+function socketOf(conn: Connection): SimSocket {
+  return conn.observer as SimSocket;
 }
 
 /** Stands in for a segment view nobody will read (trace streamed without listeners). */

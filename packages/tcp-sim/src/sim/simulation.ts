@@ -21,7 +21,12 @@ import {
   PROTOCOL_TCP,
   readU32,
 } from '../wire/ipv4.js';
-import { encodeTcpIpv4Packet, parseTcpSegment, type TcpSegment } from '../wire/tcp-segment.js';
+import {
+  parseTcpSegment,
+  type TcpSegment,
+  tcpIpv4PacketLength,
+  writeTcpIpv4Packet,
+} from '../wire/tcp-segment.js';
 import { type HostOptions, SimHost, type World } from './host.js';
 import {
   DEFAULT_LINK,
@@ -31,6 +36,7 @@ import {
   LinkDirection,
   resolveLinkConfig,
 } from './link.js';
+import { PacketSlab } from './packet-slab.js';
 import { Rng } from './rng.js';
 import { PHASE_APP, PHASE_ARRIVAL, Scheduler, type StopReason } from './scheduler.js';
 import type { SimSocket } from './socket.js';
@@ -93,6 +99,7 @@ export class Simulation {
   private segmentCounter = 0;
   private timerCounter = 0;
   private ipId = 0;
+  private readonly packetMemory = new PacketSlab();
   private readonly world: World;
   /** Packets as sent, for pcap export without hex round trips. */
   readonly packets: Packet[] = [];
@@ -256,7 +263,8 @@ export class Simulation {
     badChecksum = false,
   ): void {
     const segmentId = this.segmentCounter++;
-    const bytes = encodeTcpIpv4Packet(seg, from.addressNumber, dst, this.ipId);
+    const bytes = this.packetMemory.take(tcpIpv4PacketLength(seg));
+    writeTcpIpv4Packet(bytes, seg, from.addressNumber, dst, this.ipId);
     // The TCP checksum field sits at octet 16 of the TCP header.
     if (badChecksum) bytes[IPV4_HEADER_LENGTH + 16]! ^= 0xff;
     this.ipId = (this.ipId + 1) & 0xffff;
@@ -313,10 +321,24 @@ export class Simulation {
         arrival += hold;
         this.trace.emit({ type: 'segment.reordered', segmentId, copy, extraDelay: hold });
       }
-      this.scheduler.schedule(arrival, PHASE_ARRIVAL, () =>
-        this.arrive(from, to, packet, segmentId, copy, conn),
-      );
+      this.scheduleArrival(arrival, from, to, packet, segmentId, copy, conn);
     }
+  }
+
+  /**
+   * (Its own method so that the arrival closure captures only these values: a closure made inside
+   * transmit() would have V8 allocate transmit's whole context and a loop context per segment.)
+   */
+  private scheduleArrival(
+    time: number,
+    from: SimHost,
+    to: SimHost,
+    packet: Uint8Array,
+    segmentId: number,
+    copy: number,
+    conn: string,
+  ): void {
+    this.scheduler.schedule(time, PHASE_ARRIVAL, () => this.arrive(from, to, packet, segmentId, copy, conn));
   }
 
   /** Traces a segment lost on its way out (a method, not a closure made for every segment). */

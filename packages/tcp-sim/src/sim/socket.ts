@@ -13,7 +13,8 @@ import { Emitter } from './emitter.js';
 export class SimSocket extends Emitter implements ConnectionObserver {
   private explicitlyPaused = false;
   private destroyedFlag = false;
-  private onConnectHook: (() => void) | undefined;
+  /** For a passively opened connection: the listening socket that announces it once established. */
+  private acceptedBy: { deliverEstablished(socket: SimSocket): void } | undefined;
 
   constructor(
     /** The endpoint behind this socket (internal; use the socket's own methods). */
@@ -155,13 +156,13 @@ export class SimSocket extends Emitter implements ConnectionObserver {
   }
 
   /** @internal Called by the host for passive sockets: announce on the listener once established. */
-  setConnectHook(hook: () => void): void {
-    this.onConnectHook = hook;
+  acceptOn(listener: { deliverEstablished(socket: SimSocket): void }): void {
+    this.acceptedBy = listener;
   }
 
   // ConnectionObserver (called by the connection when it flushes its notifications)
   onConnect(): void {
-    if (this.onConnectHook) this.onConnectHook();
+    if (this.acceptedBy) this.acceptedBy.deliverEstablished(this);
     else this.emitEvent('connect');
   }
   onData(chunk: Uint8Array): void {

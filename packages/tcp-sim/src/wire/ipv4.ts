@@ -62,22 +62,42 @@ export interface Ipv4Header {
  * the payload at offset 20; this keeps the segment encoder free of an extra copy.
  */
 export function writeIpv4Header(out: Uint8Array, header: Ipv4Header, payloadLength: number): void {
+  writeIpv4HeaderFields(
+    out,
+    header.src,
+    header.dst,
+    header.identification ?? 0,
+    header.ttl ?? 64,
+    header.protocol ?? PROTOCOL_TCP,
+    payloadLength,
+  );
+}
+
+/** `writeIpv4Header` with the fields as arguments (the per-packet path builds no header object). */
+export function writeIpv4HeaderFields(
+  out: Uint8Array,
+  src: number,
+  dst: number,
+  identification: number,
+  ttl: number,
+  protocol: number,
+  payloadLength: number,
+): void {
   const total = IPV4_HEADER_LENGTH + payloadLength;
   out[0] = 0x45; // version 4, IHL 5 words
   out[1] = 0; // DSCP/ECN
   out[2] = total >>> 8;
   out[3] = total & 0xff;
-  const id = header.identification ?? 0;
-  out[4] = (id >>> 8) & 0xff;
-  out[5] = id & 0xff;
+  out[4] = (identification >>> 8) & 0xff;
+  out[5] = identification & 0xff;
   out[6] = 0x40; // flags: DF (RFC 791 3.1): the simulator drops instead of fragmenting
   out[7] = 0;
-  out[8] = header.ttl ?? 64;
-  out[9] = header.protocol ?? PROTOCOL_TCP;
+  out[8] = ttl;
+  out[9] = protocol;
   out[10] = 0;
   out[11] = 0;
-  writeU32(out, 12, header.src);
-  writeU32(out, 16, header.dst);
+  writeU32(out, 12, src);
+  writeU32(out, 16, dst);
   const sum = internetChecksum(out, 0, IPV4_HEADER_LENGTH);
   out[10] = sum >>> 8;
   out[11] = sum & 0xff;

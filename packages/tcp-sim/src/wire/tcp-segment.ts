@@ -6,7 +6,7 @@
  * Flags are a bit mask internally (cheap on the hot path) and a list of names at the edges.
  */
 import { finishChecksum, pseudoHeaderSum, sumWords } from './checksum.js';
-import { IPV4_HEADER_LENGTH, PROTOCOL_TCP, readU32, writeIpv4Header, writeU32 } from './ipv4.js';
+import { IPV4_HEADER_LENGTH, PROTOCOL_TCP, readU32, writeIpv4HeaderFields, writeU32 } from './ipv4.js';
 
 export const FIN = 0x01;
 export const SYN = 0x02;
@@ -166,11 +166,30 @@ export function encodeTcpIpv4Packet(
   dst: number,
   identification = 0,
 ): Uint8Array {
-  const tcpLen = TCP_HEADER_LENGTH + optionsLength(seg.options) + seg.payload.length;
-  const out = new Uint8Array(IPV4_HEADER_LENGTH + tcpLen);
-  writeIpv4Header(out, { src, dst, identification }, tcpLen);
-  writeTcp(out, IPV4_HEADER_LENGTH, seg, src, dst);
+  const out = new Uint8Array(tcpIpv4PacketLength(seg));
+  writeTcpIpv4Packet(out, seg, src, dst, identification);
   return out;
+}
+
+/** Octets of the IPv4 packet that carries `seg`: IPv4 header, TCP header with options, payload. */
+export function tcpIpv4PacketLength(seg: TcpSegment): number {
+  return IPV4_HEADER_LENGTH + TCP_HEADER_LENGTH + optionsLength(seg.options) + seg.payload.length;
+}
+
+/**
+ * Writes the IPv4 packet that carries `seg` over all of `out` (exactly `tcpIpv4PacketLength(seg)`
+ * octets, every one of them written: `out` may be uninitialized memory), checksums included.
+ */
+export function writeTcpIpv4Packet(
+  out: Uint8Array,
+  seg: TcpSegment,
+  src: number,
+  dst: number,
+  identification: number,
+): void {
+  const tcpLen = out.length - IPV4_HEADER_LENGTH;
+  writeIpv4HeaderFields(out, src, dst, identification, 64, PROTOCOL_TCP, tcpLen);
+  writeTcp(out, IPV4_HEADER_LENGTH, seg, src, dst);
 }
 
 export type TcpDecodeError = 'truncated' | 'bad-data-offset' | 'bad-option' | 'bad-checksum';
