@@ -42,7 +42,7 @@ describe('the profile overlay rows', () => {
 
   it('in Chinese every field has its own description', () => {
     const lines = text(profileRows(view, zh, 40, 120).columns);
-    expect(lines.find((l) => l.includes(' msl '))).toContain('TIME-WAIT 10s；'.replace('；', '; '));
+    expect(lines.find((l) => l.includes(' msl '))).toContain('TIME-WAIT 10s；报文段最大生存时间');
     expect(new Set(PROFILE_FIELDS.map((f) => zh.profileFields[f])).size).toBe(PROFILE_FIELDS.length);
   });
 });

@@ -45,7 +45,7 @@ function fieldRow(
   const extra = derived(field, profile, strings);
   // With descriptions the implied number leads them; without, it follows the value in brackets.
   const note = describe
-    ? `${extra === '' ? '' : `${extra}; `}${strings.profileFields[field]}`
+    ? `${extra === '' ? '' : `${extra}${strings.ui.separator}`}${strings.profileFields[field]}`
     : extra === ''
       ? ''
       : `(${extra})`;

@@ -398,6 +398,7 @@ export const en: Strings = {
     profileHint: '* = set by the scenario (profile: in its file); t or esc closes',
     timeWait: (d) => `TIME-WAIT ${d}`,
     off: 'off',
+    separator: '; ',
     givesUpAfter: (d) => `gives up after ${d}`,
   },
   profileFields: {

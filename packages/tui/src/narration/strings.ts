@@ -39,6 +39,8 @@ export interface UiWords {
   readonly givesUpAfter: (duration: string) => string;
   /** Beside a 0 that switches a timer off. */
   readonly off: string;
+  /** Between a derived number and a description ('; ', or the full-width '；'). */
+  readonly separator: string;
 }
 
 export interface Strings {

@@ -385,6 +385,7 @@ export const zh: Strings = {
     profileHint: '* = 场景自己设定的（文件里的 profile:）；按 t 或 esc 关闭',
     timeWait: (d) => `TIME-WAIT ${d}`,
     off: '关闭',
+    separator: '；',
     givesUpAfter: (d) => `${d} 后放弃`,
   },
   profileFields: {
