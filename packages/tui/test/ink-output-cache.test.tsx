@@ -4,14 +4,13 @@
  * its caches must stay bounded. These tests check both against references built here from
  * @alcalzone/ansi-tokenize's own functions (what unpatched Ink calls for every line, every frame).
  */
-import { createRequire } from 'node:module';
-import { pathToFileURL } from 'node:url';
 import fc from 'fast-check';
 import { Box, Text } from 'ink';
 import { render } from 'ink-testing-library';
 import type { ReactElement } from 'react';
-import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { Lines, type Row, span } from '../src/components/spans.js';
+import { colourInk, importNextToInk } from './ink-internals.js';
 
 interface Cell {
   readonly value: string;
@@ -44,14 +43,15 @@ interface Tokenizer {
   styledCharsToString(cells: readonly Cell[]): string;
 }
 
-// Ink's package exports only its entry point: reach its output stage and its tokenizer by file.
-const inkEntry = pathToFileURL(createRequire(import.meta.url).resolve('ink'));
 let ink: OutputModule;
 let ansi: Tokenizer;
+let uncolour: () => void = () => {};
 beforeAll(async () => {
-  ink = (await import(new URL('./output.js', inkEntry).href)) as OutputModule;
-  ansi = (await import(new URL('../../@alcalzone/ansi-tokenize/build/index.js', inkEntry).href)) as Tokenizer;
+  ink = (await importNextToInk('./output.js')) as OutputModule;
+  ansi = (await importNextToInk('../../@alcalzone/ansi-tokenize/build/index.js')) as Tokenizer;
+  uncolour = await colourInk();
 });
+afterAll(() => uncolour());
 
 const LIMIT = 32_768;
 afterEach(() => {
@@ -92,7 +92,7 @@ const MORE_SGR = ['\x1b[m', '\x1b[1;35m', '\x1b[38;5;200m', '\x1b[38;2;1;2;3m', 
 // accented letter, a broken escape, a cursor code, a hyperlink.
 const ODD = ['\u754c', '\u00e9', '\x1b[31', '\x1b[?25h', '\x1b]8;;http://x\x07', '\x1b]8;;\x07'];
 const piece = fc.oneof(
-  { weight: 6, arbitrary: fc.constantFrom('a', 'b', ' ', '-', '>', '|', '~', 'X', '0', '=') },
+  { weight: 6, arbitrary: fc.constantFrom('a', 'b', ' ', '-', '>', '|', '~', 'X', '0', '=', '\u2026') },
   { weight: 3, arbitrary: fc.constantFrom(...SGR, ...MORE_SGR) },
   { weight: 1, arbitrary: fc.constantFrom(...ODD) },
 );
@@ -161,6 +161,9 @@ describe('Ink output patch: the same bytes as unpatched Ink', () => {
     const fresh = render(screen(rows('>', false)));
     expect(warm).toBe(fresh.lastFrame());
     fresh.unmount();
+    // Styles really are drawn (escape codes in the frame), and the changed cell is there.
+    expect(warm).toContain('\x1b[36m|-->|');
+    expect(warm).not.toContain('\x1b[7m');
     // And the caches were really used by Ink's render (the test is not looking at a different copy).
     expect(ink.sharedCaches.styledChars.size).toBeGreaterThan(0);
   });
