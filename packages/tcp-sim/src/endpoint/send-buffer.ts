@@ -53,7 +53,7 @@ export class SendBuffer {
   /** Lets go of the emptied queue's backing store (see Connection.releaseQueues). */
   releaseIfEmpty(): void {
     if (this.total === 0) {
-      this.chunks.length = 0;
+      this.chunks = [];
       this.headOffset = 0;
     }
   }
