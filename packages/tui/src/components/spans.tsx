@@ -94,46 +94,12 @@ function sameRow(a: Row, b: Row): boolean {
   return true;
 }
 
-const ELLIPSIS = '\u2026';
-const PRINTABLE_ASCII = /^[\x20-\x7e]*$/;
-
-/**
- * The row Ink's `truncate-end` would draw at `width` columns, cut here instead: the first `width - 1`
- * columns and an ellipsis in the style of the last character kept. Ink cuts a too-wide line with
- * slice-ansi and measures it grapheme by grapheme on every frame; the cells on screen are the same.
- * Only printable ASCII rows are cut here (one column per character); any other row is left to Ink, as
- * is a width under 2 (Ink then draws a bare ellipsis) and a span both bold and dim (both end with the
- * same code, and slice-ansi drops the bold at the cut: left to Ink, the row draws as it always did).
- */
-export function truncateEnd(row: Row, width: number): Row {
-  if (width < 2) return row;
-  let columns = 0;
-  for (const s of row) {
-    if (!PRINTABLE_ASCII.test(s.text) || (s.bold === true && s.dim === true)) return row;
-    columns += s.text.length;
-  }
-  if (columns <= width) return row;
-  const out: Span[] = [];
-  let room = width - 1;
-  for (const s of row) {
-    if (room === 0) break;
-    if (s.text === '') continue;
-    const text = s.text.slice(0, room);
-    room -= text.length;
-    out.push({ ...s, text });
-  }
-  const last = out.at(-1);
-  if (last !== undefined) out[out.length - 1] = { ...last, text: last.text + ELLIPSIS };
-  return out;
-}
-
 /** One row; rows are rebuilt as fresh arrays every frame, so an unchanged row is found by value. */
 export const Line = memo(
-  function Line({ row, width }: { readonly row: Row; readonly width?: number | undefined }) {
-    const drawn = width === undefined ? row : truncateEnd(row, width);
-    return <Text wrap="truncate-end">{rowChildren(drawn)}</Text>;
+  function Line({ row }: { readonly row: Row }) {
+    return <Text wrap="truncate-end">{rowChildren(row)}</Text>;
   },
-  (a, b) => a.width === b.width && sameRow(a.row, b.row),
+  (a, b) => sameRow(a.row, b.row),
 );
 
 export function Lines({ rows, width }: { readonly rows: readonly Row[]; readonly width?: number }) {
@@ -141,7 +107,7 @@ export function Lines({ rows, width }: { readonly rows: readonly Row[]; readonly
     <Box flexDirection="column" {...(width === undefined ? {} : { width })}>
       {rows.map((row, i) => (
         // biome-ignore lint/suspicious/noArrayIndexKey: rows are positions on screen
-        <Line key={i} row={row} width={width} />
+        <Line key={i} row={row} />
       ))}
     </Box>
   );
