@@ -33,6 +33,11 @@ import { createTcb, type Tcb, type TcbSnapshot } from './tcb.js';
 import { delayedAckTimeout, initialWindowOctets, type TimerName, type TimerProfile } from './timers.js';
 import { abortSendsReset, closeDecision, sendDecision, userCallError } from './user-calls.js';
 
+/** Whether anyone sees trace events (the Trace implements it). */
+export interface TraceState {
+  readonly observed: boolean;
+}
+
 /** A Node-style error with a stable `code`. */
 export class TcpError extends Error {
   constructor(
@@ -66,8 +71,11 @@ export interface EndpointEnvironment {
   chooseIss(conn: Connection): number;
   /** A fresh timer id, unique within the simulation (for timer.* trace events). */
   nextTimerId(): number;
-  /** Whether trace events are seen by anyone (timer events are built only then). */
-  readonly observed: boolean;
+  /**
+   * Whether trace events are seen by anyone (events and views are built only then). The trace
+   * itself, read through one plain property: it is asked for nearly every event.
+   */
+  readonly tracing: TraceState;
   /** Called after every traced state change (the host tracks listeners, accept queues, tables). */
   stateChanged(conn: Connection, from: TcpState, to: TcpState): void;
 }
@@ -341,7 +349,7 @@ export class Connection {
     const from = this.current;
     if (to !== from) {
       this.current = to;
-      if (this.env.observed)
+      if (this.env.tracing.observed)
         this.env.trace({ type: 'tcp.state', host: this.env.hostName, conn: this.id, from, to, cause });
       if (to === 'LISTEN' && from === 'SYN-RCVD') this.deleteTcb(); // the forked TCB goes away
     }
@@ -428,7 +436,7 @@ export class Connection {
   // User calls, RFC 9293 3.10.1-3.10.6
 
   userCall(call: AppCall, length?: number): void {
-    if (this.env.observed)
+    if (this.env.tracing.observed)
       this.env.trace(
         length === undefined
           ? { type: 'app.call', host: this.env.hostName, conn: this.id, call }
@@ -725,7 +733,7 @@ export class Connection {
     if (cwnd === this.tracedCwnd && ssthresh === this.tracedSsthresh) return;
     this.tracedCwnd = cwnd;
     this.tracedSsthresh = ssthresh;
-    if (this.env.observed)
+    if (this.env.tracing.observed)
       this.env.trace({
         type: 'tcp.cwnd',
         host: this.env.hostName,
@@ -889,7 +897,7 @@ export class Connection {
   private deliver(chunk: Uint8Array): void {
     this.rcvChunks.push(chunk);
     this.rcvUnread += chunk.length;
-    if (this.env.observed)
+    if (this.env.tracing.observed)
       this.env.trace({
         type: 'app.data',
         host: this.env.hostName,
@@ -1350,7 +1358,7 @@ export class Connection {
       info,
       handle: this.env.setTimer(
         delay,
-        this.env.observed
+        this.env.tracing.observed
           ? () => {
               this.traceTimer('timer.fired', info);
               fire();
@@ -1368,16 +1376,15 @@ export class Connection {
   }
 
   private traceTimer(type: 'timer.set' | 'timer.fired' | 'timer.cancelled', info: TimerHandle): void {
-    if (!this.env.observed) return;
-    if (this.env.observed)
-      this.env.trace({
-        type,
-        host: this.env.hostName,
-        conn: this.id,
-        timer: info.name,
-        timerId: info.id,
-        deadline: info.deadline,
-      });
+    if (!this.env.tracing.observed) return;
+    this.env.trace({
+      type,
+      host: this.env.hostName,
+      conn: this.id,
+      timer: info.name,
+      timerId: info.id,
+      deadline: info.deadline,
+    });
   }
 
   // ------------------------------------------------------------------------------------------
@@ -1398,7 +1405,7 @@ export class Connection {
 
   private fail(error: TcpError): void {
     this.hadError = true;
-    if (this.env.observed)
+    if (this.env.tracing.observed)
       this.env.trace({
         type: 'error',
         host: this.env.hostName,
@@ -1437,7 +1444,7 @@ export class Connection {
         const observer = this.observer;
         switch (note.kind) {
           case 'connect':
-            if (this.env.observed)
+            if (this.env.tracing.observed)
               this.env.trace({ type: 'app.event', host: this.env.hostName, conn: this.id, event: 'connect' });
             observer?.onConnect();
             break;
@@ -1452,7 +1459,7 @@ export class Connection {
           case 'end':
             if (!this.endNotified && this.rcvUnread === 0) {
               this.endNotified = true;
-              if (this.env.observed)
+              if (this.env.tracing.observed)
                 this.env.trace({ type: 'app.event', host: this.env.hostName, conn: this.id, event: 'end' });
               observer?.onEnd();
               if (this.released || this.current === 'TIME-WAIT') this.notifyClose();
@@ -1467,12 +1474,12 @@ export class Connection {
               this.closeNotified = false;
               break;
             }
-            if (this.env.observed)
+            if (this.env.tracing.observed)
               this.env.trace({ type: 'app.event', host: this.env.hostName, conn: this.id, event: 'close' });
             observer?.onClose(this.hadError);
             break;
           case 'drain':
-            if (this.env.observed)
+            if (this.env.tracing.observed)
               this.env.trace({ type: 'app.event', host: this.env.hostName, conn: this.id, event: 'drain' });
             observer?.onDrain();
             break;

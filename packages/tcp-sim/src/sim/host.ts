@@ -8,7 +8,13 @@
  */
 
 import type { CongestionFactory } from '../endpoint/congestion.js';
-import { basicSegmentView, Connection, type EndpointEnvironment, TcpError } from '../endpoint/connection.js';
+import {
+  basicSegmentView,
+  Connection,
+  type EndpointEnvironment,
+  TcpError,
+  type TraceState,
+} from '../endpoint/connection.js';
 import { resetFor } from '../endpoint/segment-arrives.js';
 import type { TcpState } from '../endpoint/states.js';
 import type { TimerProfile } from '../endpoint/timers.js';
@@ -41,8 +47,8 @@ export interface World {
   mssToward(local: SimHost, remote: string): number;
   socketCreated(socket: SimSocket): void;
   nextTimerId(): number;
-  /** Whether trace events are seen by anyone (views are built only then). */
-  readonly observed: boolean;
+  /** Whether trace events are seen by anyone (views are built only then): the trace itself. */
+  readonly tracing: TraceState;
 }
 
 export interface HostOptions {
@@ -211,7 +217,7 @@ export class SimHost {
           conn.remoteAddressNumber,
           seg,
           conn.id,
-          world.observed ? conn.segmentView(seg) : UNOBSERVED,
+          world.tracing.observed ? conn.segmentView(seg) : UNOBSERVED,
           retransmission,
         );
       },
@@ -228,9 +234,7 @@ export class SimHost {
           : this.isnRng.nextU32(),
       nextTimerId: () => world.nextTimerId(),
       stateChanged: (conn, from, to) => this.stateChanged(conn, from, to),
-      get observed() {
-        return world.observed;
-      },
+      tracing: world.tracing,
     };
   }
 
@@ -254,7 +258,7 @@ export class SimHost {
 
   /** @internal Whether trace events are seen by anyone. */
   get observed(): boolean {
-    return this.world.observed;
+    return this.world.tracing.observed;
   }
 
   /** @internal */

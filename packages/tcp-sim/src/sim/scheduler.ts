@@ -27,6 +27,8 @@ export interface ScheduledEvent {
   readonly order: number;
   cancelled: boolean;
   readonly run: () => void;
+  /** Position in its phase's heap (-1 once run or cancelled): lets cancel() take it out at once. */
+  heapIndex: number;
 }
 
 export type StopReason = 'idle' | 'until' | 'maxEvents';
@@ -37,47 +39,69 @@ function before(a: ScheduledEvent, b: ScheduledEvent): boolean {
   return a.order < b.order;
 }
 
-/** A binary min-heap of events of one phase, by (time, insertion order). */
+/**
+ * A binary min-heap of events of one phase, by (time, insertion order), in which every event knows
+ * its position. A cancelled event is taken out at once rather than left to be skipped when it
+ * reaches the top: most timers (an RTO restarted by every ACK) are cancelled long before their
+ * deadline, and left in place they would pile up for the whole deadline, fill the heap and outlive
+ * the young generation only to die in the old one.
+ */
 class EventHeap {
   private readonly items: ScheduledEvent[] = [];
 
+  get first(): ScheduledEvent | undefined {
+    return this.items[0];
+  }
+
   push(event: ScheduledEvent): void {
+    this.items.push(event);
+    this.siftUp(event, this.items.length - 1);
+  }
+
+  /** Takes `event` (which is in this heap) out. */
+  remove(event: ScheduledEvent): void {
     const items = this.items;
-    let i = items.length;
-    items.push(event);
+    const i = event.heapIndex;
+    event.heapIndex = -1;
+    const last = items.pop()!;
+    if (last === event) return; // it was the last item
+    // The last item fills the hole and moves up or down to where it belongs.
+    if (i > 0 && before(last, items[(i - 1) >> 1]!)) this.siftUp(last, i);
+    else this.siftDown(last, i);
+  }
+
+  private siftUp(event: ScheduledEvent, from: number): void {
+    const items = this.items;
+    let i = from;
     while (i > 0) {
       const parent = (i - 1) >> 1;
       const p = items[parent]!;
       if (!before(event, p)) break;
       items[i] = p;
+      p.heapIndex = i;
       i = parent;
     }
     items[i] = event;
+    event.heapIndex = i;
   }
 
-  /** The first live event (dead ones on top are discarded), or undefined. */
-  top(): ScheduledEvent | undefined {
+  private siftDown(event: ScheduledEvent, from: number): void {
     const items = this.items;
-    while (items.length > 0 && items[0]!.cancelled) this.pop();
-    return items[0];
-  }
-
-  pop(): void {
-    const items = this.items;
-    const last = items.pop();
     const n = items.length;
-    if (last === undefined || n === 0) return;
-    let i = 0;
+    let i = from;
     for (;;) {
       const l = 2 * i + 1;
       if (l >= n) break;
       const r = l + 1;
       const child = r < n && before(items[r]!, items[l]!) ? r : l;
-      if (!before(items[child]!, last)) break;
-      items[i] = items[child]!;
+      const c = items[child]!;
+      if (!before(c, event)) break;
+      items[i] = c;
+      c.heapIndex = i;
       i = child;
     }
-    items[i] = last;
+    items[i] = event;
+    event.heapIndex = i;
   }
 }
 
@@ -105,7 +129,14 @@ export class Scheduler {
   schedule(time: number, phase: Phase, run: () => void): ScheduledEvent {
     if (!(time >= this.current))
       throw new RangeError(`cannot schedule in the past: ${time} < ${this.current}`);
-    const event: ScheduledEvent = { time, phase, order: this.counter++, cancelled: false, run };
+    const event: ScheduledEvent = {
+      time,
+      phase,
+      order: this.counter++,
+      cancelled: false,
+      run,
+      heapIndex: -1,
+    };
     this.heaps[phase].push(event);
     this.live++;
     return event;
@@ -114,6 +145,7 @@ export class Scheduler {
   cancel(event: ScheduledEvent): void {
     if (event.cancelled) return;
     event.cancelled = true;
+    this.heaps[event.phase].remove(event);
     this.live--;
   }
 
@@ -151,7 +183,7 @@ export class Scheduler {
 
   /** Takes `event` (the current top of its phase's heap) off and runs it. */
   private runEvent(event: ScheduledEvent): void {
-    this.heaps[event.phase].pop();
+    this.heaps[event.phase].remove(event);
     this.live--;
     event.cancelled = true;
     this.current = event.time;
@@ -160,10 +192,10 @@ export class Scheduler {
 
   /** The live event that runs next: the earliest of the three phase heaps' tops. */
   private next(): ScheduledEvent | undefined {
-    let best = this.heaps[0].top();
-    const arrival = this.heaps[1].top();
+    let best = this.heaps[0].first;
+    const arrival = this.heaps[1].first;
     if (arrival && (!best || before(arrival, best))) best = arrival;
-    const timer = this.heaps[2].top();
+    const timer = this.heaps[2].first;
     if (timer && (!best || before(timer, best))) best = timer;
     return best;
   }

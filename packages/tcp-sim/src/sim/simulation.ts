@@ -111,7 +111,6 @@ export class Simulation {
     this.congestion = options.congestion ?? newReno;
     this.traceBytes = options.traceBytes ?? true;
     this.trace = new Trace(() => this.scheduler.now, options.trace !== 'stream');
-    const trace = this.trace;
     this.world = {
       scheduler: this.scheduler,
       profile: this.profile,
@@ -128,9 +127,7 @@ export class Simulation {
       },
       socketCreated: (socket) => this.sockets.push(socket),
       nextTimerId: () => ++this.timerCounter,
-      get observed() {
-        return trace.observed;
-      },
+      tracing: this.trace,
     };
   }
 

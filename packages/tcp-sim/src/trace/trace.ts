@@ -10,6 +10,8 @@ export class Trace {
   private readonly list: TraceEvent[] = [];
   private readonly listeners = new Set<TraceListener>();
   private count = 0;
+  /** `observed`, kept up to date by subscribe (read for nearly every event the simulation could emit). */
+  private seen: boolean;
 
   /**
    * @param keep false streams the trace: events go to subscribers only and `events` stays empty, so
@@ -18,7 +20,9 @@ export class Trace {
   constructor(
     private readonly now: () => number,
     readonly keep = true,
-  ) {}
+  ) {
+    this.seen = keep;
+  }
 
   /** Every event so far, in order; `events[i].seq === i` (empty when the trace is streamed). */
   get events(): readonly TraceEvent[] {
@@ -32,14 +36,16 @@ export class Trace {
 
   /** Whether anyone would see an event (the hot path skips building views nobody reads). */
   get observed(): boolean {
-    return this.keep || this.listeners.size > 0;
+    return this.seen;
   }
 
   /** Calls `listener` for every future event; returns the unsubscribe function. */
   subscribe(listener: TraceListener): () => void {
     this.listeners.add(listener);
+    this.seen = true;
     return () => {
       this.listeners.delete(listener);
+      this.seen = this.keep || this.listeners.size > 0;
     };
   }
 
