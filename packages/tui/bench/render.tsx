@@ -4,7 +4,10 @@
 /**
  * `pnpm bench` for the TUI:
  *  1. render time per frame on a real trace of more than 10,000 events (the library's lossy-1mib),
- *     through React and Ink's layout and output, at 120x40; also what viewAt costs per step;
+ *     through React and Ink's layout and output, at 120x40; also what viewAt costs per step. The
+ *     JIT is warmed first on another scenario's frames (timed and printed too: a fresh process's
+ *     first frames), and the same frames are drawn again with Ink's line caches emptied before each
+ *     frame, as unpatched Ink has them (patches/ink@6.8.0.patch);
  *  2. that a paused UI does no work: frames drawn and timers armed over one second, paused vs playing.
  * Prints a table; the numbers go into README.md.
  */
@@ -19,6 +22,14 @@ import { initialPlayerState } from '../src/state/player.js';
 
 const SCENARIO = 'lossy-1mib';
 const FRAMES = 300;
+/** Frames of another scenario drawn first, so the measured frames are not the JIT's warm-up. */
+const WARMUP_SCENARIO = 'zero-window';
+const WARMUP_FRAMES = 60;
+
+/** Ink's output stage, by file (the package exports only its entry): our patch's shared line caches. */
+const inkOutput = (await import(new URL('./output.js', import.meta.resolve('ink')).href)) as {
+  sharedCaches: { clear(): void };
+};
 
 function stats(samples: number[]) {
   const s = [...samples].sort((a, b) => a - b);
@@ -27,6 +38,9 @@ function stats(samples: number[]) {
 }
 
 const fmt = (ms: number) => `${ms.toFixed(2)} ms`;
+
+type Pane = 'diagram' | 'inspector';
+const PANES: readonly Pane[] = ['diagram', 'inspector'];
 
 async function renderTimes() {
   const t0 = performance.now();
@@ -53,16 +67,14 @@ async function renderTimes() {
   }
 
   const views = cursors.map((c) => session.viewAt(c));
-  const frame = (i: number, pane: 'diagram' | 'inspector') => {
-    const view = views[i % views.length];
-    if (view === undefined) throw new Error('no view');
+  const screen = (s: typeof session, view: (typeof views)[number], scenario: string, pane: Pane) => {
     const state = {
-      ...initialPlayerState(SCENARIO, undefined, false),
+      ...initialPlayerState(scenario, undefined, false),
       cursor: view.cursor,
       time: view.time,
       pane,
     };
-    const header = <Header state={state} view={view} strings={en} title="" seed={session.seed} />;
+    const header = <Header state={state} view={view} strings={en} title="" seed={s.seed} />;
     return (
       <Screen
         state={state}
@@ -73,18 +85,48 @@ async function renderTimes() {
       />
     );
   };
+  const frame = (i: number, pane: Pane) => {
+    const view = views[i % views.length];
+    if (view === undefined) throw new Error('no view');
+    return screen(session, view, SCENARIO, pane);
+  };
+  /** Wall time of one rerender, and this process's CPU time (on a shared machine: what it costs). */
+  const timed = (el: ReturnType<typeof frame>) => {
+    const c = process.cpuUsage();
+    const t = performance.now();
+    ui.rerender(el);
+    const wall = performance.now() - t;
+    const used = process.cpuUsage(c);
+    return { wall, cpu: (used.user + used.system) / 1000 };
+  };
   const ui = render(frame(0, 'diagram'));
-  // Wall time, and this process's CPU time: on a shared machine the second is what a frame costs.
-  const times: Record<'diagram' | 'inspector', number[]> = { diagram: [], inspector: [] };
-  const cpu: Record<'diagram' | 'inspector', number[]> = { diagram: [], inspector: [] };
-  for (const pane of ['diagram', 'inspector'] as const) {
+  // A fresh process's first frames run cold code (the JIT has not compiled React, Ink or the app yet):
+  // another scenario's frames, both panes, take that, and are reported on their own line.
+  const other = createSession(loadScenario(WARMUP_SCENARIO));
+  const coldWall: number[] = [];
+  const coldCpu: number[] = [];
+  for (let i = 0; i < WARMUP_FRAMES; i++) {
+    const view = other.viewAt(Math.floor(((i + 1) * (other.trace.length - 1)) / WARMUP_FRAMES));
+    const r = timed(screen(other, view, WARMUP_SCENARIO, i % 2 === 0 ? 'diagram' : 'inspector'));
+    coldWall.push(r.wall);
+    coldCpu.push(r.cpu);
+  }
+  const times: Record<Pane, number[]> = { diagram: [], inspector: [] };
+  const cpu: Record<Pane, number[]> = { diagram: [], inspector: [] };
+  for (const pane of PANES) {
     for (let i = 0; i < FRAMES; i++) {
-      const t = performance.now();
-      const c = process.cpuUsage();
-      ui.rerender(frame(i, pane));
-      const used = process.cpuUsage(c);
-      times[pane].push(performance.now() - t);
-      cpu[pane].push((used.user + used.system) / 1000);
+      const r = timed(frame(i, pane));
+      times[pane].push(r.wall);
+      cpu[pane].push(r.cpu);
+    }
+  }
+  // The same frames with Ink's line caches emptied before each one, as unpatched Ink has them (a
+  // cache per frame); the patch's other changes stay, so this is what keeping lines across frames buys.
+  const uncached: Record<Pane, number[]> = { diagram: [], inspector: [] };
+  for (const pane of PANES) {
+    for (let i = 0; i < FRAMES; i++) {
+      inkOutput.sharedCaches.clear();
+      uncached[pane].push(timed(frame(i, pane)).cpu);
     }
   }
   const lines = (ui.lastFrame() ?? '').split('\n').length;
@@ -101,12 +143,9 @@ async function renderTimes() {
   const baseCpu: number[] = [];
   ui.rerender(plain(0));
   for (let i = 1; i <= FRAMES; i++) {
-    const t = performance.now();
-    const c = process.cpuUsage();
-    ui.rerender(plain(i));
-    const used = process.cpuUsage(c);
-    baseWall.push(performance.now() - t);
-    baseCpu.push((used.user + used.system) / 1000);
+    const r = timed(plain(i));
+    baseWall.push(r.wall);
+    baseCpu.push(r.cpu);
   }
   const arrows = views.at(-1)?.arrows.length ?? 0;
   ui.unmount();
@@ -118,6 +157,8 @@ async function renderTimes() {
     back: stats(back),
     times,
     cpu,
+    uncached,
+    cold: { wall: stats(coldWall), cpu: stats(coldCpu) },
     lines,
     baseWall,
     baseCpu,
@@ -177,11 +218,20 @@ console.log(
   `  viewAt, stepping forward:            median ${fmt(r.forward.median)}  p95 ${fmt(r.forward.p95)}`,
 );
 console.log(`  viewAt, one step back (replay):      median ${fmt(r.back.median)}  p95 ${fmt(r.back.p95)}`);
-for (const pane of ['diagram', 'inspector'] as const) {
+console.log(
+  `  first frames of the process (JIT cold; ${WARMUP_FRAMES} frames of ${WARMUP_SCENARIO}, both panes): wall median ${fmt(r.cold.wall.median)} p95 ${fmt(r.cold.wall.p95)} max ${fmt(r.cold.wall.max)}; CPU median ${fmt(r.cold.cpu.median)} p95 ${fmt(r.cold.cpu.p95)}`,
+);
+for (const pane of PANES) {
   const s = stats(r.times[pane]);
   const c = stats(r.cpu[pane]);
   console.log(
-    `  frame render (React + Ink), ${pane.padEnd(9)}: wall median ${fmt(s.median)} p95 ${fmt(s.p95)}; CPU median ${fmt(c.median)} p95 ${fmt(c.p95)}  (${FRAMES} frames, ${r.lines} lines)`,
+    `  frame render (React + Ink), ${pane.padEnd(9)}: wall median ${fmt(s.median)} p95 ${fmt(s.p95)} max ${fmt(s.max)}; CPU median ${fmt(c.median)} p95 ${fmt(c.p95)}  (${FRAMES} frames, ${r.lines} lines)`,
+  );
+}
+for (const pane of PANES) {
+  const u = stats(r.uncached[pane]);
+  console.log(
+    `  same frames, Ink's line caches emptied before each (per frame, as unpatched Ink keeps them), ${pane.padEnd(9)}: CPU median ${fmt(u.median)} p95 ${fmt(u.p95)}`,
   );
 }
 const bw = stats(r.baseWall);
@@ -189,7 +239,7 @@ const bc = stats(r.baseCpu);
 console.log(
   `  floor: 39 plain 120-column lines, same Ink: wall median ${fmt(bw.median)}; CPU median ${fmt(bc.median)}`,
 );
-for (const pane of ['diagram', 'inspector'] as const) {
+for (const pane of PANES) {
   console.log(
     `  ratio ${pane} frame / floor (CPU median): ${(stats(r.cpu[pane]).median / bc.median).toFixed(2)}x`,
   );
