@@ -1,7 +1,8 @@
 /**
- * The scheduler keeps one heap per phase; the order it runs events in must be exactly the documented
- * one of a single queue: by time, then phase (application calls, arrivals, timers), then the order
- * they were scheduled in, with cancelled events never run (fast-check against a sorted reference).
+ * The scheduler keeps one heap per lane (one per phase, far timers apart); the order it runs events
+ * in must be exactly the documented one of a single queue: by time, then phase (application calls,
+ * arrivals, timers), then the order they were scheduled in, with cancelled events never run
+ * (fast-check against a sorted reference).
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
@@ -15,10 +16,13 @@ type Op =
 const op: fc.Arbitrary<Op> = fc.oneof(
   fc.record({
     kind: fc.constant('schedule' as const),
+    // Near and far timers (timers due in 10 s or more wait apart) and the boundary between them.
     delay: fc.oneof(
       fc.constant(0),
       fc.integer({ min: 0, max: 5 }),
       fc.double({ min: 0, max: 5, noNaN: true }),
+      fc.integer({ min: 9_998, max: 10_002 }),
+      fc.constant(20_000),
     ),
     phase: fc.constantFrom<Phase>(0, 1, 2),
   }),

@@ -7,13 +7,14 @@
  * therefore never depend on sort quirks. Cancelling marks an entry dead; dead entries are skipped
  * when they reach the top.
  *
- * Each phase has its own binary min-heap (ordered by time, then insertion number), and the next
- * event is the smallest of the three tops under the full (time, phase, order) key, so the order is
- * exactly that of one heap. The split is for speed: timers (RTO, delayed ACK, 2MSL: thousands of
- * them with many connections, most cancelled before they expire) live far in the future, while
- * arrivals come and go within microseconds of virtual time. In one heap every arrival would sift
- * through all the timers; apart, an arrival sifts only through the few segments in flight, and a
- * new timer usually has the latest deadline and stays at the bottom of its heap.
+ * Events wait in four binary min-heaps ("lanes", each ordered by time, then insertion number):
+ * application calls, arrivals, near timers and far timers (due in FAR_TIMER_MS or more). The next
+ * event is the smallest of the four tops under the full (time, phase, order) key, so the order is
+ * exactly that of one heap; the split is for speed. Arrivals come and go within microseconds of
+ * virtual time, and in one heap each would sift through every pending timer. Near timers (RTO,
+ * delayed ACK) are armed and cancelled for nearly every segment; far ones (TIME-WAIT's 2MSL,
+ * keep-alive) pile up by the thousand with many connections, and apart from them a near timer sifts
+ * only through the few other near ones.
  */
 
 export const PHASE_APP = 0;
@@ -21,13 +22,19 @@ export const PHASE_ARRIVAL = 1;
 export const PHASE_TIMER = 2;
 export type Phase = typeof PHASE_APP | typeof PHASE_ARRIVAL | typeof PHASE_TIMER;
 
+/** A timer due this far ahead (ms) or more waits in the far lane. */
+const FAR_TIMER_MS = 10_000;
+const LANE_FAR_TIMER = 3;
+
 export interface ScheduledEvent {
   readonly time: number;
   readonly phase: Phase;
   readonly order: number;
   cancelled: boolean;
   readonly run: () => void;
-  /** Position in its phase's heap (-1 once run or cancelled): lets cancel() take it out at once. */
+  /** The heap (lane) it waits in: its phase, or LANE_FAR_TIMER. */
+  readonly lane: number;
+  /** Position in its lane's heap (-1 once run or cancelled): lets cancel() take it out at once. */
   heapIndex: number;
 }
 
@@ -40,7 +47,7 @@ function before(a: ScheduledEvent, b: ScheduledEvent): boolean {
 }
 
 /**
- * A binary min-heap of events of one phase, by (time, insertion order), in which every event knows
+ * A binary min-heap of events of one lane, by (time, insertion order), in which every event knows
  * its position. A cancelled event is taken out at once rather than left to be skipped when it
  * reaches the top: most timers (an RTO restarted by every ACK) are cancelled long before their
  * deadline, and left in place they would pile up for the whole deadline, fill the heap and outlive
@@ -106,8 +113,9 @@ class EventHeap {
 }
 
 export class Scheduler {
-  /** One heap per phase, indexed by phase. */
-  private readonly heaps: readonly [EventHeap, EventHeap, EventHeap] = [
+  /** One heap per lane: the three phases, then far timers. */
+  private readonly heaps: readonly [EventHeap, EventHeap, EventHeap, EventHeap] = [
+    new EventHeap(),
     new EventHeap(),
     new EventHeap(),
     new EventHeap(),
@@ -129,15 +137,17 @@ export class Scheduler {
   schedule(time: number, phase: Phase, run: () => void): ScheduledEvent {
     if (!(time >= this.current))
       throw new RangeError(`cannot schedule in the past: ${time} < ${this.current}`);
+    const lane = phase === PHASE_TIMER && time - this.current >= FAR_TIMER_MS ? LANE_FAR_TIMER : phase;
     const event: ScheduledEvent = {
       time,
       phase,
       order: this.counter++,
       cancelled: false,
       run,
+      lane,
       heapIndex: -1,
     };
-    this.heaps[phase].push(event);
+    this.heaps[lane]!.push(event);
     this.live++;
     return event;
   }
@@ -145,7 +155,7 @@ export class Scheduler {
   cancel(event: ScheduledEvent): void {
     if (event.cancelled) return;
     event.cancelled = true;
-    this.heaps[event.phase].remove(event);
+    this.heaps[event.lane]!.remove(event);
     this.live--;
   }
 
@@ -181,22 +191,24 @@ export class Scheduler {
     }
   }
 
-  /** Takes `event` (the current top of its phase's heap) off and runs it. */
+  /** Takes `event` (the current top of its lane) off and runs it. */
   private runEvent(event: ScheduledEvent): void {
-    this.heaps[event.phase].remove(event);
+    this.heaps[event.lane]!.remove(event);
     this.live--;
     event.cancelled = true;
     this.current = event.time;
     event.run();
   }
 
-  /** The live event that runs next: the earliest of the three phase heaps' tops. */
+  /** The live event that runs next: the earliest of the four lanes' tops. */
   private next(): ScheduledEvent | undefined {
     let best = this.heaps[0].first;
     const arrival = this.heaps[1].first;
     if (arrival && (!best || before(arrival, best))) best = arrival;
     const timer = this.heaps[2].first;
     if (timer && (!best || before(timer, best))) best = timer;
+    const far = this.heaps[3].first;
+    if (far && (!best || before(far, best))) best = far;
     return best;
   }
 }
