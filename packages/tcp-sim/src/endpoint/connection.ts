@@ -251,7 +251,7 @@ export class Connection {
         this.deferred.push(name);
       },
       2 * env.profile.msl,
-      this.machineClock(),
+      () => this.machineClock(),
     );
     this.onRetransmissionTimer = () => this.retransmissionTimeout();
     this.started = true;

@@ -116,14 +116,30 @@ export class MachineRunner {
 
   private readonly run: (name: keyof TcpEffects) => void;
 
-  /** `effects`: the effect implementations, or one function that receives each action's name. */
+  /** The clock, or what makes it when a delayed event is first armed. */
+  private clockSource: MachineClock | (() => MachineClock);
+
+  /**
+   * `effects`: the effect implementations, or one function that receives each action's name.
+   * `clock`: the clock, or a function that makes it on first use (most connections never arm the
+   * 2MSL timer: only the side that closes first enters TIME-WAIT).
+   */
   constructor(
     effects: TcpEffects | ((name: keyof TcpEffects) => void),
     private readonly twoMsl: number,
-    private readonly clock: MachineClock,
+    clock: MachineClock | (() => MachineClock),
   ) {
     this.memo = memoFor(twoMsl);
     this.run = typeof effects === 'function' ? effects : (name) => effects[name]();
+    this.clockSource = clock;
+  }
+
+  private get clock(): MachineClock {
+    const source = this.clockSource;
+    if (typeof source !== 'function') return source;
+    const clock = source();
+    this.clockSource = clock;
+    return clock;
   }
 
   /** Sends one event: the state moves and the step's actions run, in XState's order. */
