@@ -114,9 +114,9 @@ type Notification =
   | { kind: 'close' }
   | { kind: 'drain' };
 
-interface ArmedTimer {
-  handle: unknown;
-  info: TimerHandle;
+/** A timer as the trace names it, with the scheduler's handle (one object per armed timer). */
+interface ArmedTimer extends TimerHandle {
+  readonly handle: unknown;
 }
 
 export class Connection {
@@ -275,7 +275,7 @@ export class Connection {
 
   get timersArmed(): TimerName[] {
     const names: TimerName[] = [];
-    if (this.rtoTimer) names.push(this.rtoTimer.info.name);
+    if (this.rtoTimer) names.push(this.rtoTimer.name);
     if (this.persistTimer) names.push('PERSIST');
     if (this.delackTimer) names.push('DELACK');
     if (this.keepAliveTimer) names.push('KEEPALIVE');
@@ -661,7 +661,8 @@ export class Connection {
 
   /** SEG.WND as the octets it stands for: scaled except on SYNs (RFC 7323 2.2). */
   peerWindow(seg: TcpSegment): number {
-    return seg.flags & SYN ? seg.window : seg.window * 2 ** this.sndShift;
+    // (1 << shift), not 2 ** shift: the same number for a shift of at most 14, without a call to pow.
+    return seg.flags & SYN ? seg.window : seg.window * (1 << this.sndShift);
   }
 
   /** RFC 7323 4.3: remember TS.Recent from a segment at or before RCV.NXT. */
@@ -955,7 +956,8 @@ export class Connection {
     const wnd = Math.max(0, seqDiff(this.rcvRightEdge, this.tcb.rcvNxt));
     // What the window field can carry: 16 bits, scaled by Rcv.Wind.Shift (low bits rounded off).
     const shift = this.rcvShift;
-    this.tcb.rcvWnd = Math.min(65535 * 2 ** shift, wnd - (wnd % 2 ** shift));
+    const scale = 1 << shift; // = 2 ** shift (see peerWindow)
+    this.tcb.rcvWnd = Math.min(65535 * scale, wnd - (wnd % scale));
     return this.tcb.rcvWnd;
   }
 
@@ -1082,7 +1084,7 @@ export class Connection {
       seq,
       ack: flags & ACK ? tcb.rcvNxt : 0,
       flags,
-      window: this.advertisedWindow() / 2 ** this.rcvShift,
+      window: this.advertisedWindow() / (1 << this.rcvShift),
       options: this.segmentOptions(len),
       payload: data,
     };
@@ -1351,28 +1353,31 @@ export class Connection {
   }
 
   private arm(name: TimerName, delay: number, fire: () => void): ArmedTimer {
-    const info: TimerHandle = { id: this.env.nextTimerId(), name, deadline: this.env.now() + delay };
+    const id = this.env.nextTimerId();
+    const deadline = this.env.now() + delay;
     // Whether anyone reads the trace does not change while a run lasts; without readers the
     // scheduler gets the handler itself (no wrapper per timer on the hot path).
     const timer: ArmedTimer = {
-      info,
+      id,
+      name,
+      deadline,
       handle: this.env.setTimer(
         delay,
         this.env.tracing.observed
           ? () => {
-              this.traceTimer('timer.fired', info);
+              this.traceTimer('timer.fired', timer);
               fire();
             }
           : fire,
       ),
     };
-    this.traceTimer('timer.set', info);
+    this.traceTimer('timer.set', timer);
     return timer;
   }
 
   private disarm(timer: ArmedTimer): void {
     this.env.clearTimer(timer.handle);
-    this.traceTimer('timer.cancelled', timer.info);
+    this.traceTimer('timer.cancelled', timer);
   }
 
   private traceTimer(type: 'timer.set' | 'timer.fired' | 'timer.cancelled', info: TimerHandle): void {
