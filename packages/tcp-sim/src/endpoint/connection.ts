@@ -10,6 +10,7 @@
  * after each input, so application callbacks never run in the middle of segment processing.
  */
 import type { AppCall, ErrorCode, SegmentView, TraceEventInput } from '../trace/events.js';
+import type { TraceState } from '../trace/trace.js';
 import { parseIpv4Address } from '../wire/ipv4.js';
 import { seqAdd, seqDiff, seqGe, seqGt, seqLe, seqLt } from '../wire/seq.js';
 import { ACK, FIN, flagNames, PSH, RST, SYN, type TcpOptions, type TcpSegment } from '../wire/tcp-segment.js';
@@ -32,11 +33,6 @@ import type { TcpState } from './states.js';
 import { createTcb, type Tcb, type TcbSnapshot } from './tcb.js';
 import { delayedAckTimeout, initialWindowOctets, type TimerName, type TimerProfile } from './timers.js';
 import { abortSendsReset, closeDecision, sendDecision, userCallError } from './user-calls.js';
-
-/** Whether anyone sees trace events (the Trace implements it). */
-export interface TraceState {
-  readonly observed: boolean;
-}
 
 /** A Node-style error with a stable `code`. */
 export class TcpError extends Error {
@@ -202,9 +198,7 @@ export class Connection {
   private hadError = false;
   private released = false;
   private dispatchFrom: TcpState = 'CLOSED';
-  /**
-   * Machine actions (by name) and other work to run once the state change is traced.
-   */
+  /** Machine actions (by name) and other work to run once the state change is traced. */
   private deferred: Array<keyof TcpEffects | (() => void)> = [];
   private notifications: Notification[] = [];
   private flushing = false;

@@ -8,17 +8,12 @@
  */
 
 import type { CongestionFactory } from '../endpoint/congestion.js';
-import {
-  basicSegmentView,
-  Connection,
-  type EndpointEnvironment,
-  TcpError,
-  type TraceState,
-} from '../endpoint/connection.js';
+import { basicSegmentView, Connection, type EndpointEnvironment, TcpError } from '../endpoint/connection.js';
 import { resetFor } from '../endpoint/segment-arrives.js';
 import type { TcpState } from '../endpoint/states.js';
 import type { TimerProfile } from '../endpoint/timers.js';
 import type { SegmentView, TraceEventInput } from '../trace/events.js';
+import type { TraceState } from '../trace/trace.js';
 import { parseIpv4Address } from '../wire/ipv4.js';
 import { ACK, RST, SYN, type TcpSegment } from '../wire/tcp-segment.js';
 import { Emitter } from './emitter.js';

@@ -6,7 +6,12 @@ import type { TraceEvent, TraceEventInput } from './events.js';
 
 export type TraceListener = (event: TraceEvent) => void;
 
-export class Trace {
+/** Whether anyone sees trace events (the simulation's hot path asks before building one). */
+export interface TraceState {
+  readonly observed: boolean;
+}
+
+export class Trace implements TraceState {
   private readonly list: TraceEvent[] = [];
   private readonly listeners = new Set<TraceListener>();
   private count = 0;
