@@ -352,6 +352,8 @@ export class Connection {
       if (typeof next === 'string') this.runEffect(next);
       else next();
     }
+    // Deleting the TCB (CLOSED) ran through this queue after the other queues were let go.
+    if (this.released && this.queuesReleased) this.deferred = [];
     if (to !== from) {
       if (to === 'FIN-WAIT-2') this.armFinWait2Timeout();
       else if (this.finWait2Timer) this.stopTimer('finWait2Timer');

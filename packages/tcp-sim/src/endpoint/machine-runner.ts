@@ -177,7 +177,8 @@ export class MachineRunner {
     for (let i = 0; i < timers.length; i += 2) {
       if (timers[i] === id) {
         const handle = timers[i + 1];
-        timers.splice(i, 2);
+        if (timers.length === 2) this.timers = undefined;
+        else timers.splice(i, 2);
         return handle;
       }
     }

@@ -2,16 +2,20 @@
  * A minimal typed event emitter. Unlike node:events, an 'error' with no listener is not thrown: the
  * error is already in the trace, and a simulation must never crash because a script ignored it.
  *
- * Listeners are kept as (event, listener) pairs in one flat array, made on the first `on()`: a
- * socket has a handful of listeners, and ten thousand sockets with a Map and an array per event
- * each weigh on the garbage collector for nothing. Emitting scans the pairs; listeners of one event
- * run in the order they were added, over a snapshot when there are several (as node:events does).
+ * Listeners are kept as (event, listener) pairs in one flat array, made on the first `on()` and
+ * replaced (never changed in place) when a listener comes or goes. A socket has a handful of
+ * listeners, added once; ten thousand sockets with a Map, an array per event and arrays grown with
+ * spare room weigh on the garbage collector for nothing. Because the array is never changed in
+ * place, emitting can walk it while listeners add or remove others: like node:events, an emit calls
+ * the listeners there were when it began, in the order they were added.
  */
 // biome-ignore lint/suspicious/noExplicitAny: listener tuples of any arity are checked by the typed wrappers
 type AnyListener = (...args: any[]) => void;
 
+const NONE: ReadonlyArray<string | AnyListener> = [];
+
 export class Emitter {
-  private listeners: Array<string | AnyListener> | undefined;
+  private listeners: ReadonlyArray<string | AnyListener> = NONE;
 
   protected addListener(event: string, listener: AnyListener, once = false): void {
     const wrapped: AnyListener = once
@@ -20,16 +24,14 @@ export class Emitter {
           listener(...args);
         }
       : listener;
-    if (this.listeners) this.listeners.push(event, wrapped);
-    else this.listeners = [event, wrapped];
+    this.listeners = this.listeners.concat([event, wrapped]); // exact size (a spread or push leaves slack)
   }
 
   protected removeListener(event: string, listener: AnyListener): void {
     const pairs = this.listeners;
-    if (!pairs) return;
     for (let i = 0; i < pairs.length; i += 2) {
       if (pairs[i] === event && pairs[i + 1] === listener) {
-        pairs.splice(i, 2);
+        this.listeners = pairs.slice(0, i).concat(pairs.slice(i + 2));
         return;
       }
     }
@@ -37,26 +39,19 @@ export class Emitter {
 
   protected emitEvent(event: string, ...args: unknown[]): boolean {
     const pairs = this.listeners;
-    if (!pairs) return false;
-    let first: AnyListener | undefined;
-    let all: AnyListener[] | undefined;
+    let called = false;
     for (let i = 0; i < pairs.length; i += 2) {
       if (pairs[i] !== event) continue;
-      const listener = pairs[i + 1] as AnyListener;
-      if (!first) first = listener;
-      else if (all) all.push(listener);
-      else all = [first, listener];
+      (pairs[i + 1] as AnyListener)(...args);
+      called = true;
     }
-    if (!first) return false;
-    if (!all) first(...args);
-    else for (const listener of all) listener(...args);
-    return true;
+    return called;
   }
 
   listenerCount(event: string): number {
     const pairs = this.listeners;
     let n = 0;
-    if (pairs) for (let i = 0; i < pairs.length; i += 2) if (pairs[i] === event) n++;
+    for (let i = 0; i < pairs.length; i += 2) if (pairs[i] === event) n++;
     return n;
   }
 }
