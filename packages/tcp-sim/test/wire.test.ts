@@ -64,6 +64,27 @@ describe('RFC 1071 Internet checksum', () => {
   it('RFC 1071 4.1: an odd trailing octet is padded with zero', () => {
     expect(internetChecksum(new Uint8Array([0x01]))).toBe(~0x0100 & 0xffff);
   });
+
+  it('RFC 1071 1: equals the plain word-by-word ones-complement sum for any bytes and range (property)', () => {
+    // The reference: 16-bit big-endian words, end-around carry after every addition.
+    const reference = (bytes: Uint8Array, start: number, end: number) => {
+      let sum = 0;
+      for (let i = start; i < end; i += 2) {
+        sum += (bytes[i]! << 8) | (i + 1 < end ? bytes[i + 1]! : 0);
+        sum = (sum & 0xffff) + (sum >>> 16);
+      }
+      return ~sum & 0xffff;
+    };
+    fc.assert(
+      fc.property(fc.uint8Array({ maxLength: 2000 }), fc.nat(), fc.nat(), (bytes, a, b) => {
+        const start = bytes.length === 0 ? 0 : a % bytes.length;
+        const end = start + (bytes.length === 0 ? 0 : b % (bytes.length - start + 1));
+        expect(internetChecksum(bytes, start, end)).toBe(reference(bytes, start, end));
+        const ones = new Uint8Array(bytes.length).fill(0xff); // the largest sums fold correctly too
+        expect(internetChecksum(ones, start, end)).toBe(reference(ones, start, end));
+      }),
+    );
+  });
 });
 
 const SEG: TcpSegment = {

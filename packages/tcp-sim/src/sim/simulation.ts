@@ -15,11 +15,13 @@ import { Trace } from '../trace/trace.js';
 import {
   formatIpv4Address,
   IPV4_HEADER_LENGTH,
+  ipv4Destination,
   ipv4HeaderError,
   ipv4HeaderLength,
+  ipv4Protocol,
+  ipv4Source,
   ipv4TotalLength,
   PROTOCOL_TCP,
-  readU32,
 } from '../wire/ipv4.js';
 import {
   parseTcpSegment,
@@ -376,10 +378,10 @@ export class Simulation {
         ...base,
         reason: ipError === 'bad-header-checksum' ? 'checksum' : 'malformed',
       });
-    if (packet[IPV4_PROTOCOL_OFFSET] !== PROTOCOL_TCP)
+    if (ipv4Protocol(packet) !== PROTOCOL_TCP)
       return void this.trace.emit({ type: 'segment.dropped', ...base, reason: 'malformed' });
-    const srcNumber = readU32(packet, IPV4_SRC_OFFSET);
-    const dstNumber = readU32(packet, IPV4_DST_OFFSET);
+    const srcNumber = ipv4Source(packet);
+    const dstNumber = ipv4Destination(packet);
     // RFC 9293 3.1: the receiver verifies the checksum over the pseudo-header; a bad one is discarded.
     const segment = parseTcpSegment(
       packet,
@@ -419,11 +421,6 @@ export class Simulation {
     to.process(segment, src, from.name, srcNumber);
   }
 }
-
-/** Offsets in the IPv4 header (RFC 791 3.1). */
-const IPV4_PROTOCOL_OFFSET = 9;
-const IPV4_SRC_OFFSET = 12;
-const IPV4_DST_OFFSET = 16;
 
 const UNSEEN = Object.freeze({ segmentId: -1, copy: 0, from: '', to: '', conn: '' });
 

@@ -114,7 +114,7 @@ export function encodeIpv4Packet(header: Ipv4Header, payload: Uint8Array): Uint8
 /**
  * Validates an IPv4 header in place: the error, or undefined when the packet is sound. The view
  * level of this module: the simulator's receive path checks a packet and reads its fields at their
- * offsets (`ipv4HeaderLength`, `ipv4TotalLength`, `readU32(bytes, 12)`) without building a value.
+ * offsets (`ipv4HeaderLength`, `ipv4Source`, ...) without building a value.
  */
 export function ipv4HeaderError(bytes: Uint8Array): Ipv4DecodeError | undefined {
   if (bytes.length < IPV4_HEADER_LENGTH) return 'truncated';
@@ -137,6 +137,21 @@ export function ipv4TotalLength(bytes: Uint8Array): number {
   return (bytes[2]! << 8) | bytes[3]!;
 }
 
+/** Protocol (RFC 791 3.1; 6 = TCP). */
+export function ipv4Protocol(bytes: Uint8Array): number {
+  return bytes[9]!;
+}
+
+/** Source Address as an unsigned 32-bit number. */
+export function ipv4Source(bytes: Uint8Array): number {
+  return readU32(bytes, 12);
+}
+
+/** Destination Address as an unsigned 32-bit number. */
+export function ipv4Destination(bytes: Uint8Array): number {
+  return readU32(bytes, 16);
+}
+
 /** Parses and validates an IPv4 packet; bad input yields a typed error, never an exception. */
 export function decodeIpv4Packet(bytes: Uint8Array): Ipv4DecodeResult {
   const error = ipv4HeaderError(bytes);
@@ -144,9 +159,9 @@ export function decodeIpv4Packet(bytes: Uint8Array): Ipv4DecodeResult {
   return {
     ok: true,
     packet: {
-      src: readU32(bytes, 12),
-      dst: readU32(bytes, 16),
-      protocol: bytes[9]!,
+      src: ipv4Source(bytes),
+      dst: ipv4Destination(bytes),
+      protocol: ipv4Protocol(bytes),
       ttl: bytes[8]!,
       identification: (bytes[4]! << 8) | bytes[5]!,
       payload: bytes.subarray(ipv4HeaderLength(bytes), ipv4TotalLength(bytes)),
