@@ -130,9 +130,11 @@ async function renderTimes() {
     }
   }
   const lines = (ui.lastFrame() ?? '').split('\n').length;
-  // The floor: the same number of plain, uncoloured 120-column lines through the same Ink pipeline.
+  // The floor: the same number of plain, uncoloured 120-column lines through the same Ink pipeline,
+  // in a box as wide as the screen's (ink-testing-library's stdout is 100 columns: without the width
+  // Ink would wrap every line, and the floor would measure wrap-ansi instead).
   const plain = (i: number) => (
-    <Box flexDirection="column">
+    <Box flexDirection="column" width={120}>
       {Array.from({ length: 39 }, (_, row) => (
         // biome-ignore lint/suspicious/noArrayIndexKey: rows are positions
         <Text key={row}>{`${i} ${row} `.padEnd(120, 'x')}</Text>
