@@ -63,4 +63,30 @@ describe('socket events (node:events semantics)', () => {
     expect(log).toEqual(['once', 'l', 'l', 'l']);
     expect(e.listenerCount('end')).toBe(1);
   });
+
+  it('off removes a once listener by the function given to once, before it ever runs', () => {
+    const e = new Probe();
+    let calls = 0;
+    const f = () => calls++;
+    e.on('error', f, true);
+    e.off('error', f);
+    e.emit('error');
+    expect(calls).toBe(0);
+    expect(e.listenerCount('error')).toBe(0);
+  });
+
+  it('a once listener runs once even when an earlier listener emits the same event again', () => {
+    const e = new Probe();
+    let calls = 0;
+    let again = true;
+    e.on('error', () => {
+      if (again) {
+        again = false;
+        e.emit('error');
+      }
+    });
+    e.on('error', () => calls++, true);
+    e.emit('error');
+    expect(calls).toBe(1);
+  });
 });

@@ -860,7 +860,11 @@ export class Connection {
       this.abort('RFC 1122 4.2.2.13: data arrived after CLOSE, send RST');
       return false;
     }
-    const data = seg.payload.subarray(trimmed.start, trimmed.end);
+    // The receiver's own copy (as a kernel copies into the socket buffer): the arriving payload is a
+    // view into the sender's packet, which a duplicate copy still in flight and the trace's packet
+    // list share, and applications may change what they are given (a WebSocket parser unmasks in
+    // place). Copied once here, it covers both the in-order and the reassembled path.
+    const data = seg.payload.slice(trimmed.start, trimmed.end);
     if (trimmed.fin) this.reassembly.setFin(seqAdd(trimmed.seq, data.length));
     if (trimmed.seq !== tcb.rcvNxt && data.length > 0) this.lastOutOfOrder = trimmed.seq;
     const inOrder = trimmed.seq === tcb.rcvNxt && this.reassembly.bytes === 0;

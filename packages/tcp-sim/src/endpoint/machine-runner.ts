@@ -80,25 +80,30 @@ export function machineStep(
   const cached = memo[key];
   if (cached) return cached;
   const [next, executable] = transition(tcpMachine, snapshotFor(state, passive, twoMsl), event);
-  const actions: StepAction[] = [];
+  // A running XState actor executes named actions as the transition resolves them, but defers its
+  // built-in scheduling actions (cancel, delayed raise) until the transition is done, in their own
+  // order (Actor.update runs the deferred queue). So a re-entered TIME-WAIT turns the other timers
+  // off first and only then cancels and re-arms 2MSL: effects first, then the deferred ones.
+  const effects: StepAction[] = [];
+  const deferred: StepAction[] = [];
   for (const action of executable) {
     const type: string = action.type;
     const params = action.params as
       | { id?: string; sendId?: string; delay?: number; event?: TcpMachineEvent }
       | undefined;
     if (type === 'xstate.raise') {
-      actions.push({ kind: 'raise', id: params!.id!, delay: params!.delay ?? 0, event: params!.event! });
+      deferred.push({ kind: 'raise', id: params!.id!, delay: params!.delay ?? 0, event: params!.event! });
     } else if (type === 'xstate.cancel') {
-      actions.push({ kind: 'cancel', id: params!.sendId! });
+      deferred.push({ kind: 'cancel', id: params!.sendId! });
     } else {
       // Assignments change only `passive` (read below); every other named action is an effect.
-      if (type !== 'xstate.assign') actions.push({ kind: 'effect', name: type as keyof TcpEffects });
+      if (type !== 'xstate.assign') effects.push({ kind: 'effect', name: type as keyof TcpEffects });
     }
   }
   const step: Step = {
     to: next.value as TcpState,
     passive: (next.context as { passive: boolean }).passive,
-    actions,
+    actions: effects.concat(deferred),
   };
   memo[key] = step;
   return step;
@@ -142,7 +147,7 @@ export class MachineRunner {
     return clock;
   }
 
-  /** Sends one event: the state moves and the step's actions run, in XState's order. */
+  /** Sends one event: the state moves and the step's actions run, in the order an XState actor runs them. */
   send(event: TcpMachineEvent): void {
     const step = machineStep(this.state, this.passive, this.twoMsl, event, this.memo);
     this.state = step.to;

@@ -14,23 +14,42 @@ type AnyListener = (...args: any[]) => void;
 
 const NONE: ReadonlyArray<string | AnyListener> = [];
 
+interface OnceWrapper extends AnyListener {
+  readonly listener: AnyListener;
+}
+
+/**
+ * A once-listener: removed before it runs, and run at most once even when an earlier listener emits
+ * the same event again during the emit (the emit in progress still walks the old array).
+ */
+function onceWrapper(listener: AnyListener, remove: (wrapper: AnyListener) => void): OnceWrapper {
+  let fired = false;
+  const wrapper: OnceWrapper = Object.assign(
+    (...args: unknown[]) => {
+      if (fired) return;
+      fired = true;
+      remove(wrapper);
+      listener(...args);
+    },
+    { listener },
+  );
+  return wrapper;
+}
+
 export class Emitter {
   private listeners: ReadonlyArray<string | AnyListener> = NONE;
 
   protected addListener(event: string, listener: AnyListener, once = false): void {
-    const wrapped: AnyListener = once
-      ? (...args) => {
-          this.removeListener(event, wrapped);
-          listener(...args);
-        }
-      : listener;
-    this.listeners = this.listeners.concat([event, wrapped]); // exact size (a spread or push leaves slack)
+    const entry = once ? onceWrapper(listener, (w) => this.removeListener(event, w)) : listener;
+    this.listeners = this.listeners.concat([event, entry]); // exact size (a spread or push leaves slack)
   }
 
+  /** Removes the listener, or the once-wrapper of it (as node:events lets `off` remove a `once`). */
   protected removeListener(event: string, listener: AnyListener): void {
     const pairs = this.listeners;
     for (let i = 0; i < pairs.length; i += 2) {
-      if (pairs[i] === event && pairs[i + 1] === listener) {
+      const l = pairs[i + 1] as AnyListener | OnceWrapper;
+      if (pairs[i] === event && (l === listener || (l as OnceWrapper).listener === listener)) {
         this.listeners = pairs.slice(0, i).concat(pairs.slice(i + 2));
         return;
       }

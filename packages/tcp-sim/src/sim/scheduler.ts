@@ -4,8 +4,8 @@
  * Theory of operation: events are ordered by (time, phase, insertion number). The phase encodes the
  * documented order of one instant: application calls (0), then segment arrivals (1, in the order they
  * were sent, which is their insertion order), then timers (2, in the order they were armed). Ties
- * therefore never depend on sort quirks. Cancelling marks an entry dead; dead entries are skipped
- * when they reach the top.
+ * therefore never depend on sort quirks. Cancelling takes the entry out of its heap at once (each
+ * entry knows its index), so cancelled timers never pile up behind live ones.
  *
  * Events wait in four binary min-heaps ("lanes", each ordered by time, then insertion number):
  * application calls, arrivals, near timers and far timers (due in FAR_TIMER_MS or more). The next
