@@ -89,3 +89,32 @@ describe('placing text in a row of cells (property)', () => {
     );
   });
 });
+
+describe('text the ladder quotes cannot break its rows', () => {
+  test('combining marks take no column of their own (UAX #11 / Unicode Mn)', () => {
+    const cells = blankCells(6);
+    placeText(cells, 0, 'e\u0301te\u0301', 'start');
+    expect(cells.join('')).toBe('e\u0301te\u0301   ');
+    expect(textWidth(cells.join(''))).toBe(6);
+  });
+
+  test('a message with a newline, a tab and a C1 control is one row, with them escaped', () => {
+    const session = createSession(
+      parseScenario(`name: ctl
+endpoints:
+  client: {}
+  server: { app: echo }
+timeline:
+  - open: { by: client }
+  - when: { client.ws: OPEN }
+    send: "a\\nb\\tc\\u0085d"
+  - wait: 100ms
+`),
+    );
+    const rows = session.ladder({ width: 90 }).split('\n');
+    const echoed = rows.filter((r) => r.includes('⇐ text'));
+    expect(echoed.length).toBe(2);
+    for (const r of echoed) expect(r).toContain('"a\\nb\\tc\\u0085d"');
+    expect(rows.every((r) => !/\p{Cc}/u.test(r))).toBe(true);
+  });
+});

@@ -93,9 +93,11 @@ export {
 export type { SimSocket } from './sim/socket.js';
 export type {
   AppCall,
+  CwndPhase,
   DropReason,
   ErrorCode,
   SegmentView,
+  TimerStopCause,
   TraceEvent,
   TraceEventInput,
   TraceEventType,

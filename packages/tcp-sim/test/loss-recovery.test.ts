@@ -102,6 +102,10 @@ describe('RFC 5681 / RFC 6582 congestion control', () => {
       [4500 + 3 * MSS, 4500, 9 * MSS], // ssthresh = FlightSize / 2, cwnd = ssthresh + 3 SMSS
       [2 * MSS, 4500, 0], // RFC 6582 full ACK: min(ssthresh, max(FlightSize, SMSS) + SMSS)
     ]);
+    const phases = eventsOf(p.sim, 'tcp.cwnd')
+      .filter((e) => e.host === 'tcp')
+      .map((e) => e.phase);
+    expect(phases).toEqual(['initial', 'slow-start', 'fast-retransmit', 'recovery-exit']);
   });
 
   it('RFC 6582 3.2 step 4: a partial ACK retransmits the next hole at once and stays in recovery', () => {
@@ -115,6 +119,8 @@ describe('RFC 5681 / RFC 6582 congestion control', () => {
     p.inject({ flags: '.', ack: 1 + 10 * MSS });
     p.expectNothing(10_000);
     expect(fired(p, 'RTO')).toEqual([]);
+    const phases = eventsOf(p.sim, 'tcp.cwnd').map((e) => e.phase);
+    expect(phases.slice(-3)).toEqual(['fast-retransmit', 'partial-ack', 'recovery-exit']);
   });
 
   it('RFC 5681 3.1 eq. 4: after an RTO, ssthresh = FlightSize / 2 and cwnd = 1 SMSS (one segment goes out)', () => {
@@ -124,6 +130,7 @@ describe('RFC 5681 / RFC 6582 congestion control', () => {
     p.expect({ flags: '.', seq: 1, len: MSS, after: 200 }); // RTO = rtoMin after a 0 ms RTT sample
     p.expectNothing(100);
     expect(cwndTrace(p).at(-1)).toEqual([MSS, 2 * MSS, 4 * MSS]);
+    expect(eventsOf(p.sim, 'tcp.cwnd').at(-1)?.phase).toBe('timeout');
     p.inject({ flags: '.', ack: 1 + MSS });
     p.expect({ flags: '.', seq: 1 + MSS, len: MSS, after: 0 }); // slow start again: 2 segments
     p.expect({ flags: '.', seq: 1 + 2 * MSS, len: MSS, after: 0 });

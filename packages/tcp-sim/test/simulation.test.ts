@@ -121,3 +121,38 @@ describe('who owns the bytes an application is given', () => {
     expect(sim.packets.some((p) => new TextDecoder().decode(p.bytes).includes('XXXXX'))).toBe(false);
   });
 });
+
+describe('why a timer was cancelled', () => {
+  const cancelled = (sim: ReturnType<typeof world>['sim'], host: string) =>
+    sim.trace.events.flatMap((e) =>
+      e.type === 'timer.cancelled' && e.host === host ? [[e.timer, e.cause ?? 'unneeded']] : [],
+    );
+
+  it('RFC 6298 5.2: the RTO stopped by an ACK has no cause; RFC 9293 3.10.5: ABORT stops every timer, cause closed', () => {
+    const { sim, client, server } = world({}, { delay: 5 });
+    acceptAll(server);
+    const sock = client.connect({ address: '10.0.0.2', port: 80 });
+    sock.on('connect', () => {
+      sock.write(text('first'));
+      // After the (delayed, 200 ms) ACK of the first write has come back.
+      sim.schedule(400, () => {
+        sim.setLink(client, server, { delay: 5, loss: 1 }); // what follows is never acknowledged
+        sock.write(text('second'));
+        sim.schedule(10, () => sock.destroy());
+      });
+    });
+    sock.on('error', () => {});
+    sim.run({ until: 5000 });
+    expect(cancelled(sim, 'client')).toContainEqual(['RTO', 'unneeded']);
+    expect(cancelled(sim, 'client').at(-1)).toEqual(['RTO', 'closed']);
+  });
+
+  it('RFC 9293 3.10.7.4: entering TIME-WAIT turns off the other timers, cause time-wait', () => {
+    const { sim, client, server } = world({ profile: { msl: 1000, keepAlive: true } });
+    acceptAll(server);
+    const sock = client.connect({ address: '10.0.0.2', port: 80 });
+    sock.on('connect', () => sock.end());
+    sim.run({ until: 100 });
+    expect(cancelled(sim, 'client')).toContainEqual(['KEEPALIVE', 'time-wait']);
+  });
+});

@@ -10,6 +10,7 @@ import type { Intervention, ProfileView, View } from '@synack/scenarios';
 export type {
   Action,
   ArrowView,
+  CwndPhase,
   EndpointView,
   Intervention,
   Narration,

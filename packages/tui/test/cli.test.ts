@@ -186,6 +186,15 @@ describe('synack profile', () => {
     expect((await cli(['run', file])).code).toBe(0);
   });
 
+  it('--json gives the base, the overridden fields and every value in ms', async () => {
+    const view = JSON.parse((await cli(['profile', 'linux', '--json'])).out) as {
+      base: string;
+      overridden: string[];
+      values: Record<string, unknown>;
+    };
+    expect(view).toMatchObject({ base: 'linux', overridden: [], values: { msl: 30_000, rtoMin: 200 } });
+  });
+
   it("a scenario's profile shows its own overrides marked", async () => {
     const file = join(dir, 'short-msl.yaml');
     writeFileSync(file, 'name: m\nprofile: { base: linux, msl: 5s }\ntimeline:\n  - wait: 1ms\n');

@@ -1,8 +1,8 @@
 import { createSession, loadScenario } from '@synack/scenarios';
 import { describe, expect, it } from 'vitest';
-import type { Narration } from '../src/model.js';
+import type { CwndPhase, Narration } from '../src/model.js';
 import { en } from '../src/narration/en.js';
-import { langFromEnv, stringsFor } from '../src/narration/index.js';
+import { langFromEnv, type Strings, stringsFor } from '../src/narration/index.js';
 import { zh } from '../src/narration/zh.js';
 import { arrow } from './fixtures.js';
 
@@ -30,9 +30,14 @@ const EVERY_KEY: readonly Narration[] = [
   { key: 'ws-close', endpoint: 'client', code: 1000, reason: 'bye' },
   { key: 'app-call', endpoint: 'client', call: 'send' },
   { key: 'error', endpoint: 'client', code: 'ECONNRESET', message: 'connection reset by peer' },
-  { key: 'timer-cancelled', endpoint: 'client', timer: { kind: 'RTO', setAt: 0, deadline: 1000 } },
+  {
+    key: 'timer-cancelled',
+    endpoint: 'client',
+    timer: { kind: 'RTO', setAt: 0, deadline: 1000 },
+    cause: undefined,
+  },
   { key: 'segment-fault', arrow: ack, fault: 'reordered', delay: 30 },
-  { key: 'cwnd', endpoint: 'server', cwnd: 14480, ssthresh: 2 ** 31 - 1, flight: 2896 },
+  { key: 'cwnd', endpoint: 'server', cwnd: 14480, ssthresh: 2 ** 31 - 1, flight: 2896, phase: 'slow-start' },
   { key: 'app-data', endpoint: 'server', length: 19, offset: 0 },
   { key: 'app-event', endpoint: 'client', event: 'end' },
   {
@@ -167,32 +172,58 @@ describe('RFC 6455 4.1, 4.2.2: the opening handshake narrated', () => {
   });
 });
 
-describe('RFC 5681 3.1: cwnd narration names the phase', () => {
-  const at = (cwnd: number, ssthresh: number) =>
-    en.narrate({ key: 'cwnd', endpoint: 'client', cwnd, ssthresh, flight: 0 });
-  it('below ssthresh is slow start, at or above it congestion avoidance', () => {
-    expect(at(14480, 2 ** 31 - 1)).toMatch(/slow start.*/);
-    expect(at(14480, 2 ** 31 - 1)).toMatch(/no loss yet, ssthresh unset/);
-    expect(at(20000, 10000)).toMatch(/congestion avoidance/);
-    expect(at(20000, 10000)).toMatch(/ssthresh 10000/);
+describe('RFC 5681 3.1, 3.2 and RFC 6582: cwnd narration follows the phase tcp-sim names', () => {
+  const at = (phase: CwndPhase, cwnd: number, ssthresh: number, s: Strings = en) =>
+    s.narrate({ key: 'cwnd', endpoint: 'client', cwnd, ssthresh, flight: 0, phase });
+  it.each([
+    ['initial', 14480, 2 ** 31 - 1, /starts at 14480 bytes, the initial window.*no loss yet/],
+    ['slow-start', 15928, 2 ** 31 - 1, /slow start, about \+1 segment per ACK/],
+    ['congestion-avoidance', 20000, 10000, /ssthresh 10000: congestion avoidance/],
+    [
+      'fast-retransmit',
+      9000,
+      4500,
+      /third duplicate ACK.*fast recovery, ssthresh 4500, cwnd 9000 \(RFC 5681 3\.2\)/,
+    ],
+    ['fast-recovery', 10000, 4500, /Another duplicate ACK in fast recovery.*grows by one segment to 10000/],
+    ['partial-ack', 8000, 4500, /partial ACK.*next hole.*RFC 6582/],
+    ['recovery-exit', 4500, 4500, /full ACK ends .*fast recovery: cwnd deflates to 4500/],
+    ['timeout', 1000, 2000, /retransmission timeout.*ssthresh to 2000.*one segment, 1000 bytes/],
+  ] as const)('%s', (phase, cwnd, ssthresh, text) => {
+    expect(at(phase, cwnd, ssthresh)).toMatch(text);
+    expect(at(phase, cwnd, ssthresh, zh)).toContain(String(cwnd));
+  });
+
+  it('fast recovery is not called congestion avoidance though cwnd is above ssthresh there', () => {
+    expect(at('fast-retransmit', 9000, 4500)).not.toMatch(/congestion avoidance/);
   });
 });
 
-describe('numbers and errors read as people write them', () => {
-  it('a timer duration from float arithmetic is rounded to the microsecond', () => {
-    const timer = { kind: 'RTO', setAt: 0.1, deadline: 1000.1 };
-    expect(en.narrate({ key: 'timer-set', endpoint: 'server', timer })).toContain('within 1000 ms');
-    expect(zh.narrate({ key: 'timer-set', endpoint: 'server', timer })).toContain('1000 ms');
+describe('why a timer stopped', () => {
+  const cancelled = (kind: string, cause: 'time-wait' | 'closed' | undefined) =>
+    en.narrate({ key: 'timer-cancelled', endpoint: 'server', timer: { kind, setAt: 0, deadline: 1 }, cause });
+  it('RFC 9293 3.10.7.4: entering TIME-WAIT turns the other timers off; a closed connection stops them all', () => {
+    expect(cancelled('KEEPALIVE', 'time-wait')).toMatch(/enters TIME-WAIT and turns off its KEEPALIVE timer/);
+    expect(cancelled('RTO', 'closed')).toBe("server's connection is gone, so its RTO timer stops with it.");
+    expect(cancelled('RTO', undefined)).toMatch(/new data was acknowledged/);
   });
+});
 
-  it('an error message that already starts with its code does not repeat it', () => {
-    const n: Narration = {
-      key: 'error',
-      endpoint: 'client',
-      code: 'ECONNREFUSED',
-      message: 'ECONNREFUSED: connection refused by 10.0.0.2:80',
-    };
-    expect(en.narrate(n)).toBe('client reports ECONNREFUSED: connection refused by 10.0.0.2:80.');
+describe('link faults on a bare ACK (no sequence space, RFC 9293 3.3.2)', () => {
+  const bare = { ...ack, len: 0 };
+  it('a duplicated ACK draws no reply; a delayed old ACK is ignored', () => {
+    const dup = en.narrate({ key: 'segment-fault', arrow: bare, fault: 'duplicated', delay: 0 });
+    expect(dup).toMatch(/acknowledges nothing new and draws no reply/);
+    expect(dup).not.toMatch(/discards the copy/);
+    const late = en.narrate({ key: 'segment-fault', arrow: bare, fault: 'reordered', delay: 30 });
+    expect(late).toMatch(/ignored/);
+    const data = en.narrate({
+      key: 'segment-fault',
+      arrow: { ...ack, len: 10 },
+      fault: 'duplicated',
+      delay: 0,
+    });
+    expect(data).toMatch(/discards the copy and acknowledges again/);
   });
 });
 
@@ -227,10 +258,12 @@ describe("tcp-sim's timer names (RFC 9293 3.8, RFC 1122 4.2.3) each get their ow
     // Not the fallback sentence an unknown timer gets (which only repeats its name).
     for (const key of ['timer-set', 'timer-fired', 'timer-cancelled'] as const) {
       for (const s of [en, zh]) {
-        const fallback = s
-          .narrate({ key, endpoint: 'client', timer: { ...timer, kind: 'UNKNOWN' } })
-          .replace('UNKNOWN', kind);
-        expect(s.narrate({ key, endpoint: 'client', timer })).not.toBe(fallback);
+        const of = (t: typeof timer): Narration =>
+          key === 'timer-cancelled'
+            ? { key, endpoint: 'client', timer: t, cause: undefined }
+            : { key, endpoint: 'client', timer: t };
+        const fallback = s.narrate(of({ ...timer, kind: 'UNKNOWN' })).replace('UNKNOWN', kind);
+        expect(s.narrate(of(timer))).not.toBe(fallback);
       }
     }
   });

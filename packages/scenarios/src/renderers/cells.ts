@@ -5,8 +5,15 @@
  */
 import { eastAsianWidth } from 'get-east-asian-width';
 
-/** Columns a character takes; ambiguous ones (box drawing, arrows) count as narrow, as most terminals draw them. */
-export function charWidth(ch: string): 1 | 2 {
+/** Combining marks, format characters (ZWJ) and variation selectors: drawn on the cell before. */
+const ZERO_WIDTH = /^[\p{Mn}\p{Me}\p{Cf}]$/u;
+
+/**
+ * Columns a character takes: 0 for marks that combine with the one before, 2 for East Asian wide
+ * ones; ambiguous ones (box drawing, arrows) count as narrow, as most terminals draw them.
+ */
+export function charWidth(ch: string): 0 | 1 | 2 {
+  if (ZERO_WIDTH.test(ch)) return 0;
   return eastAsianWidth(ch.codePointAt(0) ?? 0, { ambiguousAsWide: false });
 }
 
@@ -34,6 +41,12 @@ export function placeText(cells: string[], x: number, text: string, align: 'star
   let at = begin;
   for (const ch of text) {
     const w = charWidth(ch);
+    if (w === 0) {
+      // A combining mark joins the character drawn last (the cell before a wide one's blank half).
+      const last = cells[at - 1] === '' ? at - 2 : at - 1;
+      if (last >= begin) cells[last] += ch;
+      continue;
+    }
     if (at + w > cells.length) break;
     for (let i = at; i < at + w; i++) release(cells, i);
     cells[at] = ch;

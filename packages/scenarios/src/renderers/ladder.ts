@@ -181,7 +181,9 @@ function rails(width: number, columns: readonly number[]): string[] {
 function quote(preview: string | undefined, length: number, words: LadderWords): string {
   if (preview === undefined) return `(${words.bytes(length)})`;
   const chars = [...preview];
-  const short = chars.length > 32 ? `${chars.slice(0, 31).join('')}…` : preview;
+  const cut = chars.length > 32 ? `${chars.slice(0, 31).join('')}…` : preview;
+  // A newline or tab in a message would break the row: control characters are shown escaped.
+  const short = cut.replace(/\p{Cc}/gu, escapeControl);
   return `"${short}"${length > preview.length ? ` (${words.bytes(length)})` : ''}`;
 }
 
@@ -190,4 +192,11 @@ function formatTime(ms: number): string {
     .toFixed(3)
     .padStart(TIME_WIDTH - 2)
     .padEnd(TIME_WIDTH);
+}
+
+const NAMED_CONTROLS: Readonly<Record<string, string>> = { '\n': '\\n', '\r': '\\r', '\t': '\\t' };
+
+/** `\n`, `\t`, `\r` by name, any other control character (C0, DEL, C1) as `\u00XX`. */
+function escapeControl(c: string): string {
+  return NAMED_CONTROLS[c] ?? `\\u${(c.codePointAt(0) ?? 0).toString(16).padStart(4, '0')}`;
 }

@@ -115,6 +115,7 @@ export class ViewBuilder {
           cwnd: event.cwnd,
           ssthresh: event.ssthresh,
           flight: event.flight,
+          phase: event.phase,
         };
         break;
       }
@@ -321,11 +322,10 @@ export class ViewBuilder {
     }
     const running = connection.timers.get(event.timerId);
     connection.timers.delete(event.timerId);
-    this.narration = {
-      key: event.type === 'timer.fired' ? 'timer-fired' : 'timer-cancelled',
-      endpoint: event.host,
-      timer: running ?? timer,
-    };
+    this.narration =
+      event.type === 'timer.fired'
+        ? { key: 'timer-fired', endpoint: event.host, timer: running ?? timer }
+        : { key: 'timer-cancelled', endpoint: event.host, timer: running ?? timer, cause: event.cause };
   }
 
   private onWsUnit(event: WsPositioned): void {

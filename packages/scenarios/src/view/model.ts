@@ -5,6 +5,10 @@
  * stepping back is re-deriving from a shorter prefix of the trace (or re-running the same seed), and no
  * view keeps its own copy of history. `viewAt(run, cursor)` builds it; everything here is plain data.
  */
+import type { CwndPhase } from '@synack/tcp-sim';
+
+export type { CwndPhase };
+
 import type { TcpStateName, WsStateName } from '../language/types.js';
 
 /** SND.*, RCV.* as RFC 9293 3.3.1 names them, relative to the ISN/IRS (as Wireshark shows them). */
@@ -127,7 +131,13 @@ export type Narration =
   | { readonly key: 'ws-close'; readonly endpoint: string; readonly code: number; readonly reason: string }
   | { readonly key: 'app-call'; readonly endpoint: string; readonly call: string }
   | { readonly key: 'error'; readonly endpoint: string; readonly code: string; readonly message: string }
-  | { readonly key: 'timer-cancelled'; readonly endpoint: string; readonly timer: TimerView }
+  | {
+      readonly key: 'timer-cancelled';
+      readonly endpoint: string;
+      readonly timer: TimerView;
+      /** Set when every timer stopped at once: entering TIME-WAIT, or the connection closed. */
+      readonly cause: 'time-wait' | 'closed' | undefined;
+    }
   | {
       readonly key: 'segment-fault';
       readonly arrow: ArrowView;
@@ -143,6 +153,8 @@ export type Narration =
       readonly cwnd: number;
       readonly ssthresh: number;
       readonly flight: number;
+      /** What moved it (tcp-sim's CwndPhase: slow start, fast retransmit, a timeout...). */
+      readonly phase: CwndPhase;
     }
   | {
       readonly key: 'app-data';

@@ -9,7 +9,14 @@
  * Notifications to the application (connect, data, end, close, error, drain) are queued and flushed
  * after each input, so application callbacks never run in the middle of segment processing.
  */
-import type { AppCall, ErrorCode, SegmentView, TraceEventInput } from '../trace/events.js';
+import type {
+  AppCall,
+  CwndPhase,
+  ErrorCode,
+  SegmentView,
+  TimerStopCause,
+  TraceEventInput,
+} from '../trace/events.js';
 import type { TraceState } from '../trace/trace.js';
 import { parseIpv4Address } from '../wire/ipv4.js';
 import { seqAdd, seqDiff, seqGe, seqGt, seqLe, seqLt } from '../wire/seq.js';
@@ -197,6 +204,8 @@ export class Connection {
   private closeNotified = false;
   private hadError = false;
   private released = false;
+  /** While stopAllTimers runs: why, for the trace's timer.cancelled events. */
+  private stopCause: TimerStopCause | undefined = undefined;
   private dispatchFrom: TcpState = 'CLOSED';
   /** Machine actions (by name) and other work to run once the state change is traced. */
   private deferred: Array<keyof TcpEffects | (() => void)> = [];
@@ -388,7 +397,7 @@ export class Connection {
         this.fail(new TcpError('ETIMEDOUT', 'retransmission limit reached'));
         break;
       case 'turnOffOtherTimers':
-        this.stopAllTimers();
+        this.stopAllTimers('time-wait');
         this.notifyClose();
         break;
       case 'deleteTcb':
@@ -719,11 +728,11 @@ export class Connection {
     const smss = this.payloadMss;
     const iw = this.synRetransmitted ? smss : initialWindowOctets(this.env.profile, smss);
     this.congestion = this.env.congestion(smss, iw);
-    this.traceCwnd('RFC 5681 3.1: initial window');
+    this.traceCwnd('initial', 'RFC 5681 3.1: initial window');
   }
 
   /** Traces cwnd, ssthresh and the octets in flight when cwnd or ssthresh changed. */
-  private traceCwnd(cause: string): void {
+  private traceCwnd(phase: CwndPhase, cause: string): void {
     const cwnd = this.congestion.cwnd;
     const ssthresh = this.congestion.ssthresh;
     if (!Number.isFinite(cwnd) || ssthresh === undefined) return; // no congestion control
@@ -739,6 +748,7 @@ export class Connection {
         ssthresh,
         flight: seqDiff(this.tcb.sndMax, this.tcb.sndUna),
         cause,
+        phase,
       });
   }
 
@@ -765,15 +775,13 @@ export class Connection {
     } else {
       const wasRecovering = this.congestion.inRecovery === true;
       retransmitHole = this.congestion.onAck(acked, { ack, flight, sndMax: tcb.sndMax }) === 'retransmit';
-      this.traceCwnd(
-        retransmitHole
-          ? 'RFC 6582 3.2 step 4: partial ACK, retransmit the next hole'
-          : wasRecovering
-            ? 'RFC 6582 3.2 step 3: full ACK, leave fast recovery'
-            : this.congestion.cwnd <= (this.congestion.ssthresh ?? 0)
-              ? 'RFC 5681 3.1: slow start'
-              : 'RFC 5681 3.1: congestion avoidance',
-      );
+      if (retransmitHole)
+        this.traceCwnd('partial-ack', 'RFC 6582 3.2 step 4: partial ACK, retransmit the next hole');
+      else if (wasRecovering)
+        this.traceCwnd('recovery-exit', 'RFC 6582 3.2 step 3: full ACK, leave fast recovery');
+      else if (this.congestion.cwnd <= (this.congestion.ssthresh ?? 0))
+        this.traceCwnd('slow-start', 'RFC 5681 3.1: slow start');
+      else this.traceCwnd('congestion-avoidance', 'RFC 5681 3.1: congestion avoidance');
     }
     if (this.rttSample && seqGe(ack, this.rttSample.endSeq)) {
       // RFC 6298 2.2/2.3 (Karn: the sample is cleared whenever a retransmission happens).
@@ -804,10 +812,13 @@ export class Connection {
       sndUna: tcb.sndUna,
     });
     if (verdict === 'fast-retransmit') {
-      this.traceCwnd('RFC 5681 3.2: third duplicate ACK, fast retransmit, enter fast recovery');
+      this.traceCwnd(
+        'fast-retransmit',
+        'RFC 5681 3.2: third duplicate ACK, fast retransmit, enter fast recovery',
+      );
       this.retransmitHead();
     } else {
-      this.traceCwnd('RFC 5681 3.2 step 4: duplicate ACK in fast recovery inflates cwnd');
+      this.traceCwnd('fast-recovery', 'RFC 5681 3.2 step 4: duplicate ACK in fast recovery inflates cwnd');
     }
   }
 
@@ -1216,7 +1227,8 @@ export class Connection {
       sndMax: tcb.sndMax,
       sndUna: tcb.sndUna,
     });
-    if (!synPhase) this.traceCwnd('RFC 5681 3.1: retransmission timeout, cwnd = 1 SMSS (loss window)');
+    if (!synPhase)
+      this.traceCwnd('timeout', 'RFC 5681 3.1: retransmission timeout, cwnd = 1 SMSS (loss window)');
     if (synPhase) {
       this.synRetransmitted = true;
       this.sendSynSegment(true); // the SYN keeps its original sequence number, ISS
@@ -1343,13 +1355,16 @@ export class Connection {
     }
   }
 
-  private stopAllTimers(): void {
+  private stopAllTimers(cause: TimerStopCause): void {
+    // The cancellations below say why in the trace; set only for this call.
+    this.stopCause = cause;
     this.stopRetransmissionTimer();
     this.stopPersistTimer();
     this.stopTimer('delackTimer');
     this.stopTimer('keepAliveTimer');
     this.stopTimer('userTimer');
     this.stopTimer('finWait2Timer');
+    this.stopCause = undefined;
   }
 
   private arm(name: TimerName, delay: number, fire: () => void): ArmedTimer {
@@ -1382,6 +1397,7 @@ export class Connection {
 
   private traceTimer(type: 'timer.set' | 'timer.fired' | 'timer.cancelled', info: TimerHandle): void {
     if (!this.env.tracing.observed) return;
+    const cause = type === 'timer.cancelled' ? this.stopCause : undefined;
     this.env.trace({
       type,
       host: this.env.hostName,
@@ -1389,6 +1405,7 @@ export class Connection {
       timer: info.name,
       timerId: info.id,
       deadline: info.deadline,
+      ...(cause === undefined ? {} : { cause }),
     });
   }
 
@@ -1431,7 +1448,7 @@ export class Connection {
   private deleteTcb(): void {
     if (!this.started || this.released) return;
     this.released = true;
-    this.stopAllTimers();
+    this.stopAllTimers('closed');
     this.notifyClose();
   }
 

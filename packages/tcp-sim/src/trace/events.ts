@@ -97,6 +97,8 @@ export type TraceEvent = At &
         readonly flight: number;
         /** The rule, e.g. 'RFC 5681 3.2: third duplicate ACK, fast retransmit, enter fast recovery'. */
         readonly cause: string;
+        /** The same rule as a name a viewer can branch on. */
+        readonly phase: CwndPhase;
       }
     | {
         readonly type: 'segment.sent';
@@ -153,6 +155,11 @@ export type TraceEvent = At &
         readonly timer: TimerName;
         readonly timerId: number;
         readonly deadline: number;
+        /**
+         * On `timer.cancelled` when the timer did not simply become unneeded: 'time-wait' (entering
+         * TIME-WAIT turns off every other timer, RFC 9293 3.10.7.4) or 'closed' (the TCB is deleted).
+         */
+        readonly cause?: TimerStopCause;
       }
     | {
         readonly type: 'app.call';
@@ -185,6 +192,25 @@ export type TraceEvent = At &
   );
 
 export type TraceEventType = TraceEvent['type'];
+
+/**
+ * What moved cwnd or ssthresh: the initial window (RFC 5681 3.1), growth in slow start or congestion
+ * avoidance (3.1), the third duplicate ACK (3.2 steps 2-3), window inflation by further duplicate
+ * ACKs (3.2 step 4), a partial or a full ACK in NewReno recovery (RFC 6582 3.2 steps 3-4), or a
+ * retransmission timeout (RFC 5681 3.1: cwnd = 1 SMSS).
+ */
+export type CwndPhase =
+  | 'initial'
+  | 'slow-start'
+  | 'congestion-avoidance'
+  | 'fast-retransmit'
+  | 'fast-recovery'
+  | 'partial-ack'
+  | 'recovery-exit'
+  | 'timeout';
+
+/** Why every timer of a connection stopped at once. */
+export type TimerStopCause = 'time-wait' | 'closed';
 
 type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;
 

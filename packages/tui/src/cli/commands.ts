@@ -146,19 +146,20 @@ it is binary, so it needs -o FILE or a redirected stdout. --lang sets the words 
 const profileCommand: Command = {
   name: 'profile',
   summary: "a TCP profile's every number, in the scenario language",
-  usage: `synack profile [rfc|linux|NAME|FILE]
+  usage: `synack profile [rfc|linux|NAME|FILE] [--json]
 
 Prints the TCP profile (timers, windows, RFC-vs-Linux choices) as a \`profile:\` block of the scenario
 language: the named base profile (default rfc), or the one a scenario runs with, its own overrides
-marked. Paste it into a scenario and change what you need.`,
-  options: { ...HELP_OPTION },
+marked. Paste it into a scenario and change what you need. --json prints { base, overridden, values }
+(times in ms). A scenario file named rfc or linux: give its path (./rfc).`,
+  options: { ...JSON_OPTION, ...HELP_OPTION },
   async run(args, io) {
     const target = args.positionals[0] ?? 'rfc';
     const view =
       target === 'rfc' || target === 'linux'
         ? profileView(target)
         : profileView(loadScenario(target).profile);
-    io.stdout.write(profileYaml(view));
+    io.stdout.write(args.values.json === true ? `${JSON.stringify(view, null, 2)}\n` : profileYaml(view));
     return 0;
   },
 };

@@ -140,20 +140,24 @@ function timerFired(ep: string, t: TimerView): string {
   }
 }
 
-function timerCancelled(ep: string, t: TimerView): string {
+function timerCancelled(ep: string, t: TimerView, cause: 'time-wait' | 'closed' | undefined): string {
+  if (cause === 'closed') return `${ep}'s connection is gone, so its ${t.kind} timer stops with it.`;
+  if (cause === 'time-wait') {
+    return `${ep} enters TIME-WAIT and turns off its ${t.kind} timer: only 2MSL runs now (RFC 9293 3.10.7.4).`;
+  }
   switch (t.kind) {
     case 'RTO':
       return `${ep} stops its retransmission timer: new data was acknowledged (RFC 6298 5.2, 5.3: it is restarted if more is still outstanding).`;
     case 'SYN':
       return `${ep} stops its SYN retransmission timer: the handshake segment was answered.`;
     case '2MSL':
-      return `${ep} stops its 2MSL timer early: the connection left TIME-WAIT.`;
+      return `${ep} stops its 2MSL timer: a retransmitted FIN restarts it, or a reset ended TIME-WAIT early.`;
     case 'PERSIST':
-      return `${ep} stops probing: the peer's window opened again (or the connection ended).`;
+      return `${ep} stops probing: the peer's window opened again.`;
     case 'DELACK':
       return `${ep} no longer needs its delayed-ACK timer: the acknowledgement went out with other data or at once.`;
     case 'KEEPALIVE':
-      return `${ep} stops its keep-alive timer: the connection is no longer idle (or it ended).`;
+      return `${ep} stops its keep-alive timer: the connection is no longer idle.`;
     case 'USER':
       return `${ep} stops its user timeout: the outstanding data was acknowledged in time.`;
     case 'FIN-WAIT-2':
@@ -165,13 +169,19 @@ function timerCancelled(ep: string, t: TimerView): string {
 
 function segmentFault(a: ArrowView, fault: string, delay: number): string {
   const seg = `${a.from}'s ${flagText(a.flags)} seq=${a.seq} len=${a.len}`;
+  // A bare ACK takes no sequence space: the receiver has nothing to discard or re-acknowledge.
+  const bare = a.len === 0 && !a.flags.includes('SYN') && !a.flags.includes('FIN');
   switch (fault) {
     case 'duplicated':
-      return `The link duplicates ${seg}: a second copy will arrive; ${a.to} recognises sequence numbers it already has, discards the copy and acknowledges again.`;
+      return bare
+        ? `The link duplicates ${seg}: the copy acknowledges nothing new and draws no reply; to a sender with data outstanding it is a duplicate ACK (RFC 5681 2).`
+        : `The link duplicates ${seg}: a second copy will arrive; ${a.to} recognises sequence numbers it already has, discards the copy and acknowledges again.`;
     case 'corrupted':
       return `The link damages ${seg} in transit: ${a.to}'s checksum check will fail and it will drop the segment without a word, as if it were lost.`;
     case 'reordered':
-      return `The link holds ${seg} back ${delay} ms, so later segments overtake it: ${a.to} gets data out of order, keeps it, and acknowledges only up to the gap (duplicate ACKs).`;
+      return bare
+        ? `The link holds ${seg} back ${delay} ms, so later segments overtake it; an ACK older than one already received is ignored (RFC 9293 3.10.7.4).`
+        : `The link holds ${seg} back ${delay} ms, so later segments overtake it: ${a.to} gets data out of order, keeps it, and acknowledges only up to the gap (duplicate ACKs).`;
     default:
       return `The link delays ${seg} by an extra ${delay} ms.`;
   }
@@ -180,13 +190,27 @@ function segmentFault(a: ArrowView, fault: string, delay: number): string {
 /** ssthresh starts "arbitrarily high" (RFC 5681 3.1); tcp-sim uses 2^31 - 1 until the first loss. */
 const SSTHRESH_UNSET = 2 ** 31 - 1;
 
-function cwnd(ep: string, cwnd: number, ssthresh: number, flight: number): string {
+function cwnd(n: Extract<Narration, { key: 'cwnd' }>): string {
+  const { endpoint: ep, cwnd, ssthresh, flight } = n;
   const threshold = ssthresh >= SSTHRESH_UNSET ? 'no loss yet, ssthresh unset' : `ssthresh ${ssthresh}`;
-  const phase =
-    cwnd < ssthresh
-      ? 'slow start, about +1 segment per ACK'
-      : 'congestion avoidance, about +1 segment per round trip';
-  return `${ep}'s cwnd is now ${cwnd} bytes, ${flight} in flight, ${threshold}: ${phase} (RFC 5681 3.1).`;
+  switch (n.phase) {
+    case 'initial':
+      return `${ep}'s congestion window starts at ${cwnd} bytes, the initial window (RFC 5681 3.1, RFC 6928); ${threshold}.`;
+    case 'fast-retransmit':
+      return `${ep} got a third duplicate ACK: it resends the missing segment at once and enters fast recovery, ssthresh ${ssthresh}, cwnd ${cwnd} (RFC 5681 3.2).`;
+    case 'fast-recovery':
+      return `Another duplicate ACK in fast recovery: a segment has left the network, so ${ep}'s cwnd grows by one segment to ${cwnd} (RFC 5681 3.2).`;
+    case 'partial-ack':
+      return `A partial ACK in fast recovery: ${ep} resends the next hole at once and stays in recovery, cwnd ${cwnd} (RFC 6582 3.2).`;
+    case 'recovery-exit':
+      return `A full ACK ends ${ep}'s fast recovery: cwnd deflates to ${cwnd} bytes, ${threshold} (RFC 6582 3.2).`;
+    case 'timeout':
+      return `After a retransmission timeout ${ep} sets ssthresh to ${ssthresh} (half the flight) and cwnd to one segment, ${cwnd} bytes: slow start again (RFC 5681 3.1).`;
+    case 'slow-start':
+      return `${ep}'s cwnd is now ${cwnd} bytes, ${flight} in flight, ${threshold}: slow start, about +1 segment per ACK (RFC 5681 3.1).`;
+    default:
+      return `${ep}'s cwnd is now ${cwnd} bytes, ${flight} in flight, ${threshold}: congestion avoidance, about +1 segment per round trip (RFC 5681 3.1).`;
+  }
 }
 
 function appEvent(ep: string, event: string): string {
@@ -219,7 +243,7 @@ function handshake(n: Extract<Narration, { key: 'ws-handshake' }>): string {
       : `${ep} reads "${n.line}" and checks Sec-WebSocket-Accept against its key (RFC 6455 4.1); frames follow.`;
   }
   return n.direction === 'sent'
-    ? `${ep} refuses the upgrade with "${n.line}" (RFC 6455 4.2.1: 400 for a bad request, 426 with the versions it speaks); no WebSocket opens.`
+    ? `${ep} refuses the upgrade with "${n.line}" (RFC 6455 4.2.1, 4.4: 400 for a bad request, 426 with the Sec-WebSocket-Version it speaks); no WebSocket opens.`
     : `${ep} receives "${n.line}" instead of 101 Switching Protocols: the server refused, so the WebSocket fails (RFC 6455 4.1).`;
 }
 
@@ -282,11 +306,11 @@ function narrate(n: Narration): string {
     case 'error':
       return `${n.endpoint} reports ${errorText(n.code, n.message)}.`;
     case 'timer-cancelled':
-      return timerCancelled(n.endpoint, n.timer);
+      return timerCancelled(n.endpoint, n.timer, n.cause);
     case 'segment-fault':
       return segmentFault(n.arrow, n.fault, n.delay);
     case 'cwnd':
-      return cwnd(n.endpoint, n.cwnd, n.ssthresh, n.flight);
+      return cwnd(n);
     case 'app-data':
       return `TCP hands ${n.length} bytes to ${n.endpoint}'s application, in order: bytes ${n.offset}..${n.offset + n.length - 1} of the peer's stream.`;
     case 'app-event':

@@ -143,20 +143,24 @@ function wsState(ep: string, from: string, to: string): string {
   }
 }
 
-function timerCancelled(ep: string, t: TimerView): string {
+function timerCancelled(ep: string, t: TimerView, cause: 'time-wait' | 'closed' | undefined): string {
+  if (cause === 'closed') return `${ep} 的连接已经没有了，它的 ${t.kind} 计时器随之停止。`;
+  if (cause === 'time-wait') {
+    return `${ep} 进入 TIME-WAIT，关掉 ${t.kind} 计时器：现在只有 2MSL 在走（RFC 9293 3.10.7.4）。`;
+  }
   switch (t.kind) {
     case 'RTO':
       return `${ep} 停止重传计时器：新数据得到了确认（RFC 6298 5.2、5.3：如果还有未确认的数据，会重新启动）。`;
     case 'SYN':
       return `${ep} 停止 SYN 重传计时器：握手报文段得到了回应。`;
     case '2MSL':
-      return `${ep} 提前停止 2MSL 计时器：连接离开了 TIME-WAIT。`;
+      return `${ep} 停止 2MSL 计时器：重传的 FIN 让它重新计时，或者 RST 提前结束了 TIME-WAIT。`;
     case 'PERSIST':
-      return `${ep} 停止窗口探测：对方的窗口重新打开了（或者连接已结束）。`;
+      return `${ep} 停止窗口探测：对方的窗口重新打开了。`;
     case 'DELACK':
       return `${ep} 不再需要延迟确认计时器：ACK 已经随数据一起发出或立即发出了。`;
     case 'KEEPALIVE':
-      return `${ep} 停止保活计时器：连接不再空闲（或者已结束）。`;
+      return `${ep} 停止保活计时器：连接不再空闲。`;
     case 'USER':
       return `${ep} 停止用户超时：未确认的数据按时得到了确认。`;
     case 'FIN-WAIT-2':
@@ -168,13 +172,19 @@ function timerCancelled(ep: string, t: TimerView): string {
 
 function segmentFault(a: ArrowView, fault: string, delay: number): string {
   const seg = `${a.from} 的 ${flagText(a.flags)} seq=${a.seq} len=${a.len}`;
+  // 单纯的 ACK 不占序号：接收方没有要丢弃或再确认的东西。
+  const bare = a.len === 0 && !a.flags.includes('SYN') && !a.flags.includes('FIN');
   switch (fault) {
     case 'duplicated':
-      return `链路把 ${seg} 复制了一份：会多到达一份；${a.to} 认出这些序号已经收过，丢掉副本并再确认一次。`;
+      return bare
+        ? `链路把 ${seg} 复制了一份：副本没有确认任何新数据，也不会引起回复；对有未确认数据的发送方，它算一个重复 ACK（RFC 5681 2）。`
+        : `链路把 ${seg} 复制了一份：会多到达一份；${a.to} 认出这些序号已经收过，丢掉副本并再确认一次。`;
     case 'corrupted':
       return `链路在传输中损坏了 ${seg}：${a.to} 的校验和检查会失败，它会悄悄丢掉这个报文段，就像丢包一样。`;
     case 'reordered':
-      return `链路把 ${seg} 扣住 ${delay} ms，后面的报文段先到：${a.to} 收到乱序的数据，先存起来，只确认到缺口为止（重复 ACK）。`;
+      return bare
+        ? `链路把 ${seg} 扣住 ${delay} ms，后面的报文段先到；比已收到的 ACK 更旧的 ACK 会被忽略（RFC 9293 3.10.7.4）。`
+        : `链路把 ${seg} 扣住 ${delay} ms，后面的报文段先到：${a.to} 收到乱序的数据，先存起来，只确认到缺口为止（重复 ACK）。`;
     default:
       return `链路让 ${seg} 额外延迟了 ${delay} ms。`;
   }
@@ -183,10 +193,27 @@ function segmentFault(a: ArrowView, fault: string, delay: number): string {
 /** ssthresh 初始值"任意大"（RFC 5681 3.1）；tcp-sim 在第一次丢包前用 2^31 - 1。 */
 const SSTHRESH_UNSET = 2 ** 31 - 1;
 
-function cwnd(ep: string, cwnd: number, ssthresh: number, flight: number): string {
+function cwnd(n: Extract<Narration, { key: 'cwnd' }>): string {
+  const { endpoint: ep, cwnd, ssthresh, flight } = n;
   const threshold = ssthresh >= SSTHRESH_UNSET ? '还没丢包，ssthresh 未设' : `ssthresh ${ssthresh}`;
-  const phase = cwnd < ssthresh ? '慢启动，每个 ACK 约加一个报文段' : '拥塞避免，每个往返约加一个报文段';
-  return `${ep} 的 cwnd 现在是 ${cwnd} 字节，在途 ${flight} 字节，${threshold}：${phase}（RFC 5681 3.1）。`;
+  switch (n.phase) {
+    case 'initial':
+      return `${ep} 的拥塞窗口从初始窗口 ${cwnd} 字节开始（RFC 5681 3.1、RFC 6928）；${threshold}。`;
+    case 'fast-retransmit':
+      return `${ep} 收到第三个重复 ACK：立即重发缺失的报文段并进入快速恢复，ssthresh ${ssthresh}，cwnd ${cwnd}（RFC 5681 3.2）。`;
+    case 'fast-recovery':
+      return `快速恢复中又来一个重复 ACK：有一个报文段离开了网络，${ep} 的 cwnd 加一个报文段，变为 ${cwnd}（RFC 5681 3.2）。`;
+    case 'partial-ack':
+      return `快速恢复中的部分确认：${ep} 立即重发下一个缺口，继续留在快速恢复，cwnd ${cwnd}（RFC 6582 3.2）。`;
+    case 'recovery-exit':
+      return `完整的确认结束了 ${ep} 的快速恢复：cwnd 收缩到 ${cwnd} 字节，${threshold}（RFC 6582 3.2）。`;
+    case 'timeout':
+      return `重传超时后，${ep} 把 ssthresh 设为 ${ssthresh}（在途数据的一半），cwnd 设为一个报文段 ${cwnd} 字节：重新慢启动（RFC 5681 3.1）。`;
+    case 'slow-start':
+      return `${ep} 的 cwnd 现在是 ${cwnd} 字节，在途 ${flight} 字节，${threshold}：慢启动，每个 ACK 约加一个报文段（RFC 5681 3.1）。`;
+    default:
+      return `${ep} 的 cwnd 现在是 ${cwnd} 字节，在途 ${flight} 字节，${threshold}：拥塞避免，每个往返约加一个报文段（RFC 5681 3.1）。`;
+  }
 }
 
 function appEvent(ep: string, event: string): string {
@@ -219,7 +246,7 @@ function handshake(n: Extract<Narration, { key: 'ws-handshake' }>): string {
       : `${ep} 读到"${n.line}"，用自己发出的 key 校验 Sec-WebSocket-Accept（RFC 6455 4.1）；从这里开始，字节流上跑的是 WebSocket 帧。`;
   }
   return n.direction === 'sent'
-    ? `${ep} 用"${n.line}"拒绝升级（RFC 6455 4.2.1：请求有误回 400，版本不支持回 426 并列出支持的版本）；WebSocket 没有建立。`
+    ? `${ep} 用"${n.line}"拒绝升级（RFC 6455 4.2.1、4.4：请求有误回 400，版本不支持回 426 并在 Sec-WebSocket-Version 里列出支持的版本）；WebSocket 没有建立。`
     : `${ep} 收到的是"${n.line}"而不是 101 Switching Protocols：服务器拒绝了，WebSocket 连接失败（RFC 6455 4.1）。`;
 }
 
@@ -284,11 +311,11 @@ function narrate(n: Narration): string {
     case 'error':
       return `${n.endpoint} 报错 ${errorText(n.code, n.message)}。`;
     case 'timer-cancelled':
-      return timerCancelled(n.endpoint, n.timer);
+      return timerCancelled(n.endpoint, n.timer, n.cause);
     case 'segment-fault':
       return segmentFault(n.arrow, n.fault, n.delay);
     case 'cwnd':
-      return cwnd(n.endpoint, n.cwnd, n.ssthresh, n.flight);
+      return cwnd(n);
     case 'app-data':
       return `TCP 按顺序把 ${n.length} 字节交给 ${n.endpoint} 的应用程序：对方字节流的第 ${n.offset}..${n.offset + n.length - 1} 字节。`;
     case 'app-event':
