@@ -6,9 +6,9 @@
  * than 64 octets gets its own off-heap buffer in V8, and allocating one costs about ten times as much
  * as a view into an existing buffer. So packets are carved, in order, out of 16 KiB slabs, as Node's
  * Buffer pool does for small buffers: each packet is a `Uint8Array` view of its own octets, and a
- * slab is freed once no packet in it is referenced. Slabs are small so that a kept packet (or a
- * received chunk, which is a view into its packet) pins little beside it; a packet larger than a
- * quarter slab gets a buffer of its own.
+ * slab is freed once no packet in it is referenced. Slabs are small so that a kept packet pins
+ * little beside it; a packet larger than a quarter slab gets a buffer of its own. The data handed
+ * to an application is the receiver's own copy, never a view into a slab.
  */
 
 const SLAB_OCTETS = 16 * 1024;
