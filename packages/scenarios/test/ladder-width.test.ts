@@ -3,18 +3,23 @@ import { describe, expect, test } from 'vitest';
 import { createSession, LADDER_WORDS, parseScenario } from '../src/index.js';
 import { blankCells, placeText, textWidth } from '../src/renderers/cells.js';
 
-/** The server echoes a Chinese message: its note is right-aligned against the server's column. */
-const CJK = parseScenario(`name: cjk
+/** The client sends one message (YAML scalar as written) to an echo server, then closes. */
+function echoOf(message: string) {
+  return parseScenario(`name: echo-one
 endpoints:
   client: {}
   server: { app: echo }
 timeline:
   - open: { by: client }
   - when: { client.ws: OPEN }
-    send: 你好，世界
+    send: ${message}
   - wait: 100ms
   - close: { by: client, code: 1000 }
 `);
+}
+
+/** The server echoes a Chinese message: its note is right-aligned against the server's column. */
+const CJK = echoOf('你好，世界');
 
 /** Display column of the last rail on a row ('│'), counting wide characters as two. */
 function lastRailColumn(row: string): number {
@@ -99,18 +104,7 @@ describe('text the ladder quotes cannot break its rows', () => {
   });
 
   test('a message with a newline, a tab and a C1 control is one row, with them escaped', () => {
-    const session = createSession(
-      parseScenario(`name: ctl
-endpoints:
-  client: {}
-  server: { app: echo }
-timeline:
-  - open: { by: client }
-  - when: { client.ws: OPEN }
-    send: "a\\nb\\tc\\u0085d"
-  - wait: 100ms
-`),
-    );
+    const session = createSession(echoOf('"a\\nb\\tc\\u0085d"'));
     const rows = session.ladder({ width: 90 }).split('\n');
     const echoed = rows.filter((r) => r.includes('⇐ text'));
     expect(echoed.length).toBe(2);

@@ -63,8 +63,8 @@ function recorder(log: string[]): TcpEffects {
   return Object.fromEntries(NAMES.map((n) => [n, () => log.push(n)])) as unknown as TcpEffects;
 }
 
-/** Runs one script of events (-1: fire the pending timers) through an actor and a runner; returns both logs. */
-function both(script: readonly number[]): [string[], string[]] {
+/** An XState actor and a runner of the same machine, each with a manual clock and a log of what it did. */
+function pair() {
   const logA: string[] = [];
   const logB: string[] = [];
   const clockA = manualClock(logA);
@@ -73,17 +73,30 @@ function both(script: readonly number[]): [string[], string[]] {
   actor.start();
   logA.length = 0; // the initial CLOSED entry action: the runner starts without it
   const runner = new MachineRunner(recorder(logB), 1000, clockB);
-  for (const i of script) {
-    if (i === -1) {
-      clockA.fireAll();
-      clockB.fireAll();
-    } else {
-      actor.send(EVENTS[i]!);
-      runner.send(EVENTS[i]!);
-    }
-  }
-  const result: [string[], string[]] = [[...logA], [...logB]];
-  actor.stop(); // (stopping clears the actor's pending timers: not part of the comparison)
+  return {
+    actor,
+    runner,
+    logA,
+    logB,
+    /** An event by index into EVENTS, or -1: fire the pending timers on both clocks. */
+    step(i: number) {
+      if (i === -1) {
+        clockA.fireAll();
+        clockB.fireAll();
+      } else {
+        actor.send(EVENTS[i]!);
+        runner.send(EVENTS[i]!);
+      }
+    },
+  };
+}
+
+/** Runs one script through both and returns their logs (before stopping the actor). */
+function both(script: readonly number[]): [string[], string[]] {
+  const p = pair();
+  for (const i of script) p.step(i);
+  const result: [string[], string[]] = [[...p.logA], [...p.logB]];
+  p.actor.stop(); // (stopping clears the actor's pending timers: not part of the comparison)
   return result;
 }
 
@@ -111,30 +124,14 @@ describe('machine runner = XState actor', () => {
           maxLength: 30,
         }),
         (script) => {
-          const logA: string[] = [];
-          const logB: string[] = [];
-          const clockA = manualClock(logA);
-          const clockB = manualClock(logB);
-          const actor = createActor(tcpMachine, {
-            input: { msl: 500, effects: recorder(logA) },
-            clock: clockA,
-          });
-          actor.start();
-          logA.length = 0; // the initial CLOSED entry action: the runner starts without it
-          const runner = new MachineRunner(recorder(logB), 1000, clockB);
+          const p = pair();
           for (const i of script) {
-            if (i === -1) {
-              clockA.fireAll();
-              clockB.fireAll();
-            } else {
-              actor.send(EVENTS[i]!);
-              runner.send(EVENTS[i]!);
-            }
-            expect(runner.state).toBe(actor.getSnapshot().value);
-            expect(runner.passive).toBe(actor.getSnapshot().context.passive);
-            expect(logB).toEqual(logA);
+            p.step(i);
+            expect(p.runner.state).toBe(p.actor.getSnapshot().value);
+            expect(p.runner.passive).toBe(p.actor.getSnapshot().context.passive);
+            expect(p.logB).toEqual(p.logA);
           }
-          actor.stop();
+          p.actor.stop();
         },
       ),
       { numRuns: 300 },
