@@ -111,4 +111,20 @@ describe('text the ladder quotes cannot break its rows', () => {
     for (const r of echoed) expect(r).toContain('"a\\nb\\tc\\u0085d"');
     expect(rows.every((r) => !/\p{Cc}/u.test(r))).toBe(true);
   });
+
+  test('a close reason with a newline stays on its row, escaped', () => {
+    const scenario = parseScenario(`name: reason
+endpoints:
+  client: {}
+  server: { app: echo }
+timeline:
+  - open: { by: client }
+  - when: { client.ws: OPEN }
+    close: { by: client, code: 4000, reason: "bye\\nnow" }
+  - wait: 100ms
+`);
+    const rows = createSession(scenario).ladder({ width: 90 }).split('\n');
+    expect(rows.filter((r) => r.includes('onclose 4000 "bye\\nnow"')).length).toBe(1); // the server's onclose
+    expect(rows.every((r) => !/\p{Cc}/u.test(r))).toBe(true);
+  });
 });

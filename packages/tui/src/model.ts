@@ -19,6 +19,7 @@ export type {
   SegmentFate,
   TcbView,
   TcpStateName,
+  TimerStopCause,
   TimerView,
   TransitionView,
   View,

@@ -1,6 +1,6 @@
 import { createSession, loadScenario } from '@synack/scenarios';
 import { describe, expect, it } from 'vitest';
-import type { CwndPhase, Narration } from '../src/model.js';
+import type { CwndPhase, Narration, TimerStopCause } from '../src/model.js';
 import { en } from '../src/narration/en.js';
 import { langFromEnv, type Strings, stringsFor } from '../src/narration/index.js';
 import { zh } from '../src/narration/zh.js';
@@ -176,7 +176,7 @@ describe('RFC 5681 3.1, 3.2 and RFC 6582: cwnd narration follows the phase tcp-s
   const at = (phase: CwndPhase, cwnd: number, ssthresh: number, s: Strings = en) =>
     s.narrate({ key: 'cwnd', endpoint: 'client', cwnd, ssthresh, flight: 0, phase });
   it.each([
-    ['initial', 14480, 2 ** 31 - 1, /starts at 14480 bytes, the initial window.*no loss yet/],
+    ['initial', 14480, 2 ** 31 - 1, /starts at 14480 bytes, its initial window.*no loss yet/],
     ['slow-start', 15928, 2 ** 31 - 1, /slow start, about \+1 segment per ACK/],
     ['congestion-avoidance', 20000, 10000, /ssthresh 10000: congestion avoidance/],
     [
@@ -200,20 +200,31 @@ describe('RFC 5681 3.1, 3.2 and RFC 6582: cwnd narration follows the phase tcp-s
 });
 
 describe('why a timer stopped', () => {
-  const cancelled = (kind: string, cause: 'time-wait' | 'closed' | undefined) =>
+  const cancelled = (kind: string, cause: TimerStopCause | undefined) =>
     en.narrate({ key: 'timer-cancelled', endpoint: 'server', timer: { kind, setAt: 0, deadline: 1 }, cause });
   it('RFC 9293 3.10.7.4: entering TIME-WAIT turns the other timers off; a closed connection stops them all', () => {
     expect(cancelled('KEEPALIVE', 'time-wait')).toMatch(/enters TIME-WAIT and turns off its KEEPALIVE timer/);
     expect(cancelled('RTO', 'closed')).toBe("server's connection is gone, so its RTO timer stops with it.");
     expect(cancelled('RTO', undefined)).toMatch(/new data was acknowledged/);
+    expect(cancelled('2MSL', 'restarted')).toMatch(/FIN again in TIME-WAIT.*restarts the 2MSL timeout/);
+    expect(cancelled('2MSL', 'closed')).toBe("server's connection is gone, so its 2MSL timer stops with it.");
   });
 });
 
 describe('link faults on a bare ACK (no sequence space, RFC 9293 3.3.2)', () => {
   const bare = { ...ack, len: 0 };
-  it('a duplicated ACK draws no reply; a delayed old ACK is ignored', () => {
+  it('a duplicated ACK acknowledges nothing new; a delayed old ACK is ignored; a duplicated RST finds nothing', () => {
     const dup = en.narrate({ key: 'segment-fault', arrow: bare, fault: 'duplicated', delay: 0 });
-    expect(dup).toMatch(/acknowledges nothing new and draws no reply/);
+    expect(dup).toMatch(
+      /acknowledges nothing new; to a sender with data outstanding it counts as a duplicate ACK/,
+    );
+    const rst = en.narrate({
+      key: 'segment-fault',
+      arrow: { ...bare, flags: ['RST'] },
+      fault: 'duplicated',
+      delay: 0,
+    });
+    expect(rst).toMatch(/first copy resets the connection; the second finds it gone/);
     expect(dup).not.toMatch(/discards the copy/);
     const late = en.narrate({ key: 'segment-fault', arrow: bare, fault: 'reordered', delay: 30 });
     expect(late).toMatch(/ignored/);

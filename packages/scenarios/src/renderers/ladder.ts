@@ -116,7 +116,7 @@ function rowFor(
     case 'ws.close':
       return note(
         event.endpoint,
-        `onclose ${event.code}${event.reason ? ` "${event.reason}"` : ''}${event.wasClean ? '' : words.unclean}`,
+        `onclose ${event.code}${event.reason ? ` "${printable(event.reason)}"` : ''}${event.wasClean ? '' : words.unclean}`,
       );
     case 'ws.error':
       return note(event.endpoint, words.wsError(event.code, event.closeCode));
@@ -180,10 +180,9 @@ function rails(width: number, columns: readonly number[]): string[] {
 
 function quote(preview: string | undefined, length: number, words: LadderWords): string {
   if (preview === undefined) return `(${words.bytes(length)})`;
-  const chars = [...preview];
-  const cut = chars.length > 32 ? `${chars.slice(0, 31).join('')}…` : preview;
-  // A newline or tab in a message would break the row: control characters are shown escaped.
-  const short = cut.replace(/\p{Cc}/gu, escapeControl);
+  // Escaped first, then cut: the quote is at most 32 characters however many controls it held.
+  const chars = [...printable(preview)];
+  const short = chars.length > 32 ? `${chars.slice(0, 31).join('')}…` : chars.join('');
   return `"${short}"${length > preview.length ? ` (${words.bytes(length)})` : ''}`;
 }
 
@@ -192,6 +191,11 @@ function formatTime(ms: number): string {
     .toFixed(3)
     .padStart(TIME_WIDTH - 2)
     .padEnd(TIME_WIDTH);
+}
+
+/** Text from the wire as one row: a newline, tab or escape would break the row or drive the terminal. */
+function printable(text: string): string {
+  return text.replace(/\p{Cc}/gu, escapeControl);
 }
 
 const NAMED_CONTROLS: Readonly<Record<string, string>> = { '\n': '\\n', '\r': '\\r', '\t': '\\t' };

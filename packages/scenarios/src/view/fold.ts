@@ -325,7 +325,12 @@ export class ViewBuilder {
     this.narration =
       event.type === 'timer.fired'
         ? { key: 'timer-fired', endpoint: event.host, timer: running ?? timer }
-        : { key: 'timer-cancelled', endpoint: event.host, timer: running ?? timer, cause: event.cause };
+        : {
+            key: 'timer-cancelled',
+            endpoint: event.host,
+            timer: running ?? timer,
+            cause: event.type === 'timer.cancelled' ? event.stopCause : undefined,
+          };
   }
 
   private onWsUnit(event: WsPositioned): void {

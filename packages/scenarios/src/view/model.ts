@@ -5,11 +5,10 @@
  * stepping back is re-deriving from a shorter prefix of the trace (or re-running the same seed), and no
  * view keeps its own copy of history. `viewAt(run, cursor)` builds it; everything here is plain data.
  */
-import type { CwndPhase } from '@synack/tcp-sim';
-
-export type { CwndPhase };
-
+import type { CwndPhase, TimerStopCause } from '@synack/tcp-sim';
 import type { TcpStateName, WsStateName } from '../language/types.js';
+
+export type { CwndPhase, TimerStopCause };
 
 /** SND.*, RCV.* as RFC 9293 3.3.1 names them, relative to the ISN/IRS (as Wireshark shows them). */
 export interface TcbView {
@@ -135,8 +134,8 @@ export type Narration =
       readonly key: 'timer-cancelled';
       readonly endpoint: string;
       readonly timer: TimerView;
-      /** Set when every timer stopped at once: entering TIME-WAIT, or the connection closed. */
-      readonly cause: 'time-wait' | 'closed' | undefined;
+      /** Set when the timer did not simply become unneeded: TIME-WAIT entered, the connection ended, 2MSL restarted. */
+      readonly cause: TimerStopCause | undefined;
     }
   | {
       readonly key: 'segment-fault';

@@ -432,7 +432,11 @@ export class Connection {
         const { info } = armed;
         armed = undefined;
         conn.env.clearTimer(handle);
+        // XState cancels 2MSL while the machine's state is already the new one: CLOSED means the
+        // connection ended (RST, ABORT); TIME-WAIT again means a retransmitted FIN restarted it.
+        conn.stopCause = conn.machine.state === 'CLOSED' ? 'closed' : 'restarted';
         conn.traceTimer('timer.cancelled', info);
+        conn.stopCause = undefined;
       },
     };
   }
@@ -512,7 +516,11 @@ export class Connection {
       this.flush();
       return;
     }
-    if (!abortSendsReset(this.current)) this.stopRetransmissionTimer();
+    if (!abortSendsReset(this.current)) {
+      this.stopCause = 'closed';
+      this.stopRetransmissionTimer();
+      this.stopCause = undefined;
+    }
     this.dispatch({ type: 'ABORT', cause });
     this.notifyClose();
     this.flush();
@@ -731,12 +739,17 @@ export class Connection {
     this.traceCwnd('initial', 'RFC 5681 3.1: initial window');
   }
 
-  /** Traces cwnd, ssthresh and the octets in flight when cwnd or ssthresh changed. */
+  /**
+   * Traces cwnd, ssthresh and the octets in flight when cwnd or ssthresh changed, and at every
+   * recovery event (fast retransmit, partial or full ACK, timeout) even when the numbers did not move:
+   * those are what a reader of the trace looks for.
+   */
   private traceCwnd(phase: CwndPhase, cause: string): void {
     const cwnd = this.congestion.cwnd;
     const ssthresh = this.congestion.ssthresh;
     if (!Number.isFinite(cwnd) || ssthresh === undefined) return; // no congestion control
-    if (cwnd === this.tracedCwnd && ssthresh === this.tracedSsthresh) return;
+    const growth = phase === 'slow-start' || phase === 'congestion-avoidance' || phase === 'fast-recovery';
+    if (growth && cwnd === this.tracedCwnd && ssthresh === this.tracedSsthresh) return;
     this.tracedCwnd = cwnd;
     this.tracedSsthresh = ssthresh;
     if (this.env.tracing.observed)
@@ -774,13 +787,14 @@ export class Connection {
       this.startCongestionControl();
     } else {
       const wasRecovering = this.congestion.inRecovery === true;
+      // RFC 5681 3.1: the ACK grows cwnd by slow start's rule when cwnd < ssthresh *before* it.
+      const slowStart = this.congestion.cwnd < (this.congestion.ssthresh ?? 0);
       retransmitHole = this.congestion.onAck(acked, { ack, flight, sndMax: tcb.sndMax }) === 'retransmit';
       if (retransmitHole)
         this.traceCwnd('partial-ack', 'RFC 6582 3.2 step 4: partial ACK, retransmit the next hole');
       else if (wasRecovering)
         this.traceCwnd('recovery-exit', 'RFC 6582 3.2 step 3: full ACK, leave fast recovery');
-      else if (this.congestion.cwnd <= (this.congestion.ssthresh ?? 0))
-        this.traceCwnd('slow-start', 'RFC 5681 3.1: slow start');
+      else if (slowStart) this.traceCwnd('slow-start', 'RFC 5681 3.1: slow start');
       else this.traceCwnd('congestion-avoidance', 'RFC 5681 3.1: congestion avoidance');
     }
     if (this.rttSample && seqGe(ack, this.rttSample.endSeq)) {
@@ -1397,15 +1411,21 @@ export class Connection {
 
   private traceTimer(type: 'timer.set' | 'timer.fired' | 'timer.cancelled', info: TimerHandle): void {
     if (!this.env.tracing.observed) return;
-    const cause = type === 'timer.cancelled' ? this.stopCause : undefined;
+    const host = this.env.hostName;
+    const { name: timer, id: timerId, deadline } = info;
+    if (type !== 'timer.cancelled') {
+      this.env.trace({ type, host, conn: this.id, timer, timerId, deadline });
+      return;
+    }
+    const stopCause = this.stopCause;
     this.env.trace({
       type,
-      host: this.env.hostName,
+      host,
       conn: this.id,
-      timer: info.name,
-      timerId: info.id,
-      deadline: info.deadline,
-      ...(cause === undefined ? {} : { cause }),
+      timer,
+      timerId,
+      deadline,
+      ...(stopCause === undefined ? {} : { stopCause }),
     });
   }
 

@@ -44,10 +44,13 @@ export class Emitter {
     this.listeners = this.listeners.concat([event, entry]); // exact size (a spread or push leaves slack)
   }
 
-  /** Removes the listener, or the once-wrapper of it (as node:events lets `off` remove a `once`). */
+  /**
+   * Removes the most recently added registration of the listener, or of a once-wrapper of it, as
+   * node:events does (`off` removes a `once`).
+   */
   protected removeListener(event: string, listener: AnyListener): void {
     const pairs = this.listeners;
-    for (let i = 0; i < pairs.length; i += 2) {
+    for (let i = pairs.length - 2; i >= 0; i -= 2) {
       const l = pairs[i + 1] as AnyListener | OnceWrapper;
       if (pairs[i] === event && (l === listener || (l as OnceWrapper).listener === listener)) {
         this.listeners = pairs.slice(0, i).concat(pairs.slice(i + 2));

@@ -149,17 +149,22 @@ export type TraceEvent = At &
         readonly delay: number;
       }
     | {
-        readonly type: 'timer.set' | 'timer.fired' | 'timer.cancelled';
+        readonly type: 'timer.set' | 'timer.fired';
         readonly host: string;
         readonly conn: string;
         readonly timer: TimerName;
         readonly timerId: number;
         readonly deadline: number;
-        /**
-         * On `timer.cancelled` when the timer did not simply become unneeded: 'time-wait' (entering
-         * TIME-WAIT turns off every other timer, RFC 9293 3.10.7.4) or 'closed' (the TCB is deleted).
-         */
-        readonly cause?: TimerStopCause;
+      }
+    | {
+        readonly type: 'timer.cancelled';
+        readonly host: string;
+        readonly conn: string;
+        readonly timer: TimerName;
+        readonly timerId: number;
+        readonly deadline: number;
+        /** Set when the timer did not simply become unneeded (see TimerStopCause). */
+        readonly stopCause?: TimerStopCause;
       }
     | {
         readonly type: 'app.call';
@@ -209,8 +214,12 @@ export type CwndPhase =
   | 'recovery-exit'
   | 'timeout';
 
-/** Why every timer of a connection stopped at once. */
-export type TimerStopCause = 'time-wait' | 'closed';
+/**
+ * Why a timer was cancelled when it did not simply become unneeded: 'time-wait' (entering TIME-WAIT
+ * turns off every other timer, RFC 9293 3.10.7.4), 'closed' (the connection ended: RST, ABORT, the
+ * TCB deleted) or 'restarted' (a retransmitted FIN in TIME-WAIT restarts the 2MSL timeout).
+ */
+export type TimerStopCause = 'time-wait' | 'closed' | 'restarted';
 
 type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;
 

@@ -3,8 +3,8 @@
  * (TCP) and RFC 6455 (WebSocket). Sequence numbers in the view are relative to each side's initial
  * sequence number, as Wireshark shows them, so the client's ISN "x" appears as seq=0.
  */
-import type { ArrowView, Narration, TimerView, TransitionView } from '../model.js';
-import { CLOSE_CODES, durationMs, errorText, flagText, type Strings } from './strings.js';
+import type { ArrowView, Narration, TimerStopCause, TimerView, TransitionView } from '../model.js';
+import { CLOSE_CODES, durationMs, errorText, flagText, type Strings, unknownPhase } from './strings.js';
 
 function carries(a: ArrowView): string {
   return a.carries === undefined ? '' : `, carrying ${a.carries}`;
@@ -140,10 +140,13 @@ function timerFired(ep: string, t: TimerView): string {
   }
 }
 
-function timerCancelled(ep: string, t: TimerView, cause: 'time-wait' | 'closed' | undefined): string {
+function timerCancelled(ep: string, t: TimerView, cause: TimerStopCause | undefined): string {
   if (cause === 'closed') return `${ep}'s connection is gone, so its ${t.kind} timer stops with it.`;
   if (cause === 'time-wait') {
     return `${ep} enters TIME-WAIT and turns off its ${t.kind} timer: only 2MSL runs now (RFC 9293 3.10.7.4).`;
+  }
+  if (cause === 'restarted') {
+    return `${ep} got the peer's FIN again in TIME-WAIT (its last ACK was lost): it acknowledges it and restarts the 2MSL timeout (RFC 9293 3.10.7.4).`;
   }
   switch (t.kind) {
     case 'RTO':
@@ -151,7 +154,7 @@ function timerCancelled(ep: string, t: TimerView, cause: 'time-wait' | 'closed' 
     case 'SYN':
       return `${ep} stops its SYN retransmission timer: the handshake segment was answered.`;
     case '2MSL':
-      return `${ep} stops its 2MSL timer: a retransmitted FIN restarts it, or a reset ended TIME-WAIT early.`;
+      return `${ep} stops its 2MSL timer.`;
     case 'PERSIST':
       return `${ep} stops probing: the peer's window opened again.`;
     case 'DELACK':
@@ -170,11 +173,14 @@ function timerCancelled(ep: string, t: TimerView, cause: 'time-wait' | 'closed' 
 function segmentFault(a: ArrowView, fault: string, delay: number): string {
   const seg = `${a.from}'s ${flagText(a.flags)} seq=${a.seq} len=${a.len}`;
   // A bare ACK takes no sequence space: the receiver has nothing to discard or re-acknowledge.
-  const bare = a.len === 0 && !a.flags.includes('SYN') && !a.flags.includes('FIN');
+  const bare = a.len === 0 && !a.flags.some((f) => f === 'SYN' || f === 'FIN' || f === 'RST');
+  if (a.flags.includes('RST') && fault === 'duplicated') {
+    return `The link duplicates ${seg}: the first copy resets the connection; the second finds it gone and is discarded (RFC 9293 3.10.7.1).`;
+  }
   switch (fault) {
     case 'duplicated':
       return bare
-        ? `The link duplicates ${seg}: the copy acknowledges nothing new and draws no reply; to a sender with data outstanding it is a duplicate ACK (RFC 5681 2).`
+        ? `The link duplicates ${seg}: the copy acknowledges nothing new; to a sender with data outstanding it counts as a duplicate ACK (RFC 5681 2).`
         : `The link duplicates ${seg}: a second copy will arrive; ${a.to} recognises sequence numbers it already has, discards the copy and acknowledges again.`;
     case 'corrupted':
       return `The link damages ${seg} in transit: ${a.to}'s checksum check will fail and it will drop the segment without a word, as if it were lost.`;
@@ -195,7 +201,7 @@ function cwnd(n: Extract<Narration, { key: 'cwnd' }>): string {
   const threshold = ssthresh >= SSTHRESH_UNSET ? 'no loss yet, ssthresh unset' : `ssthresh ${ssthresh}`;
   switch (n.phase) {
     case 'initial':
-      return `${ep}'s congestion window starts at ${cwnd} bytes, the initial window (RFC 5681 3.1, RFC 6928); ${threshold}.`;
+      return `${ep}'s congestion window starts at ${cwnd} bytes, its initial window (RFC 5681 3.1); ${threshold}.`;
     case 'fast-retransmit':
       return `${ep} got a third duplicate ACK: it resends the missing segment at once and enters fast recovery, ssthresh ${ssthresh}, cwnd ${cwnd} (RFC 5681 3.2).`;
     case 'fast-recovery':
@@ -205,11 +211,13 @@ function cwnd(n: Extract<Narration, { key: 'cwnd' }>): string {
     case 'recovery-exit':
       return `A full ACK ends ${ep}'s fast recovery: cwnd deflates to ${cwnd} bytes, ${threshold} (RFC 6582 3.2).`;
     case 'timeout':
-      return `After a retransmission timeout ${ep} sets ssthresh to ${ssthresh} (half the flight) and cwnd to one segment, ${cwnd} bytes: slow start again (RFC 5681 3.1).`;
+      return `After a retransmission timeout ${ep} sets ssthresh to ${ssthresh} (half the flight, at least 2 segments) and cwnd to one segment, ${cwnd} bytes (RFC 5681 3.1).`;
     case 'slow-start':
       return `${ep}'s cwnd is now ${cwnd} bytes, ${flight} in flight, ${threshold}: slow start, about +1 segment per ACK (RFC 5681 3.1).`;
-    default:
+    case 'congestion-avoidance':
       return `${ep}'s cwnd is now ${cwnd} bytes, ${flight} in flight, ${threshold}: congestion avoidance, about +1 segment per round trip (RFC 5681 3.1).`;
+    default:
+      return unknownPhase(n.phase);
   }
 }
 
@@ -243,7 +251,7 @@ function handshake(n: Extract<Narration, { key: 'ws-handshake' }>): string {
       : `${ep} reads "${n.line}" and checks Sec-WebSocket-Accept against its key (RFC 6455 4.1); frames follow.`;
   }
   return n.direction === 'sent'
-    ? `${ep} refuses the upgrade with "${n.line}" (RFC 6455 4.2.1, 4.4: 400 for a bad request, 426 with the Sec-WebSocket-Version it speaks); no WebSocket opens.`
+    ? `${ep} refuses the upgrade with "${n.line}" (RFC 6455 4.2.1, 4.2.2: 400 for a bad request, 426 with the Sec-WebSocket-Version it speaks); no WebSocket opens.`
     : `${ep} receives "${n.line}" instead of 101 Switching Protocols: the server refused, so the WebSocket fails (RFC 6455 4.1).`;
 }
 

@@ -84,3 +84,8 @@ export function durationMs(ms: number): number {
 export function errorText(code: string, message: string): string {
   return message.startsWith(code) ? message : `${code}: ${message}`;
 }
+
+/** The compiler proves every cwnd phase has a sentence; a phase from a newer trace still gets one. */
+export function unknownPhase(phase: never): string {
+  return `cwnd changed (${String(phase)}).`;
+}

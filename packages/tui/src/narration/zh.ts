@@ -2,8 +2,8 @@
  * 中文讲解: 每个 trace 事件一句话, 内容按 RFC 9293 (TCP) 与 RFC 6455 (WebSocket) 核对过。
  * 视图里的序号是相对各自初始序号的 (和 Wireshark 的"相对序号"一样), 所以客户端的 ISN x 显示为 seq=0。
  */
-import type { ArrowView, Narration, TimerView, TransitionView } from '../model.js';
-import { CLOSE_CODES, durationMs, errorText, flagText, type Strings } from './strings.js';
+import type { ArrowView, Narration, TimerStopCause, TimerView, TransitionView } from '../model.js';
+import { CLOSE_CODES, durationMs, errorText, flagText, type Strings, unknownPhase } from './strings.js';
 
 function carries(a: ArrowView): string {
   return a.carries === undefined ? '' : `，里面是 ${a.carries}`;
@@ -143,10 +143,13 @@ function wsState(ep: string, from: string, to: string): string {
   }
 }
 
-function timerCancelled(ep: string, t: TimerView, cause: 'time-wait' | 'closed' | undefined): string {
+function timerCancelled(ep: string, t: TimerView, cause: TimerStopCause | undefined): string {
   if (cause === 'closed') return `${ep} 的连接已经没有了，它的 ${t.kind} 计时器随之停止。`;
   if (cause === 'time-wait') {
     return `${ep} 进入 TIME-WAIT，关掉 ${t.kind} 计时器：现在只有 2MSL 在走（RFC 9293 3.10.7.4）。`;
+  }
+  if (cause === 'restarted') {
+    return `${ep} 在 TIME-WAIT 中又收到对方的 FIN（它最后的 ACK 丢了）：再确认一次，并重新开始 2MSL 计时（RFC 9293 3.10.7.4）。`;
   }
   switch (t.kind) {
     case 'RTO':
@@ -154,7 +157,7 @@ function timerCancelled(ep: string, t: TimerView, cause: 'time-wait' | 'closed' 
     case 'SYN':
       return `${ep} 停止 SYN 重传计时器：握手报文段得到了回应。`;
     case '2MSL':
-      return `${ep} 停止 2MSL 计时器：重传的 FIN 让它重新计时，或者 RST 提前结束了 TIME-WAIT。`;
+      return `${ep} 停止 2MSL 计时器。`;
     case 'PERSIST':
       return `${ep} 停止窗口探测：对方的窗口重新打开了。`;
     case 'DELACK':
@@ -173,11 +176,14 @@ function timerCancelled(ep: string, t: TimerView, cause: 'time-wait' | 'closed' 
 function segmentFault(a: ArrowView, fault: string, delay: number): string {
   const seg = `${a.from} 的 ${flagText(a.flags)} seq=${a.seq} len=${a.len}`;
   // 单纯的 ACK 不占序号：接收方没有要丢弃或再确认的东西。
-  const bare = a.len === 0 && !a.flags.includes('SYN') && !a.flags.includes('FIN');
+  const bare = a.len === 0 && !a.flags.some((f) => f === 'SYN' || f === 'FIN' || f === 'RST');
+  if (a.flags.includes('RST') && fault === 'duplicated') {
+    return `链路把 ${seg} 复制了一份：第一份重置了连接；第二份到达时连接已不存在，被丢弃（RFC 9293 3.10.7.1）。`;
+  }
   switch (fault) {
     case 'duplicated':
       return bare
-        ? `链路把 ${seg} 复制了一份：副本没有确认任何新数据，也不会引起回复；对有未确认数据的发送方，它算一个重复 ACK（RFC 5681 2）。`
+        ? `链路把 ${seg} 复制了一份：副本没有确认任何新数据；对有未确认数据的发送方，它算一个重复 ACK（RFC 5681 2）。`
         : `链路把 ${seg} 复制了一份：会多到达一份；${a.to} 认出这些序号已经收过，丢掉副本并再确认一次。`;
     case 'corrupted':
       return `链路在传输中损坏了 ${seg}：${a.to} 的校验和检查会失败，它会悄悄丢掉这个报文段，就像丢包一样。`;
@@ -198,7 +204,7 @@ function cwnd(n: Extract<Narration, { key: 'cwnd' }>): string {
   const threshold = ssthresh >= SSTHRESH_UNSET ? '还没丢包，ssthresh 未设' : `ssthresh ${ssthresh}`;
   switch (n.phase) {
     case 'initial':
-      return `${ep} 的拥塞窗口从初始窗口 ${cwnd} 字节开始（RFC 5681 3.1、RFC 6928）；${threshold}。`;
+      return `${ep} 的拥塞窗口从初始窗口 ${cwnd} 字节开始（RFC 5681 3.1）；${threshold}。`;
     case 'fast-retransmit':
       return `${ep} 收到第三个重复 ACK：立即重发缺失的报文段并进入快速恢复，ssthresh ${ssthresh}，cwnd ${cwnd}（RFC 5681 3.2）。`;
     case 'fast-recovery':
@@ -208,11 +214,13 @@ function cwnd(n: Extract<Narration, { key: 'cwnd' }>): string {
     case 'recovery-exit':
       return `完整的确认结束了 ${ep} 的快速恢复：cwnd 收缩到 ${cwnd} 字节，${threshold}（RFC 6582 3.2）。`;
     case 'timeout':
-      return `重传超时后，${ep} 把 ssthresh 设为 ${ssthresh}（在途数据的一半），cwnd 设为一个报文段 ${cwnd} 字节：重新慢启动（RFC 5681 3.1）。`;
+      return `重传超时后，${ep} 把 ssthresh 设为 ${ssthresh}（在途数据的一半，至少两个报文段），cwnd 设为一个报文段 ${cwnd} 字节（RFC 5681 3.1）。`;
     case 'slow-start':
       return `${ep} 的 cwnd 现在是 ${cwnd} 字节，在途 ${flight} 字节，${threshold}：慢启动，每个 ACK 约加一个报文段（RFC 5681 3.1）。`;
-    default:
+    case 'congestion-avoidance':
       return `${ep} 的 cwnd 现在是 ${cwnd} 字节，在途 ${flight} 字节，${threshold}：拥塞避免，每个往返约加一个报文段（RFC 5681 3.1）。`;
+    default:
+      return unknownPhase(n.phase);
   }
 }
 
@@ -246,7 +254,7 @@ function handshake(n: Extract<Narration, { key: 'ws-handshake' }>): string {
       : `${ep} 读到"${n.line}"，用自己发出的 key 校验 Sec-WebSocket-Accept（RFC 6455 4.1）；从这里开始，字节流上跑的是 WebSocket 帧。`;
   }
   return n.direction === 'sent'
-    ? `${ep} 用"${n.line}"拒绝升级（RFC 6455 4.2.1、4.4：请求有误回 400，版本不支持回 426 并在 Sec-WebSocket-Version 里列出支持的版本）；WebSocket 没有建立。`
+    ? `${ep} 用"${n.line}"拒绝升级（RFC 6455 4.2.1、4.2.2：请求有误回 400，版本不支持回 426 并在 Sec-WebSocket-Version 里列出支持的版本）；WebSocket 没有建立。`
     : `${ep} 收到的是"${n.line}"而不是 101 Switching Protocols：服务器拒绝了，WebSocket 连接失败（RFC 6455 4.1）。`;
 }
 
