@@ -2,12 +2,10 @@
  * `synack connect` against the `ws` package's server: lines out as text, messages, pings and the close
  * code in, Ctrl-D (end of input) closing with 1000, `--protocol`, and the exit codes.
  */
-import { EventEmitter, once } from 'node:events';
-import { PassThrough } from 'node:stream';
+import { once } from 'node:events';
 import { afterEach, describe, expect, it } from 'vitest';
 import { WebSocketServer as WsServer, type WebSocket as WsSocket } from 'ws';
-import { main } from '../src/cli/main.js';
-import { waitFor } from './serve-helpers.js';
+import { runCli, waitFor } from './serve-helpers.js';
 
 const servers: WsServer[] = [];
 afterEach(async () => {
@@ -33,31 +31,8 @@ async function wsServer(options: ConstructorParameters<typeof WsServer>[0] = {})
   };
 }
 
-/** Runs `synack connect ARGV` with piped stdin, captured output and its own signal source. */
-function runConnect(argv: string[]) {
-  const stdin = new PassThrough();
-  const stdout = new PassThrough();
-  const stderr = new PassThrough();
-  let out = '';
-  let err = '';
-  stdout.on('data', (c) => {
-    out += String(c);
-  });
-  stderr.on('data', (c) => {
-    err += String(c);
-  });
-  const signals = new EventEmitter();
-  // Through the CLI's own entry, as `synack connect ...` runs it; stdin and signals ride along in io.
-  const io = { stdin, stdout, stderr, signals, env: {}, cwd: process.cwd() };
-  const exit = main(['connect', ...argv], io);
-  return {
-    stdin,
-    signals,
-    exit,
-    out: () => out,
-    err: () => err,
-  };
-}
+/** `synack connect ARGV` in process. */
+const runConnect = (argv: string[]) => runCli(['connect', ...argv]);
 
 describe('synack connect against a ws server', () => {
   it('RFC 6455 5.6/5.5.2/7.1.2: lines go out as text, messages and pings are printed, Ctrl-D closes with 1000', async () => {

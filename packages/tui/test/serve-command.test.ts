@@ -3,35 +3,17 @@
  * SIGINT with 1001; and both as real processes (`pnpm synack` runs the same cli.tsx), talking to each other.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
-import { EventEmitter, once } from 'node:events';
+import { once } from 'node:events';
 import { createServer } from 'node:net';
 import { dirname, resolve } from 'node:path';
-import { PassThrough } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { WebSocket as WsClient } from 'ws';
-import { main } from '../src/cli/main.js';
-import { startTestServer, waitFor } from './serve-helpers.js';
-
-function inProcess(argv: string[]) {
-  const stdout = new PassThrough();
-  const stderr = new PassThrough();
-  let out = '';
-  let err = '';
-  stdout.on('data', (c) => {
-    out += String(c);
-  });
-  stderr.on('data', (c) => {
-    err += String(c);
-  });
-  const signals = new EventEmitter();
-  const io = { stdout, stderr, signals, env: {}, cwd: process.cwd() };
-  return { exit: main(argv, io), signals, out: () => out, err: () => err };
-}
+import { runCli, startTestServer, waitFor } from './serve-helpers.js';
 
 describe('synack serve (in process)', () => {
   it('--json logs JSON Lines; SIGTERM closes clients with 1001 and exits 0', async () => {
-    const run = inProcess(['serve', '--port', '0', '--mode', 'chat', '--json']);
+    const run = runCli(['serve', '--port', '0', '--mode', 'chat', '--json']);
     await waitFor(() => run.out().includes('\n'), 'the listening line');
     const listening = JSON.parse(run.out().split('\n')[0] ?? '');
     expect(listening).toMatchObject({ event: 'listening', host: '127.0.0.1', mode: 'chat' });
@@ -57,14 +39,14 @@ describe('synack serve (in process)', () => {
     ['a stray argument', ['extra'], /unexpected argument 'extra'/],
     ['an unknown flag', ['--nope'], /nope/],
   ])('%s is a usage error: exit 2 with the usage', async (_name, argv, message) => {
-    const run = inProcess(['serve', ...argv]);
+    const run = runCli(['serve', ...argv]);
     expect(await run.exit).toBe(2);
     expect(run.err()).toMatch(message);
     expect(run.err()).toContain('Usage: synack serve');
   });
 
   it('--help prints the usage and exits 0', async () => {
-    const run = inProcess(['serve', '--help']);
+    const run = runCli(['serve', '--help']);
     expect(await run.exit).toBe(0);
     expect(run.out()).toContain('--mode echo|chat');
   });
@@ -74,7 +56,7 @@ describe('synack serve (in process)', () => {
     blocker.listen(0, '127.0.0.1');
     await once(blocker, 'listening');
     const { port } = blocker.address() as { port: number };
-    const run = inProcess(['serve', '--port', String(port)]);
+    const run = runCli(['serve', '--port', String(port)]);
     expect(await run.exit).toBe(1);
     expect(run.err()).toContain('EADDRINUSE');
     blocker.close();

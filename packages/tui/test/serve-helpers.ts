@@ -1,6 +1,8 @@
 /** Shared by the serve/connect tests: a server on an ephemeral loopback port, raw sockets, waiting. */
-import { once } from 'node:events';
+import { EventEmitter, once } from 'node:events';
 import net from 'node:net';
+import { PassThrough } from 'node:stream';
+import { main } from '../src/cli/main.js';
 import { type ServeHandle, type ServeOptions, startServer, type TimedLogEntry } from '../src/serve/index.js';
 
 export interface TestServer {
@@ -133,4 +135,27 @@ export function serverCloseCode(bytes: Buffer): number | null {
     at = offset + length;
   }
   return null;
+}
+
+/**
+ * Runs the CLI in process, as `synack ARGV` runs it: piped stdin, captured stdout and stderr, and a
+ * signal source of its own (emit 'SIGTERM' on `signals`), all riding along in io.
+ */
+export function runCli(argv: string[]) {
+  const stdin = new PassThrough();
+  const stdout = new PassThrough();
+  const stderr = new PassThrough();
+  let out = '';
+  let err = '';
+  stdout.on('data', (c) => {
+    out += String(c);
+  });
+  stderr.on('data', (c) => {
+    err += String(c);
+  });
+  const signals = new EventEmitter();
+  // (A variable, not a literal: the commands that read stdin and signals widen CliIo with them.)
+  const io = { stdin, stdout, stderr, signals, env: {}, cwd: process.cwd() };
+  const exit = main(argv, io);
+  return { stdin, signals, exit, out: () => out, err: () => err };
 }
