@@ -8,8 +8,27 @@ import {
   type SimSocket,
   type Simulation,
   type SimulationOptions,
+  type TcpMachineEvent,
   type TraceEvent,
 } from '../src/index.js';
+
+/** Every event the TCP machine knows (the delayed 2MSL event aside), once each. */
+export const MACHINE_EVENTS: readonly TcpMachineEvent[] = [
+  { type: 'PASSIVE_OPEN', cause: 'test' },
+  { type: 'ACTIVE_OPEN', cause: 'test' },
+  { type: 'SEND', cause: 'test' },
+  { type: 'RECEIVE', cause: 'test' },
+  { type: 'CLOSE', cause: 'test' },
+  { type: 'ABORT', cause: 'test' },
+  { type: 'RCV.SYN', cause: 'test' },
+  { type: 'RCV.SYN-ACK', cause: 'test' },
+  { type: 'RCV.ACK-OF-SYN', cause: 'test' },
+  { type: 'RCV.ACK-OF-FIN', cause: 'test' },
+  { type: 'RCV.FIN', ourFinAcked: false, cause: 'test' },
+  { type: 'RCV.FIN', ourFinAcked: true, cause: 'test' },
+  { type: 'RCV.RST', cause: 'test' },
+  { type: 'TIMEOUT.USER', cause: 'test' },
+];
 
 export interface World {
   sim: Simulation;

@@ -17,24 +17,9 @@ import {
   type TcpState,
   tcpMachine,
 } from '../src/index.js';
+import { MACHINE_EVENTS } from './fixtures.js';
 
-const cause = 'model';
-const EVENTS: TcpMachineEvent[] = [
-  { type: 'PASSIVE_OPEN', cause },
-  { type: 'ACTIVE_OPEN', cause },
-  { type: 'SEND', cause },
-  { type: 'RECEIVE', cause },
-  { type: 'CLOSE', cause },
-  { type: 'ABORT', cause },
-  { type: 'RCV.SYN', cause },
-  { type: 'RCV.SYN-ACK', cause },
-  { type: 'RCV.ACK-OF-SYN', cause },
-  { type: 'RCV.ACK-OF-FIN', cause },
-  { type: 'RCV.FIN', ourFinAcked: false, cause },
-  { type: 'RCV.FIN', ourFinAcked: true, cause },
-  { type: 'RCV.RST', cause },
-  { type: 'TIMEOUT.USER', cause },
-];
+const EVENTS = MACHINE_EVENTS;
 // The delayed transition of TIME-WAIT (2MSL), as XState names it.
 const TWO_MSL = { type: 'xstate.after.2MSL.tcp.TIME-WAIT' } as unknown as TcpMachineEvent;
 const ALL = [...EVENTS, TWO_MSL];
