@@ -6,6 +6,7 @@
  * and a short packet simply yields fewer fields. Offsets follow RFC 791 3.1 (IPv4 header), RFC 9293 3.1
  * (TCP header) and 3.2 (options), RFC 9110/9112 (HTTP/1.1 head) and RFC 6455 5.2 (base framing).
  */
+import { OPCODE_NAMES } from '@synack/ws-frame';
 
 export type FieldGroup =
   | 'ip'
@@ -182,25 +183,16 @@ function httpHead(b: Uint8Array, at: number, f: Fields): number {
   return i;
 }
 
-const OPCODES: Readonly<Record<number, string>> = {
-  0: 'continuation',
-  1: 'text',
-  2: 'binary',
-  8: 'close',
-  9: 'ping',
-  10: 'pong',
-};
-
 /** A byte that can start a frame: known opcode, and RSV bits clear (no extension is negotiated here). */
 function looksLikeFrameStart(byte: number | undefined): boolean {
-  return byte !== undefined && (byte & 0x70) === 0 && OPCODES[byte & 0x0f] !== undefined;
+  return byte !== undefined && (byte & 0x70) === 0 && OPCODE_NAMES[byte & 0x0f] !== undefined;
 }
 
 /** RFC 6455 5.2: one frame, as much of it as this packet holds. Returns the offset after it. */
 function wsFrame(b: Uint8Array, at: number, f: Fields): number {
   const b0 = b[at] ?? 0;
   const b1 = b[at + 1] ?? 0;
-  const opcode = OPCODES[b0 & 0x0f] ?? `reserved ${b0 & 0x0f}`;
+  const opcode = OPCODE_NAMES[b0 & 0x0f] ?? `reserved ${b0 & 0x0f}`;
   const rsv = [(b0 >> 6) & 1, (b0 >> 5) & 1, (b0 >> 4) & 1].join('');
   f.add(
     at,
