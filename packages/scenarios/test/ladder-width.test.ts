@@ -3,20 +3,23 @@ import { describe, expect, test } from 'vitest';
 import { createSession, LADDER_WORDS, parseScenario } from '../src/index.js';
 import { blankCells, placeText, textWidth } from '../src/renderers/cells.js';
 
-/** The client sends one message (YAML scalar as written) to an echo server, then closes. */
-function echoOf(message: string) {
-  return parseScenario(`name: echo-one
+/** A client and an echo server; `step` (YAML, as written) runs once the WebSocket is OPEN. */
+function onceOpen(step: string) {
+  return parseScenario(`name: once-open
 endpoints:
   client: {}
   server: { app: echo }
 timeline:
   - open: { by: client }
   - when: { client.ws: OPEN }
-    send: ${message}
+    ${step}
   - wait: 100ms
   - close: { by: client, code: 1000 }
 `);
 }
+
+/** The client sends one message (YAML scalar as written) to the echo server, then closes. */
+const echoOf = (message: string) => onceOpen(`send: ${message}`);
 
 /** The server echoes a Chinese message: its note is right-aligned against the server's column. */
 const CJK = echoOf('你好，世界');
@@ -113,16 +116,7 @@ describe('text the ladder quotes cannot break its rows', () => {
   });
 
   test('a close reason with a newline stays on its row, escaped', () => {
-    const scenario = parseScenario(`name: reason
-endpoints:
-  client: {}
-  server: { app: echo }
-timeline:
-  - open: { by: client }
-  - when: { client.ws: OPEN }
-    close: { by: client, code: 4000, reason: "bye\\nnow" }
-  - wait: 100ms
-`);
+    const scenario = onceOpen('close: { by: client, code: 4000, reason: "bye\\nnow" }');
     const rows = createSession(scenario).ladder({ width: 90 }).split('\n');
     expect(rows.filter((r) => r.includes('onclose 4000 "bye\\nnow"')).length).toBe(1); // the server's onclose
     expect(rows.every((r) => !/\p{Cc}/u.test(r))).toBe(true);
