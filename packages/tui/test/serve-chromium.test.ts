@@ -5,37 +5,23 @@
  * with 1000 and a reason seen on both sides. Without Chromium the suite is skipped with a message,
  * except under CI, where it fails.
  */
-import { existsSync } from 'node:fs';
 import { type Browser, chromium, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CHROMIUM_ARGS, CHROMIUM_PATH, HAVE_CHROMIUM } from '../../../test-support/chromium.js';
 import { startTestServer, type TestServer, waitFor } from './serve-helpers.js';
 
-const executablePath = process.env.SYNACK_CHROMIUM ?? '/usr/bin/chromium';
-const haveChromium = existsSync(executablePath);
-if (!haveChromium) {
-  const message = `Chromium not found at ${executablePath} (set SYNACK_CHROMIUM): browser interop tests skipped`;
-  if (process.env.CI) throw new Error(message);
-  console.warn(message);
-}
-
-// From NOTES.md: no network here, so everything that would phone home is off.
-const ARGS = [
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
-
-describe.skipIf(!haveChromium)('headless Chromium against synack serve', () => {
+describe.skipIf(!HAVE_CHROMIUM)('headless Chromium against synack serve', () => {
   let browser: Browser;
   const servers: TestServer[] = [];
 
   beforeAll(async () => {
     // launch() gives each run a fresh temporary profile (its own --user-data-dir).
-    browser = await chromium.launch({ executablePath, headless: true, args: ARGS, timeout: 30_000 });
+    browser = await chromium.launch({
+      executablePath: CHROMIUM_PATH,
+      headless: true,
+      args: [...CHROMIUM_ARGS],
+      timeout: 30_000,
+    });
   }, 40_000);
   afterAll(async () => {
     await browser?.close();

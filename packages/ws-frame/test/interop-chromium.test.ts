@@ -4,41 +4,29 @@
  * length form (0/125/126/65535/65536/1 MiB), answers our ping, and closes cleanly both ways. Without
  * Chromium the suite is skipped with a message, except under CI, where it fails.
  */
-import { existsSync } from 'node:fs';
 import { type Browser, chromium } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CHROMIUM_ARGS, CHROMIUM_PATH, HAVE_CHROMIUM } from '../../../test-support/chromium.js';
 import {
   createWebSocketServer,
   type WebSocketConnection,
   type WebSocketServer,
 } from '../src/adapters/node-net.js';
 
-const executablePath = process.env.SYNACK_CHROMIUM ?? '/usr/bin/chromium';
-const haveChromium = existsSync(executablePath);
-if (!haveChromium) {
-  const message = `Chromium not found at ${executablePath} (set SYNACK_CHROMIUM): browser interop skipped`;
-  if (process.env.CI) throw new Error(message);
-  console.warn(message);
-}
-// From NOTES.md: there is no network, so everything that would phone home is off.
-const ARGS = [
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
 const SIZES = [0, 125, 126, 65535, 65536, 1024 * 1024];
 
-describe.skipIf(!haveChromium)('RFC 6455 interop: our server, Chromium client', () => {
+describe.skipIf(!HAVE_CHROMIUM)('RFC 6455 interop: our server, Chromium client', () => {
   let browser: Browser;
   let server: WebSocketServer;
   const connections: WebSocketConnection[] = [];
 
   beforeAll(async () => {
-    browser = await chromium.launch({ executablePath, headless: true, args: ARGS, timeout: 30_000 });
+    browser = await chromium.launch({
+      executablePath: CHROMIUM_PATH,
+      headless: true,
+      args: [...CHROMIUM_ARGS],
+      timeout: 30_000,
+    });
     server = await createWebSocketServer({
       port: 0,
       handleProtocols: (offered) => offered.find((p) => p === 'chat'),
