@@ -204,8 +204,6 @@ export class Connection {
   private closeNotified = false;
   private hadError = false;
   private released = false;
-  /** While stopAllTimers runs: why, for the trace's timer.cancelled events. */
-  private stopCause: TimerStopCause | undefined = undefined;
   private dispatchFrom: TcpState = 'CLOSED';
   /** Machine actions (by name) and other work to run once the state change is traced. */
   private deferred: Array<keyof TcpEffects | (() => void)> = [];
@@ -434,9 +432,7 @@ export class Connection {
         conn.env.clearTimer(handle);
         // XState cancels 2MSL while the machine's state is already the new one: CLOSED means the
         // connection ended (RST, ABORT); TIME-WAIT again means a retransmitted FIN restarted it.
-        conn.stopCause = conn.machine.state === 'CLOSED' ? 'closed' : 'restarted';
-        conn.traceTimer('timer.cancelled', info);
-        conn.stopCause = undefined;
+        conn.traceTimer('timer.cancelled', info, conn.machine.state === 'CLOSED' ? 'closed' : 'restarted');
       },
     };
   }
@@ -517,9 +513,7 @@ export class Connection {
       return;
     }
     if (!abortSendsReset(this.current)) {
-      this.stopCause = 'closed';
-      this.stopRetransmissionTimer();
-      this.stopCause = undefined;
+      this.stopRetransmissionTimer('closed');
     }
     this.dispatch({ type: 'ABORT', cause });
     this.notifyClose();
@@ -1170,8 +1164,8 @@ export class Connection {
     this.rtoTimer = this.arm(name, currentRto(this.rtt, this.env.profile), this.onRetransmissionTimer);
   }
 
-  private stopRetransmissionTimer(): void {
-    if (this.rtoTimer) this.disarm(this.rtoTimer);
+  private stopRetransmissionTimer(cause?: TimerStopCause): void {
+    if (this.rtoTimer) this.disarm(this.rtoTimer, cause);
     this.rtoTimer = undefined;
   }
 
@@ -1212,8 +1206,8 @@ export class Connection {
     });
   }
 
-  private stopPersistTimer(): void {
-    if (this.persistTimer) this.disarm(this.persistTimer);
+  private stopPersistTimer(cause?: TimerStopCause): void {
+    if (this.persistTimer) this.disarm(this.persistTimer, cause);
     this.persistTimer = undefined;
   }
 
@@ -1347,38 +1341,38 @@ export class Connection {
     else this.transmitRaw(tcb.sndNxt, 0, RST, '3.10.5 ABORT');
   }
 
-  private stopTimer(which: 'delackTimer' | 'keepAliveTimer' | 'userTimer' | 'finWait2Timer'): void {
+  private stopTimer(
+    which: 'delackTimer' | 'keepAliveTimer' | 'userTimer' | 'finWait2Timer',
+    cause?: TimerStopCause,
+  ): void {
     // A switch, not this[which]: keyed access by a varying name is slow on the per-segment path.
     switch (which) {
       case 'delackTimer':
-        if (this.delackTimer) this.disarm(this.delackTimer);
+        if (this.delackTimer) this.disarm(this.delackTimer, cause);
         this.delackTimer = undefined;
         break;
       case 'keepAliveTimer':
-        if (this.keepAliveTimer) this.disarm(this.keepAliveTimer);
+        if (this.keepAliveTimer) this.disarm(this.keepAliveTimer, cause);
         this.keepAliveTimer = undefined;
         break;
       case 'userTimer':
-        if (this.userTimer) this.disarm(this.userTimer);
+        if (this.userTimer) this.disarm(this.userTimer, cause);
         this.userTimer = undefined;
         break;
       case 'finWait2Timer':
-        if (this.finWait2Timer) this.disarm(this.finWait2Timer);
+        if (this.finWait2Timer) this.disarm(this.finWait2Timer, cause);
         this.finWait2Timer = undefined;
         break;
     }
   }
 
   private stopAllTimers(cause: TimerStopCause): void {
-    // The cancellations below say why in the trace; set only for this call.
-    this.stopCause = cause;
-    this.stopRetransmissionTimer();
-    this.stopPersistTimer();
-    this.stopTimer('delackTimer');
-    this.stopTimer('keepAliveTimer');
-    this.stopTimer('userTimer');
-    this.stopTimer('finWait2Timer');
-    this.stopCause = undefined;
+    this.stopRetransmissionTimer(cause);
+    this.stopPersistTimer(cause);
+    this.stopTimer('delackTimer', cause);
+    this.stopTimer('keepAliveTimer', cause);
+    this.stopTimer('userTimer', cause);
+    this.stopTimer('finWait2Timer', cause);
   }
 
   private arm(name: TimerName, delay: number, fire: () => void): ArmedTimer {
@@ -1404,12 +1398,17 @@ export class Connection {
     return timer;
   }
 
-  private disarm(timer: ArmedTimer): void {
+  /** `cause`: why, when the timer did not simply become unneeded (the trace's stopCause). */
+  private disarm(timer: ArmedTimer, cause?: TimerStopCause): void {
     this.env.clearTimer(timer.handle);
-    this.traceTimer('timer.cancelled', timer);
+    this.traceTimer('timer.cancelled', timer, cause);
   }
 
-  private traceTimer(type: 'timer.set' | 'timer.fired' | 'timer.cancelled', info: TimerHandle): void {
+  private traceTimer(
+    type: 'timer.set' | 'timer.fired' | 'timer.cancelled',
+    info: TimerHandle,
+    stopCause?: TimerStopCause,
+  ): void {
     if (!this.env.tracing.observed) return;
     const host = this.env.hostName;
     const { name: timer, id: timerId, deadline } = info;
@@ -1417,7 +1416,6 @@ export class Connection {
       this.env.trace({ type, host, conn: this.id, timer, timerId, deadline });
       return;
     }
-    const stopCause = this.stopCause;
     this.env.trace({
       type,
       host,
