@@ -20,6 +20,7 @@ export {
   PROFILE_FIELDS,
   profileView,
   profileYaml,
+  synGiveUpAfter,
 } from './profile.js';
 export type { ExportFormat } from './renderers/export.js';
 export { EXPORT_FORMATS, exportRun } from './renderers/export.js';

@@ -11,6 +11,9 @@ import {
   type TimerProfile,
 } from '@synack/tcp-sim';
 
+/** When unanswered SYN retransmissions give up (tcp-sim's own backoff), for viewers of a profile. */
+export { synGiveUpAfter } from '@synack/tcp-sim';
+
 export type ProfileField = keyof TimerProfile;
 
 /** Every field, in the order tcp-sim's TimerProfile declares them. */

@@ -28,6 +28,7 @@ export {
   initialRtt,
   type RttEstimator,
   sampleRtt,
+  synGiveUpAfter,
 } from './endpoint/rtt.js';
 export {
   classifyAck,

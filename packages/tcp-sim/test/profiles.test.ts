@@ -12,6 +12,7 @@ import {
   type ProfileSpec,
   RFC_PROFILE,
   resolveProfile,
+  synGiveUpAfter,
   type TimerProfile,
 } from './shim.js';
 
@@ -80,6 +81,21 @@ describe('profiles: behaviour', () => {
     expect(err.code).toBe('ETIMEDOUT');
     expect(err.time).toBe(127_000);
   });
+
+  it.each([
+    ['rfc', 123_000],
+    ['linux', 127_000],
+    [{ base: 'linux', synRetries: 2, rtoMax: 1500 }, 4000],
+  ] as const)(
+    'RFC 6298 5.5: synGiveUpAfter(%j) is when the simulated SYN really gives up: %d ms',
+    (spec, at) => {
+      const p = createScriptedPeer({ profile: spec });
+      p.connect();
+      p.sim.run({ until: 300_000 }); // every SYN unanswered
+      expect(eventsOf(p.sim, 'error')[0]?.time).toBe(at);
+      expect(synGiveUpAfter(resolveProfile(spec))).toBe(at);
+    },
+  );
 
   it.each([
     ['rfc', 240_000],

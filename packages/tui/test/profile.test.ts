@@ -1,6 +1,6 @@
-import { PROFILE_FIELDS, profileView } from '@synack/scenarios';
+import { PROFILE_FIELDS, profileView, synGiveUpAfter } from '@synack/scenarios';
 import { describe, expect, it } from 'vitest';
-import { profileRows, synGiveUpAfter } from '../src/components/profile.js';
+import { profileRows } from '../src/components/profile.js';
 import { rowText } from '../src/components/spans.js';
 import { en } from '../src/narration/en.js';
 import { zh } from '../src/narration/zh.js';

@@ -55,3 +55,18 @@ export function afterSynLoss(est: RttEstimator, profile: TimerProfile): RttEstim
   if (est.srtt !== undefined) return { ...est, backoff: 0 };
   return { ...est, baseRto: Math.max(est.baseRto, profile.rtoAfterSynLoss), backoff: 0 };
 }
+
+/**
+ * When an unanswered SYN (or SYN,ACK) gives up, counted from the first transmission: one timeout
+ * per retransmission plus the last, each the backed-off RTO (5.5) from the initial RTO (2.1) and
+ * capped at the maximum. Linux's 6 retries from 1 s: 1 + 2 + ... + 64 = 127 s.
+ */
+export function synGiveUpAfter(profile: TimerProfile): number {
+  let est = initialRtt(profile);
+  let total = 0;
+  for (let i = 0; i <= profile.synRetries; i++) {
+    total += currentRto(est, profile);
+    est = backOff(est);
+  }
+  return total;
+}

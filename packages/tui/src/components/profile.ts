@@ -4,20 +4,13 @@
  * scenario set itself, the numbers they imply (TIME-WAIT = 2 MSL, when SYN retries give up), and a
  * one-line description when there is room for one field per row.
  */
-import { formatDuration, formatProfileValue, PROFILE_FIELDS } from '@synack/scenarios';
+import { formatDuration, formatProfileValue, PROFILE_FIELDS, synGiveUpAfter } from '@synack/scenarios';
 import type { ProfileField, ProfileView } from '../model.js';
 import type { Strings } from '../narration/strings.js';
 import { fit, type Row, span } from './spans.js';
 
 const NAME_WIDTH = 17;
 const VALUE_WIDTH = 9;
-
-/** When the SYN retransmissions give up: the timer doubles from the initial RTO, capped at the maximum. */
-export function synGiveUpAfter(p: ProfileView['values']): number {
-  let total = 0;
-  for (let i = 0; i <= p.synRetries; i++) total += Math.min(p.rtoInitial * 2 ** i, p.rtoMax);
-  return total;
-}
 
 function derived(field: ProfileField, profile: ProfileView, strings: Strings): string {
   const v = profile.values;
