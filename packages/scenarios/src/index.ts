@@ -22,6 +22,7 @@ export {
   profileYaml,
   synGiveUpAfter,
 } from './profile.js';
+export { textWidth } from './renderers/cells.js';
 export type { ExportFormat } from './renderers/export.js';
 export { EXPORT_FORMATS, exportRun } from './renderers/export.js';
 export { renderJsonLines } from './renderers/jsonl.js';

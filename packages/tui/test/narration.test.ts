@@ -1,4 +1,4 @@
-import { createSession, loadScenario } from '@synack/scenarios';
+import { createSession, loadScenario, textWidth } from '@synack/scenarios';
 import { describe, expect, it } from 'vitest';
 import type { CwndPhase, Narration, TimerStopCause } from '../src/model.js';
 import { en } from '../src/narration/en.js';
@@ -280,10 +280,6 @@ describe("tcp-sim's timer names (RFC 9293 3.8, RFC 1122 4.2.3) each get their ow
   });
 });
 
-/** Terminal columns a sentence takes (CJK characters two each). */
-const columns = (text: string) =>
-  [...text].reduce((w, c) => w + ((c.codePointAt(0) ?? 0) >= 0x2e80 ? 2 : 1), 0);
-
 describe('the narration fits its two rows at 80 columns', () => {
   it.each(['blog-chat', 'lost-syn', 'invalid-utf8', 'zero-window'])(
     '%s: every sentence but received messages (user text) is at most 160 columns, en and zh',
@@ -293,7 +289,7 @@ describe('the narration fits its two rows at 80 columns', () => {
       for (let c = 0; c < session.trace.length; c++) {
         const n = session.viewAt(c).narration;
         if (n === undefined || n.key === 'ws-message') continue;
-        for (const s of [en, zh]) if (columns(s.narrate(n)) > 160) long.push(s.narrate(n));
+        for (const s of [en, zh]) if (textWidth(s.narrate(n)) > 160) long.push(s.narrate(n));
       }
       expect(long).toEqual([]);
     },
