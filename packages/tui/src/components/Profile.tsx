@@ -9,8 +9,12 @@ import { Lines } from './spans.js';
 
 /** The `t` overlay: every number of the run's TCP profile. */
 export function Profile(props: { profile: ProfileView; strings: Strings; rows: number; columns: number }) {
-  const { title, columns, hint } = profileRows(props.profile, props.strings, props.rows, props.columns);
-  const width = columns.length === 1 ? props.columns : Math.floor(props.columns / 2) - 1;
+  const { title, columns, width, hint } = profileRows(
+    props.profile,
+    props.strings,
+    props.rows,
+    props.columns,
+  );
   return (
     <Box flexDirection="column" height={props.rows}>
       <Lines rows={[title]} />

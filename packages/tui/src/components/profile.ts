@@ -60,7 +60,13 @@ export function profileRows(
   strings: Strings,
   rows: number,
   columns: number,
-): { readonly title: Row; readonly columns: readonly (readonly Row[])[]; readonly hint: Row } {
+): {
+  readonly title: Row;
+  readonly columns: readonly (readonly Row[])[];
+  /** Width of each column. */
+  readonly width: number;
+  readonly hint: Row;
+} {
   const body = Math.max(1, rows - 2);
   const oneColumn = PROFILE_FIELDS.length <= body;
   const title: Row = [span(fit(strings.ui.profileTitle(profile.base), columns), { bold: true })];
@@ -69,6 +75,7 @@ export function profileRows(
     return {
       title,
       columns: [PROFILE_FIELDS.map((f) => fieldRow(f, profile, strings, columns, true))],
+      width: columns,
       hint,
     };
   }
@@ -79,6 +86,7 @@ export function profileRows(
   return {
     title,
     columns: [cut(PROFILE_FIELDS.slice(0, half)), cut(PROFILE_FIELDS.slice(half))],
+    width,
     hint,
   };
 }
