@@ -14,38 +14,27 @@
 import type { AppCall, SegmentView } from '../trace/events.js';
 import { parseIpv4Address } from '../wire/ipv4.js';
 import { seqAdd, seqDiff } from '../wire/seq.js';
-import { ACK, FIN, flagNames, RST, SYN, type TcpOptions, type TcpSegment } from '../wire/tcp-segment.js';
+import type { TcpSegment } from '../wire/tcp-segment.js';
+import { SegmentArrival } from './arrival.js';
 import {
   type ConnectionObserver,
   type ConnectionOptions,
   type EndpointEnvironment,
   TcpError,
-  type TimerHandle,
 } from './environment.js';
 import { KeepAlive } from './keep-alive.js';
 import type { TcpEffects, TcpMachineEvent } from './machine.js';
 import { MachineRunner } from './machine-runner.js';
 import { type AppEvent, Notifications } from './notifications.js';
+import { SegmentOutput } from './output.js';
+import { Reader } from './reader.js';
 import { Receiver } from './receiver.js';
 import { currentRto } from './rtt.js';
-import {
-  checkAck,
-  checkAckOfSyn,
-  checkRst,
-  checkSequence,
-  checkSyn,
-  type Decision,
-  listenStep,
-  processFin,
-  processText,
-  type StepContext,
-  synSentStep,
-} from './segment-arrives.js';
-import { resetFor, type Trimmed } from './segment-rules.js';
+import type { StepContext } from './segment-arrives.js';
 import { Sender } from './sender.js';
 import type { TcpState } from './states.js';
 import { createTcb, type Tcb, type TcbSnapshot } from './tcb.js';
-import { NegotiatedOptions, NO_OPTIONS } from './tcp-options.js';
+import { NegotiatedOptions } from './tcp-options.js';
 import { DELACK, FIN_WAIT_2, RETRANSMIT, TimerSet } from './timer-set.js';
 import { delayedAckTimeout, type TimerName, type TimerProfile } from './timers.js';
 import { abortSendsReset, closeDecision, sendDecision, userCallError } from './user-calls.js';
@@ -75,21 +64,21 @@ export class Connection implements StepContext {
   private readonly options: NegotiatedOptions;
   private readonly keepAlive: KeepAlive;
   private readonly notes: Notifications;
+  private readonly reader: Reader;
+  private readonly output: SegmentOutput;
+  private readonly arrival: SegmentArrival;
   private readonly machine: MachineRunner;
   private current: TcpState = 'CLOSED';
   private started = false;
   /** The TCB was deleted (CLOSED): nothing more is sent or received. */
   private deleted = false;
-  private flowing = false;
   private endRequested = false;
-  private fullyClosed = false;
+  fullyClosed = false;
   private dispatchFrom: TcpState = 'CLOSED';
   /** Machine actions (by name) and other work to run once the state change is traced. */
   private deferred: Array<keyof TcpEffects | (() => void)> = [];
   /** The queues' backing stores were let go after 'close' (releaseQueues). */
   private queuesReleased = false;
-  /** A segment is being processed (a window update then rides on the ACK it is owed). */
-  private processing = false;
 
   constructor(
     readonly env: EndpointEnvironment,
@@ -109,6 +98,25 @@ export class Connection implements StepContext {
     this.sender = new Sender(this, options.sendHighWaterMark);
     this.keepAlive = new KeepAlive(this);
     this.notes = new Notifications(this);
+    this.reader = new Reader(this, this.receiver, this.notes);
+    this.output = new SegmentOutput(
+      this,
+      env,
+      this.tcb,
+      this.timers,
+      this.sender,
+      this.receiver,
+      this.options,
+    );
+    this.arrival = new SegmentArrival(
+      this,
+      this.tcb,
+      this.sender,
+      this.receiver,
+      this.options,
+      this.keepAlive,
+      this.output,
+    );
     this.timers.on(DELACK, () => {
       if (this.receiver.ackOwed && !this.deleted) this.sendAck('3.8.6.3 delayed ACK timer');
       this.flush();
@@ -125,7 +133,21 @@ export class Connection implements StepContext {
         this.deferred.push(name);
       },
       2 * env.profile.msl,
-      () => this.machineClock(),
+      () =>
+        this.timers.timeWaitClock({
+          expired: (fire) => {
+            this.dispatchFrom = this.current;
+            fire();
+            this.syncState('3.10.8 timeout: time-wait timer (2MSL) expired');
+            this.flush();
+          },
+          afterStateChange: (work) => {
+            this.deferred.push(work);
+          },
+          // XState cancels 2MSL while the machine's state is already the new one: CLOSED means the
+          // connection ended (RST, ABORT); TIME-WAIT again means a retransmitted FIN restarted it.
+          stopCause: () => (this.machine.state === 'CLOSED' ? 'closed' : 'restarted'),
+        }),
     );
     this.started = true;
   }
@@ -142,10 +164,7 @@ export class Connection implements StepContext {
     return this.machine.passive;
   }
 
-  get isReleased(): boolean {
-    return this.deleted;
-  }
-
+  /** The TCB was deleted (CLOSED). */
   get released(): boolean {
     return this.deleted;
   }
@@ -264,7 +283,7 @@ export class Connection implements StepContext {
         this.sender.queueFin();
         break;
       case 'sendReset':
-        this.sendAbortReset();
+        this.output.abortReset('3.10.5 ABORT');
         break;
       case 'signalEstablished':
         this.established();
@@ -287,39 +306,6 @@ export class Connection implements StepContext {
         this.deleteTcb();
         break;
     }
-  }
-
-  private machineClock() {
-    // The machine's only delayed event is the 2MSL timer: one slot, not a table.
-    let armed: { handle: unknown; info: TimerHandle } | undefined;
-    const conn = this;
-    // Method shorthand, not arrow properties: see the constructor on named function expressions.
-    return {
-      setTimeout(fn: (...args: unknown[]) => void, ms: number) {
-        const info: TimerHandle = { id: conn.env.nextTimerId(), name: '2MSL', deadline: conn.env.now() + ms };
-        const handle = conn.env.setTimer(ms, () => {
-          if (armed?.handle === handle) armed = undefined;
-          conn.timers.trace('timer.fired', info);
-          conn.dispatchFrom = conn.current;
-          fn();
-          conn.syncState('3.10.8 timeout: time-wait timer (2MSL) expired');
-          conn.flush();
-        });
-        armed = { handle, info };
-        // XState arms the timer while entering TIME-WAIT; trace it after the state change.
-        conn.deferred.push(() => conn.timers.trace('timer.set', info));
-        return handle;
-      },
-      clearTimeout(handle: unknown) {
-        if (!armed || armed.handle !== handle) return;
-        const { info } = armed;
-        armed = undefined;
-        conn.env.clearTimer(handle);
-        // XState cancels 2MSL while the machine's state is already the new one: CLOSED means the
-        // connection ended (RST, ABORT); TIME-WAIT again means a retransmitted FIN restarted it.
-        conn.timers.trace('timer.cancelled', info, conn.machine.state === 'CLOSED' ? 'closed' : 'restarted');
-      },
-    };
   }
 
   // ------------------------------------------------------------------------------------------
@@ -405,19 +391,17 @@ export class Connection implements StepContext {
 
   /** 3.10.3 RECEIVE, pull style: up to `max` octets from the receive buffer, or undefined if empty. */
   receive(max = Number.POSITIVE_INFINITY): Uint8Array | undefined {
-    const out = this.receiver.take(max);
-    if (out) this.consumeReceived(out.length);
-    this.notes.maybeEnd();
+    const out = this.reader.receive(max);
     this.flush();
     return out;
   }
 
   pause(): void {
-    this.flowing = false;
+    this.reader.flowing = false;
   }
 
   resume(): void {
-    this.flowing = true;
+    this.reader.flowing = true;
     this.notes.data();
     this.flush();
   }
@@ -426,132 +410,11 @@ export class Connection implements StepContext {
   // Segment arrival, RFC 9293 3.10.7: the steps decide, carryOut acts
 
   segmentArrives(seg: TcpSegment): void {
-    if (this.deleted) return;
-    if (this.options.tsOn) this.options.noteTimestamp(seg, this.tcb.rcvNxt);
-    this.keepAlive.heard();
-    this.processing = true;
-    switch (this.current) {
-      case 'LISTEN':
-        this.carryOut(listenStep(this, seg), seg);
-        break;
-      case 'SYN-SENT':
-        this.carryOut(synSentStep(this, seg), seg);
-        break;
-      case 'CLOSED':
-        break;
-      default:
-        this.synchronizedSegmentArrives(seg);
-    }
-    // The application reads what arrived first, so the ACK we owe carries the reopened window
-    // (one ACK instead of an ACK plus a window update).
-    this.flush();
-    this.processing = false;
-    const r = this.receiver;
-    if (r.ackNow && !this.deleted) {
-      if (!this.sender.trySend()) this.sendAck();
-    } else if (r.ackOwed && !this.deleted) {
-      // RFC 9293 3.8.6.3: data going out now carries the ACK; otherwise wait for some.
-      if (!this.sender.trySend() && r.ackOwed) this.armDelayedAck();
-    }
-    r.ackNow = false;
-    this.flush();
+    this.arrival.arrives(seg);
   }
 
-  /** 3.10.7.4, steps one to eight, each carried out before the next decides. */
-  private synchronizedSegmentArrives(seg: TcpSegment): void {
-    const first = checkSequence(this, seg);
-    this.carryOut(first.decisions, seg);
-    const trimmed = first.trimmed;
-    if (!first.proceed || !trimmed) return;
-    const rst = checkRst(this, seg);
-    this.carryOut(rst.decisions, seg);
-    if (!rst.proceed) return;
-    const syn = checkSyn(this, seg);
-    this.carryOut(syn.decisions, seg);
-    if (!syn.proceed) return;
-    if (!this.ackSteps(seg, trimmed)) return;
-    if (this.carryOut(processText(this, trimmed), seg)) this.carryOut(processFin(this), seg);
-    this.sender.trySend();
-  }
-
-  /** The fifth step: the ACK bit and SYN-RCVD, then the ACK field. False when processing stops. */
-  private ackSteps(seg: TcpSegment, trimmed: Trimmed): boolean {
-    const ofSyn = checkAckOfSyn(this, seg);
-    this.carryOut(ofSyn.decisions, seg);
-    if (!ofSyn.proceed) return false;
-    const ack = checkAck(this, seg, trimmed);
-    this.carryOut(ack.decisions, seg);
-    return ack.proceed;
-  }
-
-  /**
-   * The one place where the step functions' decisions are acted on, in order. Returns true when
-   * accepted text reached the peer's FIN (the eighth step follows).
-   */
-  private carryOut(decisions: readonly Decision[], seg: TcpSegment): boolean {
-    let finReached = false;
-    for (const d of decisions) {
-      switch (d.type) {
-        case 'event':
-          this.dispatch(d.event);
-          break;
-        case 'ack':
-        case 'challenge-ack':
-          this.sendAck(d.cause);
-          break;
-        case 'ack-at-end':
-          this.receiver.ackNow = true;
-          break;
-        case 'reset': {
-          const reply = resetFor(seg);
-          if (reply) this.transmitRaw(reply.seq, reply.ack, reply.flags, d.cause);
-          break;
-        }
-        case 'resend-syn-ack':
-          this.sendSyn(true);
-          break;
-        case 'take-syn':
-          this.takeSyn(seg, d.selectIss);
-          break;
-        case 'acknowledge':
-          this.sender.acknowledge(d.ack);
-          break;
-        case 'duplicate-ack':
-          this.sender.duplicateAck();
-          break;
-        case 'ack-heard':
-          this.sender.ackHeard(d.window);
-          break;
-        case 'update-window':
-          this.sender.updateWindow(d.window, d.seq, d.ack);
-          break;
-        case 'process-ack':
-          this.ackSteps(seg, d.trimmed);
-          break;
-        case 'accept-text':
-          finReached = this.acceptText(seg, d.trimmed);
-          break;
-        case 'discard':
-          // Dropped by the RFC rules; the trace already shows the segment as delivered to us.
-          break;
-      }
-    }
-    return finReached;
-  }
-
-  /** The peer's SYN: IRS, RCV.NXT, the receive window and the options (3.10.7.2 / 3.10.7.3). */
-  private takeSyn(seg: TcpSegment, selectIss: boolean): void {
-    const tcb = this.tcb;
-    tcb.irs = seg.seq;
-    tcb.rcvNxt = seqAdd(seg.seq, 1);
-    this.receiver.open();
-    if (selectIss) this.selectIss();
-    // RFC 9293 3.7.1: the send MSS is the peer's MSS option (536 if absent), never above ours.
-    tcb.sndMss = Math.min(seg.options.mss ?? 536, tcb.rcvMss);
-    this.options.takePeerOptions(seg);
-  }
-
-  private selectIss(): void {
+  /** Makes the ISS (RFC 9293 3.4.1): SND.UNA = ISS, SND.NXT = ISS + 1. */
+  selectIss(): void {
     const iss = this.env.chooseIss(this) >>> 0;
     const tcb = this.tcb;
     tcb.iss = iss;
@@ -561,159 +424,44 @@ export class Connection implements StepContext {
     this.sender.startAt(iss);
   }
 
-  /** Seventh step, carried out: keep the text, tell the application, owe an ACK. */
-  private acceptText(seg: TcpSegment, trimmed: Trimmed): boolean {
-    if (this.fullyClosed && trimmed.end > trimmed.start) {
-      // RFC 1122 4.2.2.13: new data after a full CLOSE: send RST to show data was lost.
-      this.abort('RFC 1122 4.2.2.13: data arrived after CLOSE, send RST');
-      return false;
-    }
-    const r = this.receiver;
-    const { delivered, inOrder, advanced } = r.accept(seg, trimmed);
-    for (const chunk of delivered) this.deliver(chunk);
-    if (r.finReached) {
-      this.notes.end();
-      return true; // the eighth step sends the ACK (of data and FIN together)
-    }
-    // "Send an acknowledgment of the form <SEQ=SND.NXT><ACK=RCV.NXT><CTL=ACK>", piggybacked if
-    // possible, delayed when allowed (RFC 9293 3.8.6.3; out of order or filling a hole: at once).
-    r.owe(advanced, !inOrder, this.payloadMss);
-    return false;
+  endOfStream(): void {
+    this.notes.end();
   }
 
-  private deliver(chunk: Uint8Array): void {
-    if (this.env.tracing.observed)
-      this.env.trace({
-        type: 'app.data',
-        host: this.env.hostName,
-        conn: this.id,
-        length: chunk.length,
-        offset: this.receiver.deliveredOffset,
-      });
-    this.receiver.buffer(chunk);
-    this.notes.data();
+  deliver(chunk: Uint8Array): void {
+    this.reader.deliver(chunk);
   }
 
-  private armDelayedAck(): void {
+  armDelayedAck(): void {
     if (this.timers.isArmed(DELACK)) return;
     this.timers.arm(DELACK, 'DELACK', delayedAckTimeout(this.env.profile, this.sender.rtt.srtt));
   }
 
-  /** The application read `n` octets: a window update when the receiver says it is due. */
-  private consumeReceived(n: number): void {
-    const growth = this.receiver.consume(n);
-    if (growth === undefined) return;
-    if (this.processing) {
-      // The ACK owed for this segment carries the window update; a window that was closed is
-      // announced at once (RFC 9293 3.8.6.2.2), otherwise the delayed-ACK policy decides.
-      if (growth === 'closed') this.receiver.ackNow = true;
-      return;
-    }
-    const s = this.current;
-    if (s !== 'CLOSED' && s !== 'LISTEN' && s !== 'SYN-SENT' && !this.receiver.finReached)
-      this.sendAck('3.8.6.2.2 window update');
-  }
-
   /** RCV.WND as advertised (the right edge never moves left). */
   advertisedWindow(): number {
-    return this.receiver.advertise(this.options.rcvShift);
+    return this.output.advertisedWindow();
   }
-
-  // ------------------------------------------------------------------------------------------
-  // Output: the one place segments are formed
 
   /** <SEQ=SND.NXT><ACK=RCV.NXT><CTL=ACK>. */
   sendAck(cause?: string): void {
-    // SEQ is the highest sequence number sent (the RFC's SND.NXT): after a go-back retransmission
-    // our send pointer is behind it, and an older SEQ would fail the peer's SND.WL1 window test.
-    this.emit(this.tcb.sndMax, 0, ACK, undefined, cause);
+    this.output.ack(cause);
   }
 
-  /** Our SYN (SYN-SENT) or SYN,ACK (SYN-RCVD), with the options we offer or accept. */
   sendSyn(retransmission: boolean): void {
-    const tcb = this.tcb;
-    const flags = this.current === 'SYN-RCVD' ? SYN | ACK : SYN;
-    const seg: TcpSegment = {
-      srcPort: this.localPort,
-      dstPort: this.remotePort,
-      seq: tcb.iss,
-      ack: flags & ACK ? tcb.rcvNxt : 0,
-      flags,
-      window: Math.min(65535, this.advertisedWindow()), // RFC 7323 2.2: a SYN's window is never scaled
-      options: this.options.synOptions(flags === (SYN | ACK), tcb.rcvMss, this.tsValue()),
-      payload: EMPTY,
-    };
-    this.sender.synSent(retransmission);
-    this.env.transmit(this, seg, retransmission);
-    if (!this.timers.isArmed(RETRANSMIT)) this.sender.startRetransmissionTimer();
+    this.output.syn(this.current, retransmission);
   }
 
-  /** Forms and transmits a segment at `seq`; the sender advances SND.NXT past what it consumes. */
   emit(seq: number, len: number, flags: number, payload: Uint8Array | undefined, cause?: string): void {
-    const tcb = this.tcb;
-    const seg: TcpSegment = {
-      srcPort: this.localPort,
-      dstPort: this.remotePort,
-      seq,
-      ack: flags & ACK ? tcb.rcvNxt : 0,
-      flags,
-      window: this.advertisedWindow() / (1 << this.options.rcvShift),
-      options: this.segmentOptions(len),
-      payload: len > 0 && payload ? payload : EMPTY,
-    };
-    if (flags & ACK) {
-      this.receiver.ackSent();
-      this.timers.stop(DELACK);
-    }
-    const retransmission = this.sender.sent(seq, len + (flags & FIN ? 1 : 0));
-    this.env.transmit(this, seg, retransmission, cause);
+    this.output.emit(seq, len, flags, payload, cause);
   }
 
-  /** A segment that is not part of this connection's sequence flow (a reset). */
   transmitRaw(seq: number, ack: number, flags: number, cause: string): void {
-    this.env.transmit(
-      this,
-      {
-        srcPort: this.localPort,
-        dstPort: this.remotePort,
-        seq,
-        ack,
-        flags,
-        window: 0,
-        options: NO_OPTIONS,
-        payload: EMPTY,
-      },
-      false,
-      cause,
-    );
-  }
-
-  /** 3.10.5 ABORT: <SEQ=SND.NXT><CTL=RST> (RFC), or with ACK = RCV.NXT as Linux sends it. */
-  private sendAbortReset(): void {
-    const tcb = this.tcb;
-    if (this.env.profile.abortRstWithAck) this.transmitRaw(tcb.sndNxt, tcb.rcvNxt, RST | ACK, '3.10.5 ABORT');
-    else this.transmitRaw(tcb.sndNxt, 0, RST, '3.10.5 ABORT');
-  }
-
-  private segmentOptions(len: number): TcpOptions {
-    return this.options.segmentOptions(len, this.tsValue(), this.receiver);
-  }
-
-  /** TSval: the virtual clock in ms (RFC 7323 5.4: a tick between 1 ms and 1 s). */
-  private tsValue(): number {
-    return Math.floor(this.env.now()) >>> 0;
+    this.output.raw(seq, ack, flags, cause);
   }
 
   /** A view of a segment for the trace, with sequence numbers relative to ISS/IRS as well. */
   segmentView(seg: TcpSegment): SegmentView {
-    const view: {
-      -readonly [K in keyof SegmentView]: SegmentView[K];
-    } = basicSegmentView(seg);
-    if (!(seg.flags & RST) || seg.seq !== 0) view.relSeq = seqDiff(seg.seq, this.tcb.iss) >>> 0;
-    if (seg.flags & ACK && (this.current !== 'SYN-SENT' || seg.flags & SYN)) {
-      view.relAck = seqDiff(seg.ack, this.tcb.irs) >>> 0;
-    }
-    return view;
+    return this.output.view(seg, this.current);
   }
 
   // ------------------------------------------------------------------------------------------
@@ -746,12 +494,11 @@ export class Connection implements StepContext {
   }
 
   pumpData(): void {
-    const chunks = this.receiver.chunks;
-    while (this.flowing && chunks.length > 0) {
-      const chunk = chunks.shift()!;
-      this.consumeReceived(chunk.length);
-      this.observer?.onData(chunk);
-    }
+    this.reader.pump();
+  }
+
+  get processing(): boolean {
+    return this.arrival.processing;
   }
 
   traceEvent(event: AppEvent): void {
@@ -825,36 +572,4 @@ export class Connection implements StepContext {
   }
 }
 
-/** A segment as the trace shows it, without the relative numbers only a TCB can give. */
-export function basicSegmentView(seg: TcpSegment): SegmentView {
-  return {
-    srcPort: seg.srcPort,
-    dstPort: seg.dstPort,
-    seq: seg.seq,
-    ack: seg.ack,
-    flags: flagNames(seg.flags),
-    window: seg.window,
-    len: seg.payload.length,
-    options: optionsView(seg.options),
-  };
-}
-
-/** The trace's view of the options: only those present (RFC 9293 3.2, RFC 7323, RFC 2018). */
-export function optionsView(o: TcpOptions): SegmentView['options'] {
-  if (o === NO_OPTIONS) return {};
-  const v: {
-    mss?: number;
-    windowScale?: number;
-    sackPermitted?: boolean;
-    timestamp?: { value: number; echo: number };
-    sack?: Array<{ left: number; right: number }>;
-  } = {};
-  if (o.mss !== undefined) v.mss = o.mss;
-  if (o.windowScale !== undefined) v.windowScale = o.windowScale;
-  if (o.sackPermitted) v.sackPermitted = true;
-  if (o.timestamp) v.timestamp = { value: o.timestamp.value, echo: o.timestamp.echo };
-  if (o.sack) v.sack = o.sack.map((b) => ({ left: b.left, right: b.right }));
-  return v;
-}
-
-const EMPTY = new Uint8Array(0);
+export { basicSegmentView, optionsView } from './output.js';

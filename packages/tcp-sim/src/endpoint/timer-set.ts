@@ -35,6 +35,16 @@ export interface ArmedTimer extends TimerHandle {
   readonly handle: unknown;
 }
 
+/** How the 2MSL clock reaches back into its connection. */
+export interface TimeWaitHooks {
+  /** The timer expired: run XState's callback and trace the state change it makes. */
+  expired(fire: () => void): void;
+  /** Runs `work` once the state change being made is traced. */
+  afterStateChange(work: () => void): void;
+  /** Why a cancelled 2MSL stopped. */
+  stopCause(): TimerStopCause;
+}
+
 export class TimerSet {
   private readonly armed: Array<ArmedTimer | undefined> = new Array<ArmedTimer | undefined>(SLOTS).fill(
     undefined,
@@ -128,5 +138,38 @@ export class TimerSet {
       deadline,
       ...(stopCause === undefined ? {} : { stopCause }),
     });
+  }
+
+  /**
+   * The clock XState's `after` runs TIME-WAIT's 2MSL on (the machine's only delayed transition): one
+   * slot, not a table, traced like the other timers. XState arms it while entering TIME-WAIT, so the
+   * `timer.set` event waits until the state change is traced.
+   */
+  timeWaitClock(hooks: TimeWaitHooks) {
+    let armed: { handle: unknown; info: TimerHandle } | undefined;
+    const timers = this;
+    const env = this.env;
+    // Method shorthand, not arrow properties: under tsx a named function expression costs a
+    // defineProperty and a property table each.
+    return {
+      setTimeout(fn: (...args: unknown[]) => void, ms: number) {
+        const info: TimerHandle = { id: env.nextTimerId(), name: '2MSL', deadline: env.now() + ms };
+        const handle = env.setTimer(ms, () => {
+          if (armed?.handle === handle) armed = undefined;
+          timers.trace('timer.fired', info);
+          hooks.expired(fn);
+        });
+        armed = { handle, info };
+        hooks.afterStateChange(() => timers.trace('timer.set', info));
+        return handle;
+      },
+      clearTimeout(handle: unknown) {
+        if (!armed || armed.handle !== handle) return;
+        const { info } = armed;
+        armed = undefined;
+        env.clearTimer(handle);
+        timers.trace('timer.cancelled', info, hooks.stopCause());
+      },
+    };
   }
 }

@@ -458,7 +458,7 @@ export class SimHost {
     } else if (origin && to === 'ESTABLISHED') {
       this.passiveOrigin.delete(conn);
     }
-    if (to === 'CLOSED' || conn.isReleased) {
+    if (to === 'CLOSED' || conn.released) {
       this.connections.delete(conn.localPort, conn.remoteAddressNumber, conn.remotePort, conn);
     }
   }
