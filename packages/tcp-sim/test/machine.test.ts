@@ -152,8 +152,7 @@ describe('RFC 9293 3.3.2 Figure 5: the TCP state machine (model-based, xstate/gr
         send === 'queue' || send === 'segmentize',
       ]);
       const close = closeDecision(state);
-      const closeAllowed =
-        close === 'queue-fin' || close === 'delete-tcb' || close === 'defer-until-established';
+      const closeAllowed = close === 'queue-fin' || close === 'delete-tcb';
       expect([state, node.transitions.has('CLOSE')]).toEqual([state, closeAllowed]);
     }
   });

@@ -22,7 +22,7 @@ describe('profiles: the numbers', () => {
     ['rtoMin', 1000, 200, 'RFC 6298 2.4 1 s; Linux TCP_RTO_MIN 200 ms'],
     ['rtoMax', 60_000, 120_000, 'RFC 6298 2.5 >= 60 s; Linux TCP_RTO_MAX 120 s'],
     ['rtoInitial', 1000, 1000, 'RFC 6298 2.1 1 s'],
-    ['synRetries', 6, 6, 'Linux tcp_syn_retries'],
+    ['synRetries', 7, 6, 'RFC 9293 MUST-23 >= 3 min (183 s); Linux tcp_syn_retries (127 s)'],
     ['delayedAckMax', 200, 200, 'RFC 9293 3.8.6.3 < 500 ms; Linux TCP_DELACK_MAX'],
     ['delayedAckMin', 200, 40, 'Linux TCP_ATO_MIN 40 ms'],
     ['initialWindow', 'rfc5681', 10, 'RFC 5681 3.1 vs RFC 6928 IW10'],
@@ -83,7 +83,7 @@ describe('profiles: behaviour', () => {
   });
 
   it.each([
-    ['rfc', 123_000],
+    ['rfc', 183_000],
     ['linux', 127_000],
     [{ base: 'linux', synRetries: 2, rtoMax: 1500 }, 4000],
   ] as const)(

@@ -27,6 +27,7 @@ import { resetFor, type Trimmed } from './segment-rules.js';
 import type { Sender } from './sender.js';
 import type { Tcb } from './tcb.js';
 import type { NegotiatedOptions } from './tcp-options.js';
+import { RETRANSMIT, type TimerSet } from './timer-set.js';
 
 /** What carrying out decisions needs from the connection besides its parts. */
 export interface ArrivalPort extends StepContext {
@@ -59,6 +60,7 @@ export class SegmentArrival {
     private readonly options: NegotiatedOptions,
     private readonly keepAlive: KeepAlive,
     private readonly output: SegmentOutput,
+    private readonly timers: TimerSet,
   ) {}
 
   arrives(seg: TcpSegment): void {
@@ -146,6 +148,10 @@ export class SegmentArrival {
           break;
         }
         case 'resend-syn-ack':
+          // One SYN,ACK answers both the peer's retransmitted SYN and our own timer: the
+          // retransmission timer restarts from now (it would otherwise fire at the same instant).
+          this.timers.stop(RETRANSMIT, 'restarted');
+          this.sender.retransmitted();
           this.output.syn(this.conn.state, true, d.cause);
           break;
         case 'take-syn':

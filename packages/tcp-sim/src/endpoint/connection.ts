@@ -75,6 +75,10 @@ export class Connection implements StepContext {
   private endRequested = false;
   fullyClosed = false;
   private dispatchFrom: TcpState = 'CLOSED';
+  /** A CLOSE made in SYN-SENT with `afterConnect` waits for ESTABLISHED. */
+  private closeWhenEstablished = false;
+  /** What ETIMEDOUT says: which timer gave up. */
+  private timeoutMessage = 'retransmission limit reached';
   /** Machine actions (by name) and other work to run once the state change is traced. */
   private deferred: Array<keyof TcpEffects | (() => void)> = [];
   /** The queues' backing stores were let go after 'close' (releaseQueues). */
@@ -116,6 +120,7 @@ export class Connection implements StepContext {
       this.options,
       this.keepAlive,
       this.output,
+      this.timers,
     );
     this.timers.on(DELACK, () => {
       if (this.receiver.ackOwed && !this.deleted) this.sendAck('3.8.6.3 delayed ACK timer');
@@ -296,7 +301,7 @@ export class Connection implements StepContext {
         );
         break;
       case 'signalTimeout':
-        this.fail(new TcpError('ETIMEDOUT', 'retransmission limit reached'));
+        this.fail(new TcpError('ETIMEDOUT', this.timeoutMessage));
         break;
       case 'turnOffOtherTimers':
         this.timers.stopAll('time-wait');
@@ -351,14 +356,22 @@ export class Connection implements StepContext {
     return below;
   }
 
-  /** 3.10.4 CLOSE (half-close: our FIN after the queued data). */
-  close(): void {
+  /**
+   * 3.10.4 CLOSE (half-close: our FIN after the queued data). `afterConnect`: in SYN-SENT, keep the
+   * CLOSE until ESTABLISHED (Node's `end()` before `connect`) instead of deleting the TCB.
+   */
+  close(options: { afterConnect?: boolean } = {}): void {
     if (this.endRequested) return;
     this.endRequested = true;
+    if (options.afterConnect && this.current === 'SYN-SENT') {
+      this.closeWhenEstablished = true;
+      return;
+    }
     const decision = closeDecision(this.current);
     if (decision === 'queue-fin')
       this.dispatch({ type: 'CLOSE', cause: `3.10.4 CLOSE in ${this.current}: queue FIN` });
-    else if (decision === 'delete-tcb') this.dispatch({ type: 'CLOSE', cause: '3.10.4 CLOSE in LISTEN' });
+    else if (decision === 'delete-tcb')
+      this.dispatch({ type: 'CLOSE', cause: `3.10.4 CLOSE in ${this.current}: delete the TCB` });
     this.flush();
   }
 
@@ -467,8 +480,9 @@ export class Connection implements StepContext {
   // ------------------------------------------------------------------------------------------
   // Ports: what the sender, keep-alive and notifications ask of the connection
 
-  /** TIMEOUT.USER with its cause (a timer gave up). */
-  timeout(cause: string): void {
+  /** TIMEOUT.USER with its cause (a timer gave up) and the message the application gets. */
+  timeout(cause: string, message = 'retransmission limit reached'): void {
+    this.timeoutMessage = message;
     this.dispatch({ type: 'TIMEOUT.USER', cause });
     this.flush();
   }
@@ -520,8 +534,8 @@ export class Connection implements StepContext {
   private established(): void {
     this.notes.connect();
     this.keepAlive.start();
-    if (this.endRequested && !this.sender.finQueued) {
-      // A CLOSE deferred from SYN-SENT (see user-calls.ts closeDecision).
+    if (this.closeWhenEstablished) {
+      this.closeWhenEstablished = false;
       this.deferred.push(() =>
         this.dispatch({ type: 'CLOSE', cause: '3.10.4 CLOSE queued before ESTABLISHED' }),
       );
@@ -546,6 +560,7 @@ export class Connection implements StepContext {
     if (!this.started || this.deleted) return;
     this.deleted = true;
     this.timers.stopAll('closed');
+    this.sender.flush();
     this.notes.close();
   }
 

@@ -35,6 +35,8 @@ export interface EndpointEnvironment {
   readonly profile: TimerProfile;
   readonly congestion: CongestionFactory;
   now(): number;
+  /** Identifies the input being processed (the scheduler event): segments sent in one turn answer one input. */
+  turn(): number;
   /** Hands a segment to IP; `cause` says why it was sent (the trace's `segment.sent` carries it). */
   transmit(conn: Connection, seg: TcpSegment, retransmission: boolean, cause?: string): void;
   /** Arms a timer in the scheduler's timer phase. */

@@ -17,6 +17,11 @@ import { type NegotiatedOptions, NO_OPTIONS } from './tcp-options.js';
 import { DELACK, RETRANSMIT, type TimerSet } from './timer-set.js';
 
 export class SegmentOutput {
+  /** The last segment that carried an ACK: in which turn, with which ACK number and window. */
+  private ackTurn = -1;
+  private ackNumber = 0;
+  private ackWindow = 0;
+
   constructor(
     private readonly conn: Connection,
     private readonly env: EndpointEnvironment,
@@ -34,6 +39,11 @@ export class SegmentOutput {
 
   /** <SEQ=SND.NXT><ACK=RCV.NXT><CTL=ACK>. */
   ack(cause?: string): void {
+    // Never a pure ACK right behind a segment that already carried the same ACK and window while
+    // answering the same input (data or our FIN sent just now piggybacked it).
+    if (this.ackTurn === this.env.turn() && this.ackNumber === this.tcb.rcvNxt) {
+      if (this.advertisedWindow() / (1 << this.options.rcvShift) === this.ackWindow) return;
+    }
     // SEQ is the highest sequence number sent (the RFC's SND.NXT): after a go-back retransmission
     // our send pointer is behind it, and an older SEQ would fail the peer's SND.WL1 window test.
     this.emit(this.tcb.sndMax, 0, ACK, undefined, cause);
@@ -42,7 +52,9 @@ export class SegmentOutput {
   /** Our SYN (SYN-SENT) or SYN,ACK (SYN-RCVD), with the options we offer or accept. */
   syn(state: TcpState, retransmission: boolean, cause?: string): void {
     const tcb = this.tcb;
-    const flags = state === 'SYN-RCVD' ? SYN | ACK : SYN;
+    // Only the first SYN of an active open goes without ACK; once the peer's SYN is in (SYN-RCVD, or
+    // FIN-WAIT-1 after a CLOSE there), "every segment after the SYN carries ACK" and the SYN is a SYN,ACK.
+    const flags = state === 'SYN-SENT' ? SYN : SYN | ACK;
     const seg: TcpSegment = {
       srcPort: this.conn.localPort,
       dstPort: this.conn.remotePort,
@@ -74,6 +86,9 @@ export class SegmentOutput {
     if (flags & ACK) {
       this.receiver.ackSent();
       this.timers.stop(DELACK);
+      this.ackTurn = this.env.turn();
+      this.ackNumber = seg.ack;
+      this.ackWindow = seg.window;
     }
     const retransmission = this.sender.sent(seq, len + (flags & FIN ? 1 : 0));
     this.env.transmit(this.conn, seg, retransmission, cause);

@@ -36,7 +36,7 @@ export interface SenderPort {
   /** Sends our SYN or SYN,ACK (again). */
   sendSyn(retransmission: boolean): void;
   /** The machine's TIMEOUT.USER with its cause. */
-  timeout(cause: string): void;
+  timeout(cause: string, message?: string): void;
   /** The send queue fell below the high-water mark after write() returned false. */
   drained(): void;
   /** Delivers queued notifications (after a timer's work). */
@@ -80,7 +80,12 @@ export class Sender {
     port.timers.on(RETRANSMIT, () => this.retransmissionTimeout());
     port.timers.on(PERSIST, () => this.persistFired());
     port.timers.on(USER, () =>
-      port.timeout(`3.8.3 user timeout: data unacknowledged for ${env.profile.userTimeout} ms`),
+      // RFC 9293 3.10.8: "flush all queues, signal the user 'error: connection aborted due to user
+      // timeout' in general and for any outstanding calls, delete the TCB".
+      port.timeout(
+        `3.10.8 user timeout: data unacknowledged for ${env.profile.userTimeout} ms`,
+        'connection aborted due to user timeout',
+      ),
     );
   }
 
@@ -281,8 +286,17 @@ export class Sender {
    */
   trySend(): boolean {
     const tcb = this.port.tcb;
-    if (tcb.sndUna === tcb.iss) return false; // SYN not yet acknowledged: data waits (3.10.2)
     const s = this.port.state;
+    if (tcb.sndUna === tcb.iss) {
+      // SYN not yet acknowledged: data waits (3.10.2). RFC 9293 3.10.4, CLOSE in SYN-RECEIVED: "If no
+      // SENDs have been issued and there is no pending data to send, then form a FIN segment and
+      // send it, and enter FIN-WAIT-1 state" (the FIN follows the SYN,ACK at ISS+1).
+      if (s === 'FIN-WAIT-1' && this.finQueued && this.buffer.length === 0 && tcb.sndNxt === this.finSeq) {
+        this.transmit(tcb.sndNxt, 0, ACK | FIN, '3.10.4 CLOSE in SYN-RCVD: send FIN');
+        return true;
+      }
+      return false;
+    }
     if (
       s !== 'ESTABLISHED' &&
       s !== 'CLOSE-WAIT' &&
@@ -355,6 +369,12 @@ export class Sender {
     if (!this.port.timers.isArmed(RETRANSMIT)) this.startRetransmissionTimer();
     if (!this.port.timers.isArmed(USER)) this.armUserTimeout();
     return retransmission;
+  }
+
+  /** The SYN,ACK was sent again (answering a retransmitted SYN): no RTT sample, IW of one segment. */
+  retransmitted(): void {
+    this.rttSample = undefined; // Karn's rule (RFC 6298 3)
+    this.synRetransmitted = true;
   }
 
   /** Our SYN (or SYN,ACK) went out: time it (unless retransmitted) and start the retransmission timer. */
@@ -462,6 +482,11 @@ export class Sender {
     const tcb = this.port.tcb;
     if (timeout <= 0 || this.port.timers.isArmed(USER) || tcb.sndUna === tcb.iss) return;
     this.port.timers.arm(USER, 'USER', timeout);
+  }
+
+  /** The TCB is deleted: RFC 9293 "flush all queues" (nothing more will be sent). */
+  flush(): void {
+    this.buffer.consume(this.buffer.length);
   }
 
   /** After 'close': let the send queue's backing store go if it is empty. */

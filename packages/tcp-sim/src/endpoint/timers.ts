@@ -31,7 +31,10 @@ export interface TimerProfile {
   readonly clockGranularity: number;
   /** Maximum Segment Lifetime, RFC 9293 3.4.2 (2 minutes); TIME-WAIT lasts 2 * msl (240 s; Linux 60 s). */
   readonly msl: number;
-  /** Retransmissions of a SYN or SYN-ACK before giving up (Linux tcp_syn_retries 6: 1+2+...+64 = 127 s). */
+  /**
+   * Retransmissions of a SYN or SYN-ACK before giving up: rfc 7 (183 s, MUST-23 asks for at least
+   * 3 minutes); Linux tcp_syn_retries 6 (1+2+...+64 = 127 s).
+   */
   readonly synRetries: number;
   /** Retransmissions of data or FIN before the connection fails with ETIMEDOUT (RFC 1122 R2; Linux tcp_retries2). */
   readonly dataRetries: number;
@@ -96,7 +99,9 @@ export const RFC_PROFILE: TimerProfile = {
   rtoAfterSynLoss: 3000,
   clockGranularity: 1,
   msl: 120_000,
-  synRetries: 6,
+  // RFC 9293 MUST-23 (RFC 1122 4.2.3.5): a SYN is retried for at least 3 minutes. With RTOs
+  // 1, 2, 4, 8, 16, 32, 60, 60 s (rtoMax 60 s) seven retransmissions give up at 183 s.
+  synRetries: 7,
   dataRetries: 15,
   delayedAckMax: 200,
   delayedAckMin: 200,
@@ -127,6 +132,7 @@ export const LINUX_PROFILE: TimerProfile = {
   ...RFC_PROFILE,
   rtoMin: 200,
   rtoMax: 120_000,
+  synRetries: 6, // tcp_syn_retries: gives up at 127 s
   msl: 30_000,
   delayedAckMax: 200,
   delayedAckMin: 40,

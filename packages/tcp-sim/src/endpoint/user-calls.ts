@@ -28,22 +28,16 @@ export function sendDecision(state: TcpState): SendDecision {
   }
 }
 
-export type CloseDecision =
-  | 'delete-tcb'
-  | 'defer-until-established'
-  | 'queue-fin'
-  | 'connection-closing'
-  | 'connection-does-not-exist';
+export type CloseDecision = 'delete-tcb' | 'queue-fin' | 'connection-closing' | 'connection-does-not-exist';
 
 /** 3.10.4 CLOSE call, per state. */
 export function closeDecision(state: TcpState): CloseDecision {
   switch (state) {
     case 'LISTEN':
-      return 'delete-tcb';
     case 'SYN-SENT':
-      // The RFC deletes the TCB here; a socket (like Node's) keeps the FIN queued until the
-      // connection is established instead, so `end()` right after `connect()` is a half-close.
-      return 'defer-until-established';
+      // "Delete the TCB and return 'error: closing' responses to any queued SENDs, or RECEIVEs."
+      // A SYN,ACK arriving later finds no connection and is answered <SEQ=SEG.ACK><CTL=RST>.
+      return 'delete-tcb';
     case 'SYN-RCVD':
     case 'ESTABLISHED':
     case 'CLOSE-WAIT':

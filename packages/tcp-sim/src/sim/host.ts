@@ -206,6 +206,7 @@ export class SimHost {
       profile: world.profile,
       congestion: world.congestion,
       now: () => world.scheduler.now,
+      turn: () => world.scheduler.turn,
       transmit(conn, seg, retransmission) {
         world.transmit(
           host,

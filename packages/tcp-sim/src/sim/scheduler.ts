@@ -122,11 +122,18 @@ export class Scheduler {
   ];
   private counter = 0;
   private live = 0;
+  /** Events run so far: identifies the input being processed (one event, one turn). */
+  private turns = 0;
   private current = 0;
 
   /** Virtual time in ms. */
   get now(): number {
     return this.current;
+  }
+
+  /** The number of the event being run (or last run): work done in one turn answers one input. */
+  get turn(): number {
+    return this.turns;
   }
 
   /** Number of pending (not cancelled) events. */
@@ -197,6 +204,7 @@ export class Scheduler {
     this.live--;
     event.cancelled = true;
     this.current = event.time;
+    this.turns++;
     event.run();
   }
 

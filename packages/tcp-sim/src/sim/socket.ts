@@ -72,11 +72,16 @@ export class SimSocket extends Emitter implements ConnectionObserver {
     return this.conn.send(bytes);
   }
 
-  /** Half-close: our FIN after the queued data (RFC 9293 3.10.4 CLOSE). Optional final data first. */
+  /**
+   * Half-close: our FIN after the queued data (RFC 9293 3.10.4 CLOSE). Optional final data first.
+   * Before the connection is established this is Node's `end()` before `connect`: the FIN waits
+   * for the handshake (a socket-level choice; TCP's own CLOSE in SYN-SENT, which `close()` makes,
+   * deletes the TCB).
+   */
   end(data?: Uint8Array | string): void {
     if (data !== undefined) this.write(data);
     this.conn.userCall('end');
-    this.conn.close();
+    this.conn.close({ afterConnect: true });
   }
 
   /**

