@@ -121,4 +121,115 @@ describe('RFC 9293 MUST-23', () => {
   });
 });
 
-export { acceptAll, sentBy };
+/** The endpoint connects; the peer answers with MSS 1000; handshake done at t=0. */
+function open(profile: Parameters<typeof createScriptedPeer>[0] = {}) {
+  const p = createScriptedPeer({ peerIss: 5000, ...profile });
+  p.connect();
+  p.expect({ flags: 'S', seq: 0 });
+  p.inject({ flags: 'S.', ack: 1, options: { mss: MSS } });
+  p.expect({ flags: '.', seq: 1, ack: 1 });
+  return p;
+}
+
+describe('RFC 9293 3.8.6.1 persist timer', () => {
+  it('RFC 9293 3.8.6.1: zero-window probes run on their own timer, backing off 1, 2, 4 s, and never touch cwnd or ssthresh', () => {
+    const p = open({ profile: 'rfc' });
+    p.sock.write('q'.repeat(MSS));
+    p.expect({ flags: 'P.', seq: 1, len: MSS });
+    p.inject({ flags: '.', ack: 1 + MSS, win: 0 });
+    p.advance(0);
+    p.sock.write('abc');
+    const before = { cwnd: p.sock.tcb.cwnd, ssthresh: p.sock.tcb.ssthresh };
+    for (const gap of [1000, 2000, 4000, 8000]) {
+      const probe = p.expect({ flags: 'P.', seq: 1 + MSS, len: 1, after: gap }); // the same first octet
+      expect(new TextDecoder().decode(probe.payload)).toBe('a');
+      p.inject({ flags: '.', ack: 1 + MSS, win: 0 });
+    }
+    expect({ cwnd: p.sock.tcb.cwnd, ssthresh: p.sock.tcb.ssthresh }).toEqual(before);
+    const fired = p.sim.trace.events.flatMap((e) =>
+      e.type === 'timer.fired' && e.host === 'tcp' ? [e.timer] : [],
+    );
+    expect(fired).toEqual(['PERSIST', 'PERSIST', 'PERSIST', 'PERSIST']);
+    expect(eventsOf(p.sim, 'tcp.cwnd').filter((e) => e.phase === 'timeout')).toEqual([]);
+    expect(p.sock.state).toBe('ESTABLISHED');
+    // The window opens: the data goes from SND.UNA, in slow start's window as before.
+    p.inject({ flags: '.', ack: 1 + MSS, win: 3 });
+    p.expect({ flags: 'P.', seq: 1 + MSS, len: 3, after: 0 });
+  });
+
+  it('RFC 9293 3.8.6.1: a window that closes with data in flight is probed, not retransmitted into with RTO backoff', () => {
+    const p = open({ profile: 'linux' });
+    p.sock.write('q'.repeat(2 * MSS));
+    p.expect({ flags: '.', seq: 1, len: MSS });
+    p.expect({ flags: 'P.', seq: 1 + MSS, len: MSS });
+    p.inject({ flags: '.', ack: 1 + MSS, win: 0 }); // the second segment is beyond the closed window
+    const out = p.collect(3000);
+    expect(out.length).toBeGreaterThan(2);
+    for (const s of out) expect(s.payload.length).toBe(0); // probes <SEQ=SND.UNA-1>, no data pushed at RTO
+    expect(eventsOf(p.sim, 'tcp.cwnd').filter((e) => e.phase === 'timeout')).toEqual([]);
+  });
+});
+
+describe('RFC 9293 3.8.6.2.2 the receive window never shrinks (RFC 7323 2.4)', () => {
+  it('RFC 9293 3.8.6.2.2: with window scale 7 and a slow reader, the right edge never moves left, nothing is discarded, nothing retransmitted', () => {
+    const { sim, client, server } = world({ profile: 'linux' }, { delay: 50, mtu: 1040 });
+    const total = 300_000;
+    let read = 0;
+    server.listen(80).on('connection', (s) => {
+      const tick = () => {
+        for (const n of [700, 333]) read += s.read(n)?.length ?? 0;
+        if (read < total) sim.schedule(100, tick);
+      };
+      sim.schedule(100, tick);
+    });
+    const sock = client.connect({ address: '10.0.0.2', port: 80 });
+    sock.on('connect', () => sock.write(new Uint8Array(total)));
+    sim.run({ until: 600_000 });
+    expect(read).toBe(total);
+    let edge: number | undefined;
+    for (const e of sentBy(sim, 'server')) {
+      if (e.seg.flags.includes('SYN')) continue;
+      const right = (e.seg.ack + e.seg.window * 128) >>> 0;
+      if (edge !== undefined) expect(((right - edge) | 0) >= 0, `right edge ${right} < ${edge}`).toBe(true);
+      edge = right;
+    }
+    expect(sentBy(sim, 'client').filter((e) => e.retransmission)).toEqual([]);
+  });
+});
+
+describe('RFC 9293 3.8.6.2.2 receiver SWS avoidance', () => {
+  it('RFC 9293 3.8.6.2.2: reading 4000 octets in four reads of 1000 sends one window update', () => {
+    const p = createScriptedPeer({ peerIss: 5000, receiveBuffer: 4000 });
+    p.connect();
+    p.expect({ flags: 'S', seq: 0 });
+    p.inject({ flags: 'S.', ack: 1, options: { mss: MSS } });
+    p.expect({ flags: '.', seq: 1, ack: 1 });
+    for (let i = 0; i < 4; i++) p.inject({ flags: '.', seq: 1 + i * MSS, payload: MSS });
+    const acks = p.collect(500);
+    expect(acks.at(-1)?.window).toBe(0); // the reader is paused: the window is closed
+    p.sim.at(p.sim.now + 500, () => {
+      for (let i = 0; i < 4; i++) p.sock.read(1000);
+    });
+    const updates = p.collect(1000);
+    expect(updates.map((s) => [s.ack, s.window])).toEqual([[acks.at(-1)!.ack, 4000]]);
+  });
+
+  it('RFC 9293 3.8.6.2.2: a reader taking less than min(RCV.BUFF/2, Eff.snd.MSS) from a closed window does not open it', () => {
+    const p = createScriptedPeer({ peerIss: 5000, receiveBuffer: 4000 });
+    p.connect();
+    p.expect({ flags: 'S', seq: 0 });
+    p.inject({ flags: 'S.', ack: 1, options: { mss: MSS } });
+    p.expect({ flags: '.', seq: 1, ack: 1 });
+    for (let i = 0; i < 4; i++) p.inject({ flags: '.', seq: 1 + i * MSS, payload: MSS });
+    p.collect(500);
+    p.sim.at(p.sim.now + 100, () => p.sock.read(100));
+    expect(p.collect(1000)).toEqual([]); // no 100-octet window
+    // 2000 read: at least min(RCV.BUFF/2, Eff.snd.MSS) = min(2000, 1460): the window opens.
+    p.sim.at(p.sim.now + 100, () => {
+      for (let n = 0; n < 1900; ) n += p.sock.read(1900 - n)?.length ?? 1900;
+    });
+    expect(p.collect(1000).map((s) => s.window)).toEqual([2000]);
+  });
+});
+
+export { acceptAll };

@@ -178,8 +178,9 @@ export class Connection implements StepContext {
     return this.env.profile;
   }
 
+  /** RCV.WND: the window we advertised (RCV.NXT to the right edge), what arriving segments are checked against. */
   get rcvWnd(): number {
-    return this.advertisedWindow();
+    return this.receiver.windowNow();
   }
 
   get finSeq(): number | undefined {
@@ -458,6 +459,10 @@ export class Connection implements StepContext {
   /** <SEQ=SND.NXT><ACK=RCV.NXT><CTL=ACK>. */
   sendAck(cause?: string): void {
     this.output.ack(cause);
+  }
+
+  windowUpdate(cause: string): void {
+    this.output.windowUpdate(cause);
   }
 
   sendSyn(retransmission: boolean): void {

@@ -39,6 +39,8 @@ export interface EndpointEnvironment {
   turn(): number;
   /** Hands a segment to IP; `cause` says why it was sent (the trace's `segment.sent` carries it). */
   transmit(conn: Connection, seg: TcpSegment, retransmission: boolean, cause?: string): void;
+  /** Runs `work` once the current input is done (same instant, before the next arrival or timer). */
+  defer(work: () => void): void;
   /** Arms a timer in the scheduler's timer phase. */
   setTimer(delay: number, fire: () => void): unknown;
   clearTimer(handle: unknown): void;

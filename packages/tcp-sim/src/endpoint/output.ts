@@ -49,6 +49,13 @@ export class SegmentOutput {
     this.emit(this.tcb.sndMax, 0, ACK, undefined, cause);
   }
 
+  /** A window update: an ACK, unless the last segment with ACK already said the same. */
+  windowUpdate(cause: string): void {
+    const field = this.advertisedWindow() / (1 << this.options.rcvShift);
+    if (this.ackTurn >= 0 && this.ackNumber === this.tcb.rcvNxt && this.ackWindow === field) return;
+    this.emit(this.tcb.sndMax, 0, ACK, undefined, cause);
+  }
+
   /** Our SYN (SYN-SENT) or SYN,ACK (SYN-RCVD), with the options we offer or accept. */
   syn(state: TcpState, retransmission: boolean, cause?: string): void {
     const tcb = this.tcb;

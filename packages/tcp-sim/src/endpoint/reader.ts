@@ -16,12 +16,15 @@ export interface ReaderPort {
   readonly observer: ConnectionObserver | undefined;
   /** A segment is being processed (its ACK is still to go out). */
   readonly processing: boolean;
-  sendAck(cause: string): void;
+  /** A window update: an ACK unless the last ACK sent already carried this ACK and window. */
+  windowUpdate(cause: string): void;
 }
 
 export class Reader {
   /** Node's flowing mode: a 'data' listener is attached and the socket is not paused. */
   flowing = false;
+  /** A window update waits for the end of the application's read event. */
+  private updatePending = false;
 
   constructor(
     private readonly port: ReaderPort,
@@ -72,8 +75,15 @@ export class Reader {
       if (growth === 'closed') this.receiver.ackNow = true;
       return;
     }
-    const s = this.port.state;
-    if (s !== 'CLOSED' && s !== 'LISTEN' && s !== 'SYN-SENT' && !this.receiver.finReached)
-      this.port.sendAck('3.8.6.2.2 window update');
+    // One window update per read event, however many reads it made (RFC 9293 3.8.6.2.2: the
+    // update says how far the window opened, once): sent when the application's turn is over.
+    if (this.updatePending) return;
+    this.updatePending = true;
+    this.port.env.defer(() => {
+      this.updatePending = false;
+      const s = this.port.state;
+      if (s !== 'CLOSED' && s !== 'LISTEN' && s !== 'SYN-SENT' && !this.receiver.finReached)
+        this.port.windowUpdate('3.8.6.2.2 window update');
+    });
   }
 }

@@ -141,9 +141,8 @@ export class Receiver {
     const possible = seqAdd(this.tcb.rcvNxt, this.capacity - this.unread);
     const growth = seqDiff(possible, this.rightEdge);
     if (growth <= 0) return undefined;
-    if (before === 0) return 'closed';
-    if (growth >= Math.min(this.capacity / 2, this.tcb.rcvMss)) return 'grown';
-    return undefined;
+    if (growth < this.swsThreshold()) return undefined; // receiver SWS avoidance, even from a closed window
+    return before === 0 ? 'closed' : 'grown';
   }
 
   /**
@@ -154,16 +153,30 @@ export class Receiver {
     if (!this.initialized) return this.capacity;
     const possible = seqAdd(this.tcb.rcvNxt, Math.max(0, this.capacity - this.unread));
     const growth = seqDiff(possible, this.rightEdge);
-    const before = this.windowNow();
-    // Grow the edge only in SWS-avoiding steps (or from a closed window).
-    if (growth > 0 && (before === 0 || growth >= Math.min(this.capacity / 2, this.tcb.rcvMss))) {
+    // Grow the edge only in SWS-avoiding steps.
+    if (growth > 0 && growth >= this.swsThreshold()) {
       this.rightEdge = possible;
     }
     const wnd = Math.max(0, seqDiff(this.rightEdge, this.tcb.rcvNxt));
-    // What the window field can carry: 16 bits, scaled by Rcv.Wind.Shift (low bits rounded off).
+    // What the window field can carry: 16 bits, scaled by Rcv.Wind.Shift. Rounding down would move
+    // the right edge left whenever RCV.NXT advanced by less than 2^shift (RFC 9293 3.8.6.2.2: the
+    // receiver MUST NOT shrink the window; RFC 7323 2.4): round up, and the edge is where the
+    // rounded-up window ends.
     const scale = 1 << shift; // = 2 ** shift
-    this.tcb.rcvWnd = Math.min(65535 * scale, wnd - (wnd % scale));
-    return this.tcb.rcvWnd;
+    const field = Math.min(65535, Math.ceil(wnd / scale));
+    const advertised = field * scale;
+    if (advertised > wnd) this.rightEdge = seqAdd(this.tcb.rcvNxt, advertised);
+    this.tcb.rcvWnd = advertised;
+    return advertised;
+  }
+
+  /**
+   * RFC 9293 3.8.6.2.2 receiver SWS avoidance: the window opens only in steps of at least
+   * min(Fr * RCV.BUFF, Eff.snd.MSS), Fr = 1/2 (a reader taking a few octets of a closed window does
+   * not advertise a tiny one).
+   */
+  private swsThreshold(): number {
+    return Math.min(this.capacity / 2, this.tcb.rcvMss);
   }
 
   /** The window between RCV.NXT and the advertised right edge. */

@@ -60,6 +60,8 @@ export class Sender {
   private probesUnanswered = 0;
   /** A one-octet zero-window probe is beyond SND.UNA (RFC 9293 3.8.6.1). */
   private probeOctetOut = false;
+  /** A probe is being sent: it runs on the persist timer, not the retransmission timer. */
+  private probing = false;
   /** Nagle's algorithm on (RFC 1122 4.2.3.4); setNoDelay() turns it off. */
   nagle: boolean;
   rtt: RttEstimator;
@@ -175,6 +177,7 @@ export class Sender {
     const flight = seqDiff(tcb.sndMax, tcb.sndUna);
     tcb.sndUna = ack;
     if (seqLt(tcb.sndNxt, ack)) tcb.sndNxt = ack; // after a go-back, the peer may ack beyond SND.NXT
+    if (this.probeOctetOut && !seqLt(ack, tcb.sndMax)) this.probeOctetOut = false; // the probe was taken
     this.retries = 0;
     let retransmitHole = false;
     if (wasSynUnacked) {
@@ -338,6 +341,17 @@ export class Sender {
     return sent;
   }
 
+  /** The peer's window admits nothing from SND.UNA, and data waits to be sent there. */
+  private windowClosed(): boolean {
+    const tcb = this.port.tcb;
+    const dataEnd = seqAdd(this.start, this.buffer.length);
+    return (
+      tcb.sndWnd === 0 &&
+      seqGt(dataEnd, tcb.sndUna) &&
+      seqDiff(seqAdd(tcb.sndWl2, tcb.sndWnd), tcb.sndUna) <= 0
+    );
+  }
+
   /**
    * Octets the peer's window still admits after SND.NXT. SEG.WND is an offset from the SEG.ACK that
    * carried it (RFC 9293 3.8.6), so the right edge is SND.WL2 + SND.WND: after an ACK that advanced
@@ -365,6 +379,9 @@ export class Sender {
     const end = seqAdd(seq, consumes);
     if (seqGt(end, tcb.sndNxt)) tcb.sndNxt = end;
     if (seqGt(end, tcb.sndMax)) tcb.sndMax = end;
+    // RFC 9293 3.8.6.1: a zero-window probe is retransmitted by the persist timer with its own
+    // backoff; it is not timed for RTT and never arms the retransmission timer.
+    if (this.probing) return retransmission;
     if (!retransmission && !this.rttSample) this.rttSample = { endSeq: end, sentAt: this.port.env.now() };
     if (!this.port.timers.isArmed(RETRANSMIT)) this.startRetransmissionTimer();
     if (!this.port.timers.isArmed(USER)) this.armUserTimeout();
@@ -411,12 +428,19 @@ export class Sender {
     const tcb = port.tcb;
     const dataEnd = seqAdd(this.start, this.buffer.length);
     const unsent = Math.max(0, seqDiff(dataEnd, tcb.sndNxt));
-    if (profile.zeroWindowProbe === 'one-octet' && unsent > 0) {
-      // RFC 9293 3.8.6.1: "the transmitting host SHOULD send the first octet of new data"; it is
-      // then retransmitted by the retransmission timer (with backoff) until the window opens.
-      const fin = this.finQueued && unsent === 1;
+    if (profile.zeroWindowProbe === 'one-octet' && (unsent > 0 || this.probeOctetOut)) {
+      // RFC 9293 3.8.6.1: "the transmitting host SHOULD send the first octet of new data"; the same
+      // octet (at SND.UNA) is sent again on each expiry of the persist timer until the window opens.
+      const seq = this.probeOctetOut ? tcb.sndUna : tcb.sndNxt;
+      const fin =
+        this.finQueued &&
+        seqAdd(seq, 1) === this.finSeq &&
+        seqAdd(this.start, this.buffer.length) === seqAdd(seq, 1);
       this.probeOctetOut = true;
-      this.transmit(tcb.sndNxt, 1, ACK | PSH | (fin ? FIN : 0), '3.8.6.1 zero-window probe');
+      this.probing = true;
+      this.transmit(seq, 1, ACK | PSH | (fin ? FIN : 0), '3.8.6.1 zero-window probe');
+      this.probing = false;
+      this.startPersistTimer();
     } else {
       // As Linux does, the probe is an ACK with SEG.SEQ = SND.UNA - 1: unacceptable to the
       // receiver, which must answer with its current window.
@@ -437,6 +461,15 @@ export class Sender {
     const userTimeoutRules = !synPhase && profile.userTimeout > 0;
     if (!userTimeoutRules && this.retries >= limit) {
       port.timeout(`3.10.8 user timeout: ${limit} retransmissions unanswered`);
+      return;
+    }
+    if (!synPhase && this.windowClosed()) {
+      // RFC 9293 3.8.6.1 / RFC 1122 4.2.2.17: the peer's window is closed (it shrank, or our data
+      // went beyond it): probe it on the persist timer instead of retransmitting into it; a closed
+      // window is flow control, not loss (no backoff, no retry count, cwnd untouched).
+      tcb.sndNxt = tcb.sndUna;
+      this.startPersistTimer();
+      port.flush();
       return;
     }
     this.retries++;

@@ -18,7 +18,7 @@ import { parseIpv4Address } from '../wire/ipv4.js';
 import { ACK, RST, SYN, type TcpSegment } from '../wire/tcp-segment.js';
 import { Emitter } from './emitter.js';
 import type { Rng } from './rng.js';
-import { PHASE_TIMER, type Scheduler } from './scheduler.js';
+import { PHASE_APP, PHASE_TIMER, type Scheduler } from './scheduler.js';
 import { SimSocket } from './socket.js';
 
 /** What a host needs from the simulation. */
@@ -207,6 +207,9 @@ export class SimHost {
       congestion: world.congestion,
       now: () => world.scheduler.now,
       turn: () => world.scheduler.turn,
+      defer: (work) => {
+        world.scheduler.schedule(world.scheduler.now, PHASE_APP, work);
+      },
       transmit(conn, seg, retransmission) {
         world.transmit(
           host,
