@@ -28,7 +28,7 @@ export interface ProfileView {
 
 /** Fields measured in milliseconds of virtual time: the scenario language writes them as durations. */
 export function isTimeField(field: string): boolean {
-  return /^(rto|msl|delayedAck|keepAliveIdle|keepAliveInterval|userTimeout|finWait2Timeout|clockGranularity)/.test(
+  return /^(rto|msl|delayedAck|keepAliveIdle|keepAliveInterval|userTimeout|finWait2Timeout|clockGranularity|challengeAckInterval)/.test(
     field,
   );
 }

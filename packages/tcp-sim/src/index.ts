@@ -80,7 +80,7 @@ export type {
 } from './sim/host.js';
 export type { FaultAction, FaultMatch, FaultSpec, LinkConfig } from './sim/link.js';
 export { Rng } from './sim/rng.js';
-export type { StopReason } from './sim/scheduler.js';
+export { SAME_INSTANT_LIMIT, type StopReason, TimerLivelockError } from './sim/scheduler.js';
 export {
   createSimulation,
   fromHex,

@@ -232,4 +232,43 @@ describe('RFC 9293 3.8.6.2.2 receiver SWS avoidance', () => {
   });
 });
 
+describe('RFC 5961 7 challenge ACK throttling', () => {
+  it.each([
+    ['linux', 2],
+    ['rfc', 2],
+    [{ base: 'linux', challengeAckInterval: 0 }, 100],
+  ] as const)(
+    'RFC 5961 7: 100 in-window RSTs in 1 s draw at most one challenge ACK per 500 ms (%j: %d)',
+    (profile, acks) => {
+      const p = open({ profile });
+      const t0 = p.sim.now;
+      for (let i = 0; i < 100; i++) p.sim.at(t0 + i * 10, () => p.inject({ flags: 'R', seq: 100 }));
+      const out = p.collect(1000);
+      expect(out.length).toBe(acks);
+      for (const s of out) expect(s.flags).toBe(0x10); // pure ACKs <SEQ=SND.NXT><ACK=RCV.NXT>
+      expect(p.sock.state).toBe('ESTABLISHED');
+      // A segment carrying data is still acknowledged (its ACK is not a challenge ACK).
+      p.sock.on('data', () => {});
+      p.inject({ flags: 'P.', seq: 1, payload: 10 });
+      p.inject({ flags: 'P.', seq: 1 + 20, payload: 10 }); // out of order: acknowledged at once
+      expect(p.collect(0)).toHaveLength(1);
+    },
+  );
+});
+
+describe('exact virtual time (DESIGN.md 2, RFC 1122 4.2.3.6 keep-alive)', () => {
+  it('RFC 1122 4.2.3.6: keep-alive over a 0.02 ms link, idle 1 s, interval 1 s: time moves on (no livelock at 2000.12 ms)', () => {
+    const { sim, client, server } = world({ profile: { keepAliveInterval: 1000 } }, { delay: 0.02 });
+    acceptAll(server);
+    const sock = client.connect({ address: '10.0.0.2', port: 80 });
+    sock.setKeepAlive(true, 1000);
+    const r = sim.run({ until: 10_000, maxEvents: 100_000 });
+    expect(r.reason).toBe('until');
+    expect(r.time).toBe(10_000);
+    const probes = sentBy(sim, 'client').filter((e) => e.seg.len === 0 && e.seg.relSeq === 0 && e.time > 1);
+    expect(probes.length).toBeGreaterThanOrEqual(4); // one keep-alive probe per idle second, answered
+    expect(sock.state).toBe('ESTABLISHED');
+  });
+});
+
 export { acceptAll };

@@ -6,7 +6,13 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { type Phase, type ScheduledEvent, Scheduler } from '../src/sim/scheduler.js';
+import {
+  type Phase,
+  SAME_INSTANT_LIMIT,
+  type ScheduledEvent,
+  Scheduler,
+  TimerLivelockError,
+} from '../src/sim/scheduler.js';
 
 type Op =
   | { kind: 'schedule'; delay: number; phase: Phase }
@@ -52,7 +58,8 @@ describe('scheduler: the order of one instant (DESIGN.md, one virtual clock)', (
             const id = events.length;
             const time = scheduler.now + o.delay;
             events.push(scheduler.schedule(time, o.phase, () => ran.push(id)));
-            reference.push({ time, phase: o.phase, id, cancelled: false });
+            // Virtual time is integer microseconds: a time is rounded once, when scheduled.
+            reference.push({ time: Math.round(time * 1000), phase: o.phase, id, cancelled: false });
           } else if (o.kind === 'cancel') {
             const event = events[o.index];
             if (!event) continue;
@@ -71,5 +78,35 @@ describe('scheduler: the order of one instant (DESIGN.md, one virtual clock)', (
       }),
       { numRuns: 300 },
     );
+  });
+});
+
+describe('scheduler: exact virtual time (DESIGN.md 2)', () => {
+  it('times are integer microseconds: 0.1 + 0.2 ms is 0.3 ms, and equal times compare equal', () => {
+    const scheduler = new Scheduler();
+    const times: number[] = [];
+    scheduler.schedule(0.1, 2, () =>
+      scheduler.schedule(scheduler.now + 0.2, 2, () => times.push(scheduler.nowMicros)),
+    );
+    scheduler.schedule(0.3, 2, () => times.push(scheduler.nowMicros));
+    scheduler.run(Number.POSITIVE_INFINITY, 10);
+    expect(times).toEqual([300, 300]);
+    expect(scheduler.now).toBe(0.3);
+  });
+
+  it('a timer re-armed for the same instant without progress is reported (TimerLivelockError), not run forever', () => {
+    const scheduler = new Scheduler();
+    const rearm = () => scheduler.schedule(scheduler.now, 2, rearm);
+    scheduler.schedule(5, 2, rearm);
+    expect(() => scheduler.run(Number.POSITIVE_INFINITY, 1_000_000)).toThrow(TimerLivelockError);
+    expect(scheduler.now).toBe(5);
+  });
+
+  it('many timers due at one instant are not a livelock (only a chain of re-arms is)', () => {
+    const scheduler = new Scheduler();
+    let ran = 0;
+    for (let i = 0; i < 5 * SAME_INSTANT_LIMIT; i++) scheduler.schedule(7, 2, () => ran++);
+    scheduler.run(Number.POSITIVE_INFINITY, 1_000_000);
+    expect(ran).toBe(5 * SAME_INSTANT_LIMIT);
   });
 });

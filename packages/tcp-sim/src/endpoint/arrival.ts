@@ -6,6 +6,7 @@
  */
 import { seqAdd } from '../wire/seq.js';
 import type { TcpSegment } from '../wire/tcp-segment.js';
+import type { EndpointEnvironment } from './environment.js';
 import type { KeepAlive } from './keep-alive.js';
 import type { TcpMachineEvent } from './machine.js';
 import type { SegmentOutput } from './output.js';
@@ -31,6 +32,7 @@ import { RETRANSMIT, type TimerSet } from './timer-set.js';
 
 /** What carrying out decisions needs from the connection besides its parts. */
 export interface ArrivalPort extends StepContext {
+  readonly env: EndpointEnvironment;
   /** The TCB was deleted. */
   readonly released: boolean;
   /** The application closed fully (RFC 1122 4.2.2.13: new data is answered with RST). */
@@ -51,6 +53,8 @@ export interface ArrivalPort extends StepContext {
 export class SegmentArrival {
   /** A segment is being processed (a window update then rides on the ACK it is owed). */
   processing = false;
+  /** When the last challenge ACK went out (RFC 5961 7 throttling). */
+  private lastChallengeAt: number | undefined;
 
   constructor(
     private readonly conn: ArrivalPort,
@@ -136,8 +140,10 @@ export class SegmentArrival {
           this.conn.dispatch(d.event);
           break;
         case 'ack':
-        case 'challenge-ack':
           this.output.ack(d.cause);
+          break;
+        case 'challenge-ack':
+          this.challengeAck(d.cause);
           break;
         case 'ack-at-end':
           this.receiver.ackNow = true;
@@ -181,6 +187,19 @@ export class SegmentArrival {
       }
     }
     return finReached;
+  }
+
+  /**
+   * RFC 5961 7: "An implementation SHOULD include an ACK throttling mechanism": at most one
+   * challenge ACK per `challengeAckInterval` (segments carrying data are still acknowledged: their
+   * ACK is not a challenge ACK).
+   */
+  private challengeAck(cause: string): void {
+    const interval = this.conn.profile.challengeAckInterval;
+    const now = this.conn.env.now();
+    if (interval > 0 && this.lastChallengeAt !== undefined && now - this.lastChallengeAt < interval) return;
+    this.lastChallengeAt = now;
+    this.output.ack(cause);
   }
 
   /** The peer's SYN: IRS, RCV.NXT, the receive window and the options (3.10.7.2 / 3.10.7.3). */

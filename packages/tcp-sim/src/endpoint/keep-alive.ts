@@ -11,6 +11,7 @@ import type { EndpointEnvironment } from './environment.js';
 import type { TcpState } from './states.js';
 import type { Tcb } from './tcb.js';
 import { KEEPALIVE, type TimerSet } from './timer-set.js';
+import { toMicros } from './timers.js';
 
 export interface KeepAlivePort {
   readonly env: EndpointEnvironment;
@@ -78,10 +79,13 @@ export class KeepAlive {
       return;
     }
     const p = port.env.profile;
-    const silent = port.env.now() - this.lastHeard;
+    // In integer microseconds, as the scheduler keeps time: with fractional milliseconds a float
+    // difference can come out a hair short of `idle`, and the timer would re-arm for the same instant.
+    const silent = toMicros(port.env.now() - this.lastHeard);
+    const idle = toMicros(this.idle);
     const tcb = port.tcb;
-    if (this.probesOut === 0 && silent < this.idle) {
-      this.arm(this.idle - silent);
+    if (this.probesOut === 0 && silent < idle) {
+      this.arm((idle - silent) / 1000);
       return;
     }
     if (tcb.sndMax !== tcb.sndUna || port.unacknowledged > 0) {

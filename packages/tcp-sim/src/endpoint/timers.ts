@@ -61,6 +61,12 @@ export interface TimerProfile {
   /** RFC 5961 challenge ACKs for in-window RSTs and SYNs (both RFC 9293 and Linux: on). */
   readonly rfc5961: boolean;
   /**
+   * RFC 5961 7 ACK throttling: the shortest time (ms) between two challenge ACKs of one connection;
+   * 0 = no limit. Linux: one per 500 ms per socket (tcp_invalid_ratelimit). RFC 5961 asks for a
+   * limit without a number; the rfc profile takes Linux's per-connection 500 ms.
+   */
+  readonly challengeAckInterval: number;
+  /**
    * Nagle's algorithm on new sockets (RFC 1122 4.2.3.4; per socket with setNoDelay). Off in both
    * profiles: WebSocket stacks (ws, Chromium) set TCP_NODELAY on their sockets.
    */
@@ -111,6 +117,7 @@ export const RFC_PROFILE: TimerProfile = {
   probeRetries: 15,
   rstInTimeWait: 'close',
   rfc5961: true,
+  challengeAckInterval: 500,
   nagle: false,
   keepAliveIdle: 7_200_000,
   keepAliveInterval: 75_000,
@@ -187,6 +194,7 @@ function validateProfile(p: TimerProfile): void {
     'delayedAckMax',
     'delayedAckMin',
     'probeRetries',
+    'challengeAckInterval',
     'keepAliveIdle',
     'keepAliveInterval',
     'keepAliveProbes',
@@ -208,6 +216,11 @@ function validateProfile(p: TimerProfile): void {
     throw new RangeError('profile.windowScale must be false or an integer 0..14 (RFC 7323 2.3)');
   if (p.initialWindow !== 'rfc5681' && !(Number.isInteger(p.initialWindow) && p.initialWindow >= 1))
     throw new RangeError(`profile.initialWindow must be 'rfc5681' or an integer >= 1`);
+}
+
+/** Integer microseconds for a time or delay in milliseconds (the one rounding of virtual time). */
+export function toMicros(ms: number): number {
+  return Math.round(ms * 1000);
 }
 
 /** RFC 5681 3.1 / RFC 6928: the initial congestion window in octets for a sender MSS. */

@@ -15,7 +15,28 @@
  * delayed ACK) are armed and cancelled for nearly every segment; far ones (TIME-WAIT's 2MSL,
  * keep-alive) pile up by the thousand with many connections, and apart from them a near timer sifts
  * only through the few other near ones.
+ *
+ * Virtual time is exact: the scheduler keeps integer microseconds (times given in ms are rounded to
+ * the microsecond once, when scheduled), so equal times compare equal and a difference of two times
+ * is exact. The public clock reads milliseconds (`now`, `peekTime`). A timer that, firing at an
+ * instant, arms a timer for the same instant, again and again, would stop time: after
+ * SAME_INSTANT_LIMIT such re-arms the scheduler throws a TimerLivelockError naming the instant.
  */
+
+/** Timer re-arms for the instant being run, in one chain, before the scheduler reports a livelock. */
+export const SAME_INSTANT_LIMIT = 1000;
+
+/** A timer kept re-arming itself for the same instant: virtual time could never move on. */
+export class TimerLivelockError extends Error {
+  constructor(readonly timeMs: number) {
+    super(
+      `a timer re-armed itself for the same instant ${SAME_INSTANT_LIMIT} times without time moving (t=${timeMs} ms)`,
+    );
+    this.name = 'TimerLivelockError';
+  }
+}
+
+import { toMicros } from '../endpoint/timers.js';
 
 export const PHASE_APP = 0;
 export const PHASE_ARRIVAL = 1;
@@ -27,6 +48,7 @@ const FAR_TIMER_MS = 10_000;
 const LANE_FAR_TIMER = 3;
 
 export interface ScheduledEvent {
+  /** Integer microseconds. */
   readonly time: number;
   readonly phase: Phase;
   readonly order: number;
@@ -36,6 +58,8 @@ export interface ScheduledEvent {
   readonly lane: number;
   /** Position in its lane's heap (-1 once run or cancelled): lets cancel() take it out at once. */
   heapIndex: number;
+  /** Timers in a row armed for the instant they fired at (0 for any other event). */
+  readonly chain: number;
 }
 
 export type StopReason = 'idle' | 'until' | 'maxEvents';
@@ -124,10 +148,18 @@ export class Scheduler {
   private live = 0;
   /** Events run so far: identifies the input being processed (one event, one turn). */
   private turns = 0;
+  /** Virtual time, integer microseconds. */
   private current = 0;
+  /** The event being run. */
+  private running: ScheduledEvent | undefined;
 
-  /** Virtual time in ms. */
+  /** Virtual time in ms (exactly the integer microseconds / 1000). */
   get now(): number {
+    return this.current / 1000;
+  }
+
+  /** Virtual time in integer microseconds. */
+  get nowMicros(): number {
     return this.current;
   }
 
@@ -141,10 +173,23 @@ export class Scheduler {
     return this.live;
   }
 
-  schedule(time: number, phase: Phase, run: () => void): ScheduledEvent {
+  /** Schedules `run` at `timeMs` (rounded to the microsecond). */
+  schedule(timeMs: number, phase: Phase, run: () => void): ScheduledEvent {
+    const time = toMicros(timeMs);
     if (!(time >= this.current))
-      throw new RangeError(`cannot schedule in the past: ${time} < ${this.current}`);
-    const lane = phase === PHASE_TIMER && time - this.current >= FAR_TIMER_MS ? LANE_FAR_TIMER : phase;
+      throw new RangeError(`cannot schedule in the past: ${timeMs} < ${this.current / 1000}`);
+    let chain = 0;
+    const running = this.running;
+    if (
+      phase === PHASE_TIMER &&
+      time === this.current &&
+      running !== undefined &&
+      running.phase === PHASE_TIMER
+    ) {
+      chain = running.chain + 1;
+      if (chain >= SAME_INSTANT_LIMIT) throw new TimerLivelockError(this.current / 1000);
+    }
+    const lane = phase === PHASE_TIMER && time - this.current >= FAR_TIMER_MS * 1000 ? LANE_FAR_TIMER : phase;
     const event: ScheduledEvent = {
       time,
       phase,
@@ -153,6 +198,7 @@ export class Scheduler {
       run,
       lane,
       heapIndex: -1,
+      chain,
     };
     this.heaps[lane]!.push(event);
     this.live++;
@@ -166,9 +212,10 @@ export class Scheduler {
     this.live--;
   }
 
-  /** Time of the next live event, or undefined when idle. */
+  /** Time (ms) of the next live event, or undefined when idle. */
   peekTime(): number | undefined {
-    return this.next()?.time;
+    const next = this.next();
+    return next === undefined ? undefined : next.time / 1000;
   }
 
   /** Runs one event; false when there is none. */
@@ -179,8 +226,9 @@ export class Scheduler {
     return true;
   }
 
-  /** Runs events up to and including time `until` (or none left), then sets the clock to `until`. */
-  run(until: number, maxEvents: number): { reason: StopReason; events: number } {
+  /** Runs events up to and including time `untilMs` (or none left), then sets the clock to it. */
+  run(untilMs: number, maxEvents: number): { reason: StopReason; events: number } {
+    const until = untilMs === Number.POSITIVE_INFINITY ? untilMs : toMicros(untilMs);
     let events = 0;
     for (;;) {
       const next = this.next();
@@ -205,7 +253,12 @@ export class Scheduler {
     event.cancelled = true;
     this.current = event.time;
     this.turns++;
-    event.run();
+    this.running = event;
+    try {
+      event.run();
+    } finally {
+      this.running = undefined;
+    }
   }
 
   /** The live event that runs next: the earliest of the four lanes' tops. */

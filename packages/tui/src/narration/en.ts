@@ -450,6 +450,7 @@ export const en: Strings = {
     probeRetries: 'unanswered zero-window probes before the connection is aborted',
     rstInTimeWait: 'acceptable RST in TIME-WAIT: close (RFC 9293) or ignore (RFC 1337)',
     rfc5961: 'challenge ACKs for in-window RST and SYN (RFC 5961)',
+    challengeAckInterval: 'shortest time between challenge ACKs, 0 = no limit (RFC 5961 7)',
     nagle: "Nagle's algorithm on new sockets (RFC 1122 4.2.3.4)",
     keepAliveIdle: 'idle time before the first keep-alive probe (RFC 1122 4.2.3.6)',
     keepAliveInterval: 'time between unanswered keep-alive probes',

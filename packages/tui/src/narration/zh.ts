@@ -440,6 +440,7 @@ export const zh: Strings = {
     probeRetries: '零窗口探测无应答多少次后中止连接',
     rstInTimeWait: 'TIME-WAIT 中可接受的 RST：关闭（RFC 9293）或忽略（RFC 1337）',
     rfc5961: '窗口内的 RST 和 SYN 回挑战 ACK（RFC 5961）',
+    challengeAckInterval: '两次挑战 ACK 之间的最短间隔，0 = 不限（RFC 5961 第 7 节）',
     nagle: '新套接字启用 Nagle 算法（RFC 1122 4.2.3.4）',
     keepAliveIdle: '第一个保活探测前的空闲时间（RFC 1122 4.2.3.6）',
     keepAliveInterval: '无应答的保活探测之间的间隔',
