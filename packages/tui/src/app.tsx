@@ -20,9 +20,17 @@ import { StateDiagram } from './components/StateDiagram.js';
 import { type Color, Lines, type Row, span } from './components/spans.js';
 import { annotatePacket, bytesFromHex } from './inspect/annotate.js';
 import { type Layout, layoutFor } from './layout.js';
-import type { EndpointView, PlaybackSession, ProfileView, View } from './model.js';
+import {
+  type EndpointView,
+  type Intervention,
+  interventionFailurePrefix,
+  type PlaybackSession,
+  type ProfileView,
+  type TraceEntry,
+  type View,
+} from './model.js';
 import type { Strings } from './narration/strings.js';
-import { actionFor, keyName } from './state/keymap.js';
+import { actionFor, keyNames } from './state/keymap.js';
 import {
   initialPlayerState,
   type PlayerAction,
@@ -45,7 +53,20 @@ export interface AppProps {
   /** Start playing at once (the default) or paused. */
   readonly autoplay?: boolean;
   readonly onQuit?: () => void;
+  /** Where playback ticks are scheduled: the real timers, or a test's fake clock. */
+  readonly clock?: TickClock;
 }
+
+/** The one timer the UI arms (one tick at a time, only while playing). */
+export interface TickClock {
+  setTimeout(run: () => void, ms: number): unknown;
+  clearTimeout(id: unknown): void;
+}
+
+const REAL_CLOCK: TickClock = {
+  setTimeout: (run, ms) => setTimeout(run, ms),
+  clearTimeout: (id) => clearTimeout(id as ReturnType<typeof setTimeout>),
+};
 
 const ENDPOINT_COLORS: readonly Color[] = ['green', 'cyan', 'magenta', 'yellow'];
 
@@ -90,15 +111,40 @@ export function App(props: AppProps) {
   const dispatch = useCallback((action: PlayerAction) => {
     setState((s) => (ctxRef.current === undefined ? s : playerReducer(s, action, ctxRef.current)));
   }, []);
+  /** Every key of one read, in order, each looked up in the keymap of the overlay it meets. */
+  const press = useCallback((names: readonly string[]) => {
+    setState((s) => {
+      const ctx = ctxRef.current;
+      if (ctx === undefined) return s;
+      let out = s;
+      for (const name of names) {
+        const action = actionFor(name, out.overlay);
+        if (action !== undefined) out = playerReducer(out, action, ctx);
+      }
+      return out;
+    });
+  }, []);
+
+  // An intervention the run could not carry out records why in the trace: take it back and say so.
+  const seen = useRef<{ session: PlaybackSession; count: number } | undefined>(undefined);
+  useEffect(() => {
+    const before = seen.current;
+    seen.current = { session, count: state.interventions.length };
+    const last = state.interventions.at(-1);
+    if (before === undefined || last === undefined || state.interventions.length <= before.count) return;
+    const why = refusal(before.session.trace, session.trace, last);
+    if (why !== undefined) dispatch({ type: 'intervention-refused', message: why });
+  }, [session, state.interventions, dispatch]);
 
   // One tick at a time, armed only while playing; each tick moves time or the cursor, which changes
   // `tickKey` and arms the next one. Paused, `tickKey` is undefined and nothing is scheduled.
   const tickKey = state.playing ? `${state.cursor}@${state.time}` : undefined;
+  const clock = props.clock ?? REAL_CLOCK;
   useEffect(() => {
     if (tickKey === undefined) return;
-    const id = setTimeout(() => dispatch({ type: 'tick', elapsed: TICK_MS }), TICK_MS);
-    return () => clearTimeout(id);
-  }, [tickKey, dispatch]);
+    const id = clock.setTimeout(() => dispatch({ type: 'tick', elapsed: TICK_MS }), TICK_MS);
+    return () => clock.clearTimeout(id);
+  }, [tickKey, dispatch, clock]);
 
   const { exit } = useApp();
   const { onQuit } = props;
@@ -109,13 +155,7 @@ export function App(props: AppProps) {
   }, [state.quit, exit, onQuit]);
 
   const { isRawModeSupported } = useStdin();
-  useInput(
-    (input, key) => {
-      const action = actionFor(keyName(input, key), state.overlay);
-      if (action !== undefined) dispatch(action);
-    },
-    { isActive: isRawModeSupported === true },
-  );
+  useInput((input, key) => press(keyNames(input, key)), { isActive: isRawModeSupported === true });
 
   const layout = layoutFor(columns, rows, state.pane);
   if (layout.tooSmall) return <Text>{strings.ui.tooSmall}</Text>;
@@ -164,6 +204,20 @@ export function App(props: AppProps) {
       arrivals={arrivals}
     />
   );
+}
+
+/** Why `intervention` could not be carried out, if the run with it records a failure the run before did not. */
+export function refusal(
+  before: readonly TraceEntry[],
+  after: readonly TraceEntry[],
+  intervention: Intervention,
+): string | undefined {
+  const prefix = `${interventionFailurePrefix(intervention)}: `;
+  const failures = (trace: readonly TraceEntry[]) =>
+    trace.filter((e) => e.type === 'scenario.failure' && e.message?.startsWith(prefix) === true);
+  const then = failures(before).length;
+  const now = failures(after);
+  return now.length > then ? now[then]?.message?.slice(prefix.length) : undefined;
 }
 
 export interface ScreenProps {
@@ -333,7 +387,8 @@ export function Header(props: {
 }
 
 function Footer({ state, strings }: { state: PlayerState; strings: Strings }) {
-  const text = state.notice === undefined ? '' : strings.notice[state.notice];
+  const words = state.notice === undefined ? '' : strings.notice[state.notice];
+  const text = state.noticeDetail === undefined ? words : `${words}: ${state.noticeDetail}`;
   const pending = state.interventions.length === 0 ? '' : `  [${state.interventions.length}]`;
   return (
     <Text wrap="truncate-end" color="yellow">

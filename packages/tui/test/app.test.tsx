@@ -5,6 +5,7 @@ import type { PlaybackSession } from '../src/model.js';
 import { en } from '../src/narration/en.js';
 import { zh } from '../src/narration/zh.js';
 import { FakeSession } from './fake-session.js';
+import { FakeClock, flush } from './ui-driver.js';
 
 const SCENARIOS = [
   { name: 'blog-chat', title: "The blog's chat exchange" },
@@ -17,10 +18,11 @@ const open = (name: string, seed: number | undefined): PlaybackSession => {
   return new FakeSession(seed ?? 17122);
 };
 
-const tick = () => new Promise((r) => setTimeout(r, 30));
 let app: ReturnType<typeof render> | undefined;
+let clock = new FakeClock();
 
 async function start(opts: { rows?: number; columns?: number; lang?: 'zh' } = {}) {
+  clock = new FakeClock();
   app = render(
     <App
       scenarios={SCENARIOS}
@@ -30,23 +32,18 @@ async function start(opts: { rows?: number; columns?: number; lang?: 'zh' } = {}
       columns={opts.columns ?? 100}
       rows={opts.rows ?? 40}
       autoplay={false}
+      clock={clock}
     />,
   );
-  for (let i = 0; i < 100 && !app.lastFrame()?.includes('synack'); i++) await tick();
+  await flush();
   return app;
 }
 
-/** Waits (bounded) until the frame changes, so a loaded machine does not make the test flaky. */
-async function settle(before: string | undefined) {
-  for (let i = 0; i < 40 && app?.lastFrame() === before; i++) await new Promise((r) => setTimeout(r, 10));
-  await new Promise((r) => setTimeout(r, 5));
-}
-
+/** Each argument is one read of the terminal (so 'lll' is three keys in one read). */
 async function press(...keys: string[]) {
   for (const k of keys) {
-    const before = app?.lastFrame();
     app?.stdin.write(k);
-    await settle(before);
+    await flush();
   }
   return app?.lastFrame() ?? '';
 }
@@ -87,26 +84,20 @@ describe('the TUI at start', () => {
 });
 
 describe('a paused UI does no work', () => {
-  it('paused: no frames and no timers over 300 ms; playing: ticks arm timers and draw frames', async () => {
+  it('paused: no timer armed and no frame drawn however long the clock runs; playing: ticks do both', async () => {
     const ui = await start();
-    const realSetTimeout = globalThis.setTimeout;
-    let armed = 0;
-    const count = async () => {
-      const frames = ui.frames.length;
-      armed = 0;
-      globalThis.setTimeout = ((fn: () => void, ms?: number) => {
-        armed++;
-        return realSetTimeout(fn, ms);
-      }) as typeof setTimeout;
-      await new Promise((r) => realSetTimeout(r, 300));
-      globalThis.setTimeout = realSetTimeout;
-      return { frames: ui.frames.length - frames, timers: armed };
-    };
-    expect(await count()).toEqual({ frames: 0, timers: 0 });
-    ui.stdin.write(' ');
-    const playing = await count();
-    expect(playing.frames).toBeGreaterThan(0);
-    expect(playing.timers).toBeGreaterThan(0);
+    const frames = ui.frames.length;
+    await clock.advance(10_000);
+    expect({ frames: ui.frames.length - frames, timers: clock.armed, pending: clock.pending }).toEqual({
+      frames: 0,
+      timers: 0,
+      pending: 0,
+    });
+    await press(' ');
+    expect(clock.pending).toBe(1);
+    await clock.advance(400);
+    expect(clock.armed).toBeGreaterThan(1);
+    expect(ui.frames.length - frames).toBeGreaterThan(2);
   });
 });
 
@@ -212,14 +203,27 @@ describe('key flows', () => {
 
   it('space plays: ticks advance virtual time until the end, then stop', async () => {
     await start();
-    await press('G', 'g', '=', '=', '=', '=', '=', '=', ' ');
-    let f = app?.lastFrame() ?? '';
-    for (let i = 0; i < 100 && !f.includes('event 12/12'); i++) {
-      await tick();
-      f = app?.lastFrame() ?? '';
-    }
+    await press('G', 'g', '======', ' ');
+    await clock.advance(60_000);
+    const f = app?.lastFrame() ?? '';
     expect(f).toContain('event 12/12');
+    expect(clock.pending).toBe(0);
     expect(f).toContain('paused');
+  });
+
+  it('keys that arrive in one read all count: lll steps three events, as three reads do', async () => {
+    await start();
+    const coalesced = await press('lll');
+    expect(coalesced).toContain('event 3/12');
+    await press('g', 'l', 'l', 'l');
+    expect(app?.lastFrame()).toBe(coalesced);
+  });
+
+  it('a count before a key repeats it: 10l steps ten events, 3h three back, 5G goes to event 5', async () => {
+    await start();
+    expect(await press('10l')).toContain('event 10/12');
+    expect(await press('3', 'h')).toContain('event 7/12');
+    expect(await press('5G')).toContain('event 5/12');
   });
 
   it('narrates in Chinese with --lang zh', async () => {

@@ -390,6 +390,8 @@ export const en: Strings = {
     profile: "the TCP profile's numbers (timers, Linux vs RFC)",
     help: 'this help',
     quit: 'quit',
+    count: 'a count for the next key: 10l steps ten events, 120G goes to event 120',
+    undo: 'undo the last change (drop, send, close...)',
   },
   notice: {
     'drop-next': 'the next segment will be dropped',
@@ -404,6 +406,9 @@ export const en: Strings = {
     'at-end': 'end of the trace',
     'at-start': 'start of the trace',
     'no-state-change': 'no further state change',
+    refused: 'not done',
+    undone: 'the last change is undone',
+    'nothing-to-undo': 'no change to undo',
   },
   ui: {
     playing: 'playing',

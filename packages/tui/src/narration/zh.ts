@@ -380,6 +380,8 @@ export const zh: Strings = {
     profile: 'TCP 配置的数值（计时器，Linux 与 RFC 的差别）',
     help: '显示本帮助',
     quit: '退出',
+    count: '给下一个按键指定次数：10l 前进十个事件，120G 跳到第 120 个事件',
+    undo: '撤销上一次改动（丢包、发消息、关闭等）',
   },
   notice: {
     'drop-next': '下一个报文段将被丢弃',
@@ -394,6 +396,9 @@ export const zh: Strings = {
     'at-end': '已到结尾',
     'at-start': '已在开头',
     'no-state-change': '后面没有状态变化了',
+    refused: '没有执行',
+    undone: '已撤销上一次改动',
+    'nothing-to-undo': '没有可撤销的改动',
   },
   ui: {
     playing: '播放中',
