@@ -7,6 +7,8 @@
  * cursor, and every pane is a function of the view. The only timer is one setTimeout per tick, armed
  * only while playing: a paused UI schedules nothing.
  */
+
+import { textWidth } from '@synack/scenarios';
 import { Box, Text, useApp, useInput, useStdin } from 'ink';
 import { type ReactNode, useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { endpointRows } from './components/endpoint.js';
@@ -17,7 +19,8 @@ import { type Arrivals, arrivalTimes, selectedIndex } from './components/ladder.
 import { Picker, type ScenarioEntry } from './components/Picker.js';
 import { Profile } from './components/Profile.js';
 import { StateDiagram } from './components/StateDiagram.js';
-import { type Color, Lines, type Row, span } from './components/spans.js';
+import { type Color, Lines, type Row, type Span, span } from './components/spans.js';
+import { formatTime } from './format.js';
 import { annotatePacket, bytesFromHex } from './inspect/annotate.js';
 import { type Layout, layoutFor } from './layout.js';
 import {
@@ -169,6 +172,7 @@ export function App(props: AppProps) {
       title={columns >= 140 ? title : ''}
       seed={session.seed}
       profile={profileLabel(session.profile)}
+      columns={columns}
     />
   );
   if (state.overlay !== 'none') {
@@ -365,30 +369,54 @@ export function Header(props: {
   seed: number;
   /** The TCP profile's label; `t` shows its numbers. */
   profile?: string;
+  /** The terminal's width: parts that do not fit are left out, least important first. */
+  columns?: number;
 }) {
   const { state, view, strings } = props;
   const ui = strings.ui;
-  const row: Row = [
-    span(' synack ', { bold: true, inverse: true }),
-    span(` ${state.scenario} `, { bold: true }),
-    span(props.title === '' ? ' ' : `${props.title}  `, { dim: true }),
-    span(state.playing ? `> ${ui.playing}` : `|| ${ui.paused}`, {
-      color: state.playing ? 'green' : 'yellow',
-    }),
-    span(`  ${ui.speed} ${SPEEDS[state.speedIndex]}ms/s`),
-    span(`  t=${state.time.toFixed(3)}ms`),
-    span(`  ${ui.event} ${view.cursor + 1}/${view.total}`),
-    span(`  ${ui.seed} ${props.seed}`, { dim: true }),
-    span(props.profile === undefined ? '' : `  ${ui.profile} ${props.profile}`, { dim: true }),
-    span(state.loss ? `  ${ui.loss} 20%` : '', { color: 'red' }),
-    span(`  ${ui.help}`, { dim: true }),
+  // Each part with its priority: on a narrow terminal the lowest go first, so the state of play and
+  // the `? help` hint always fit (issue: at 80 columns the hint fell off the end).
+  const parts: [number, Span][] = [
+    [9, span(' synack ', { bold: true, inverse: true })],
+    [8, span(` ${state.scenario} `, { bold: true })],
+    [1, span(props.title === '' ? '' : `${props.title}  `, { dim: true })],
+    [
+      9,
+      span(state.playing ? `> ${ui.playing}` : `|| ${ui.paused}`, {
+        color: state.playing ? 'green' : 'yellow',
+      }),
+    ],
+    [3, span(`  ${ui.speed} ${SPEEDS[state.speedIndex]}ms/s`)],
+    [7, span(`  t=${formatTime(state.time)}`)],
+    [8, span(`  ${ui.event} ${view.cursor + 1}/${view.total}`)],
+    [2, span(`  ${ui.seed} ${props.seed}`, { dim: true })],
+    [4, span(props.profile === undefined ? '' : `  ${ui.profile} ${props.profile}`, { dim: true })],
+    [8, span(state.loss ? `  ${ui.loss} 20%` : '', { color: 'red' })],
+    [9, span(`  ${ui.help}`, { dim: true })],
   ];
-  return <Lines rows={[row]} />;
+  return <Lines rows={[fitByPriority(parts, props.columns ?? Number.POSITIVE_INFINITY)]} />;
+}
+
+/** Drops the lowest-priority parts (the latest of equals first) until the row fits `columns`. */
+export function fitByPriority(parts: readonly (readonly [number, Span])[], columns: number): Row {
+  const kept = [...parts];
+  const width = () => textWidth(kept.map(([, s]) => s.text).join(''));
+  while (width() > columns) {
+    let drop = -1;
+    for (let i = 0; i < kept.length; i++) {
+      const p = kept[i];
+      if (p === undefined || p[1].text === '') continue;
+      if (drop === -1 || p[0] <= (kept[drop]?.[0] ?? 0)) drop = i;
+    }
+    if (drop === -1 || (kept[drop]?.[0] ?? 0) >= 9) break;
+    kept.splice(drop, 1);
+  }
+  return kept.map(([, s]) => s);
 }
 
 function Footer({ state, strings }: { state: PlayerState; strings: Strings }) {
   const words = state.notice === undefined ? '' : strings.notice[state.notice];
-  const text = state.noticeDetail === undefined ? words : `${words}: ${state.noticeDetail}`;
+  const text = state.noticeDetail === undefined ? words : `${words}: ${strings.failure(state.noticeDetail)}`;
   const pending = state.interventions.length === 0 ? '' : `  [${state.interventions.length}]`;
   return (
     <Text wrap="truncate-end" color="yellow">
