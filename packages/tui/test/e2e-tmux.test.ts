@@ -18,11 +18,23 @@ function tmux(...args: string[]): string {
 const screen = () => tmux('capture-pane', '-p', '-t', 'synack');
 
 /** Polls the pane until `pattern` shows (bounded), then returns the screen. */
-async function waitFor(pattern: RegExp, timeoutMs = 15_000): Promise<string> {
+async function waitFor(pattern: RegExp, timeoutMs = 30_000): Promise<string> {
   const until = Date.now() + timeoutMs;
   let last = '';
   while (Date.now() < until) {
     last = screen();
+    if (pattern.test(last)) return last;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`timed out waiting for ${pattern}; the screen was:\n${last}`);
+}
+
+/** Like waitFor, on another session of the same tmux server. */
+async function waitForIn(session: string, pattern: RegExp, timeoutMs = 30_000): Promise<string> {
+  const until = Date.now() + timeoutMs;
+  let last = '';
+  while (Date.now() < until) {
+    last = tmux('capture-pane', '-p', '-t', session);
     if (pattern.test(last)) return last;
     await new Promise((r) => setTimeout(r, 100));
   }
@@ -92,6 +104,23 @@ describe.skipIf(!hasTmux)('synack in a 120x40 terminal', () => {
 
     keys('q');
     await waitFor(/synack-exited-0/);
+  });
+
+  it('keys in one read all count (tmux writes "lll" at once), a count steps ten, and a pipe on stdin still takes keys from the terminal', {
+    timeout: 90_000,
+  }, async () => {
+    const command =
+      'echo piped | CI=false node --conditions=source --import tsx packages/tui/src/cli.tsx --paused; echo synack-exited-$?; sleep 30';
+    tmux('new-session', '-d', '-s', 'piped', '-x', '80', '-y', '24', '-c', ROOT, command);
+    const on = (pattern: RegExp) => waitForIn('piped', pattern);
+    let s = await on(/event 0\/\d+/);
+    expect(s.split('\n')[0]?.trimEnd().endsWith('? help')).toBe(true);
+    tmux('send-keys', '-t', 'piped', '-l', 'lll');
+    s = await on(/event 3\//);
+    tmux('send-keys', '-t', 'piped', '-l', '10l');
+    s = await on(/event 13\//);
+    tmux('send-keys', '-t', 'piped', 'q');
+    await on(/synack-exited-0/);
   });
 
   // CI=false also turns chalk's colour off (supports-color treats any CI variable as "no colour"), so
