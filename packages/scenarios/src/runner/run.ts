@@ -90,7 +90,10 @@ export function startRun(scenario: Scenario, options: RunOptions = {}): LiveRun 
     if (problem !== undefined) fail(index, problem);
   };
 
+  // Steps that ran or failed; at the end, any other step could not run (the run ended first).
+  const reached = new Set<number>();
   const runStep = (index: number) => {
+    reached.add(index);
     const step = scenario.timeline[index] as TimelineStep;
     emitWs({
       type: 'scenario.step',
@@ -127,6 +130,7 @@ export function startRun(scenario: Scenario, options: RunOptions = {}): LiveRun 
     sim.schedule(timeout, () => {
       if (!watchers.has(watch)) return;
       watchers.delete(watch);
+      reached.add(index);
       fail(index, `waited ${timeout} ms from ${started} ms for ${describeCondition(when)}; it never held`);
       scheduleStep(index + 1);
     });
@@ -142,11 +146,20 @@ export function startRun(scenario: Scenario, options: RunOptions = {}): LiveRun 
   scheduleStep(0);
   const finish = (): ScenarioRun => {
     const stop = sim.run({ until: scenario.until, maxEvents: options.maxEvents ?? 5_000_000 });
+    scenario.timeline.forEach((step, index) => {
+      if (reached.has(index)) return;
+      const why =
+        stop.reason === 'until' ? `its until (${scenario.until} ms)` : `${stop.reason} at ${sim.now} ms`;
+      fail(index, `${step.action.type} (line ${step.source.line}) never ran: the run ended first, at ${why}`);
+    });
+    // A run observes up to its until (when it goes quiet earlier, nothing changes until then).
+    const horizon = stop.reason === 'maxEvents' ? sim.now : scenario.until;
     const record: RunRecord = {
       trace,
       endpoints: scenario.endpoints,
       received: world.receivedMessages(),
       streams: world.streams(),
+      horizon,
     };
     const results = checkExpectations(record, scenario.expect);
     return {

@@ -4,7 +4,7 @@
  * Theory of operation: the player holds a cursor (the index of the last trace event shown, -1 before the
  * first) and the virtual time on screen, which may run ahead of the cursor's event so that segments in
  * flight can be drawn part-way across the link. Nothing here keeps history: stepping back moves the
- * cursor and the view is re-derived from the session (DESIGN.md idea 7, time travel by replay).
+ * cursor and the view is re-derived from the session (ARCHITECTURE.md, time travel by replay).
  *
  * Time only moves on `tick` actions, which the app schedules with one setTimeout per tick and only while
  * `playing` is true; a paused player receives no ticks and does no work. A tick advances virtual time at
