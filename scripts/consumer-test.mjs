@@ -15,7 +15,7 @@ import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSyn
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { asModule, readmeBlocks } from './readme-blocks.mjs';
+import { asModule, asTest, readmeBlocks } from './readme-blocks.mjs';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const PACKAGES = ['ws-frame', 'tcp-sim', 'scenarios', 'tui'];
@@ -126,8 +126,12 @@ for (const pkg of EXAMPLES_FROM) {
     const base = `readme-${pkg}-${block.line}`;
     if (block.lang === 'ts') {
       const code = asModule(block.code);
-      if (code.includes("from 'vitest'")) writeFileSync(join(app, 'test', `${base}.test.ts`), code);
-      else {
+      if (code.includes("from 'vitest'")) {
+        writeFileSync(
+          join(app, 'test', `${base}.test.ts`),
+          asTest(block.code, `README ${pkg}:${block.line}`),
+        );
+      } else {
         writeFileSync(join(app, 'src', `${base}.ts`), code);
         programs.push(base);
       }
@@ -150,7 +154,7 @@ for (const base of programs) {
   const r = sh('node', [join(app, 'out', 'src', `${base}.js`)], exampleDir, { allowFail: true });
   check(`README example ${base} runs`, r.status === 0, `${r.stdout}\n${r.stderr}`);
 }
-const vitest = sh('npx', ['vitest', 'run'], app, { allowFail: true });
+const vitest = sh('npx', ['vitest', 'run', '--dir', 'test'], app, { allowFail: true });
 check(
   'vitest 4 runs the matcher test and the README matcher block',
   vitest.status === 0,
@@ -189,7 +193,7 @@ check(
 const app3 = project('app-vitest3', 'vitest@~3.2.0');
 writeFileSync(join(app3, 'test', 'matchers.test.ts'), MATCHER_TEST);
 sh('npx', ['tsc', '--noEmit', '--strict', '-p', '.'], app3);
-const v3 = sh('npx', ['vitest', 'run'], app3, { allowFail: true });
+const v3 = sh('npx', ['vitest', 'run', '--dir', 'test'], app3, { allowFail: true });
 check('vitest 3.2 runs the matcher test', v3.status === 0, v3.stdout + v3.stderr);
 
 console.log(

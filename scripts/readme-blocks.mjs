@@ -45,3 +45,23 @@ export function asModule(code) {
     /(^|[^.\w])expect[.(]/m.test(code) && !/import[^;]*\bexpect\b[^;]*from 'vitest'/.test(code);
   return `${needsExpect ? "import { expect } from 'vitest';\n" : ''}${code}`;
 }
+
+/**
+ * A TypeScript block that uses vitest's `expect` as a test file: its imports at the top, the rest as
+ * the body of one test (vitest refuses a test file without a test).
+ * @param {string} code
+ * @param {string} title
+ */
+export function asTest(code, title) {
+  const imports = [];
+  const body = [];
+  let inImport = false;
+  for (const line of code.split('\n')) {
+    if (inImport || /^import\s/.test(line)) {
+      imports.push(line);
+      inImport = !line.trimEnd().endsWith(';');
+    } else body.push(line);
+  }
+  const vitest = /from 'vitest'/.test(imports.join('\n')) ? '' : "import { expect, test } from 'vitest';\n";
+  return `${vitest}${imports.join('\n')}\n\ntest(${JSON.stringify(title)}, () => {\n${body.join('\n')}\n});\n`;
+}

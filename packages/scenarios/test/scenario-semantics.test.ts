@@ -94,3 +94,71 @@ describe('what could not run or be seen fails the run', () => {
     expect(r.passed).toBe(true);
   });
 });
+
+describe('RFC 6455 5.5.1: a message in the same read as the Close is still answered', () => {
+  const hex = (text: string) =>
+    Buffer.from(text)
+      .toString('hex')
+      .replace(/(..)(?!$)/g, '$1 ');
+  // A masked text frame (mask key 0, so the payload reads as itself) and a masked Close 1000, written
+  // in one piece so they travel in one segment and arrive in one read.
+  const frames = (text: string) =>
+    `81 ${(0x80 | text.length).toString(16)} 00 00 00 00 ${hex(text)} 88 82 00 00 00 00 03 e8`;
+  it.each([
+    ['echo', 'last words', ['last words']],
+    ['chat', 'type=add&ming=Muxer', 1],
+  ] as const)(
+    'the %s app answers a message that arrives in one segment with the Close',
+    (app, text, wanted) => {
+      const r = run(`name: last-words
+endpoints:
+  client: {}
+  server: { app: ${app} }
+timeline:
+  - open: client
+  - when: { client.ws: OPEN }
+    raw: { hex: '${frames(text)}' }
+  - wait: 1s
+`);
+      const data = r.trace.filter((e) => e.type === 'segment.sent' && e.from === 'client' && e.seg.len > 0);
+      expect(data[1]?.type === 'segment.sent' && data[1].seg.len).toBe(6 + text.length + 8);
+      const answered = r.received.get('client') ?? [];
+      if (typeof wanted === 'number') expect(answered).toHaveLength(wanted);
+      else expect(answered).toEqual(wanted);
+    },
+  );
+});
+
+describe('YAML anchors and aliases (YAML 1.2 3.2.2.2) are followed, within a bound', () => {
+  it('an aliased step and an aliased mapping value mean what their anchors hold', () => {
+    const r = run(`name: a
+link: &fast { delay: 2ms }
+timeline:
+  - open: client
+  - &hello
+    when: { client.ws: OPEN }
+    send: hello
+  - *hello
+  - wait: 100ms
+  - close: { by: client, code: 1000 }
+expect:
+  - received: { server: [hello, hello] }
+`);
+    expect(r.failures).toEqual([]);
+    expect(r.passed).toBe(true);
+    expect(r.scenario.link['*']).toEqual({ delay: 2 });
+  });
+
+  it('an alias bomb (each level doubling) is an error, found quickly', () => {
+    const levels = ['a0: &a0 [x, x]'];
+    for (let i = 1; i < 40; i++) levels.push(`a${i}: &a${i} [*a${i - 1}, *a${i - 1}]`);
+    const text = `name: bomb\ndescription: ${'x'}\nfaults: []\n# ${levels.length} levels\nexpect: []\ntimeline: []\nx:\n  ${levels.join('\n  ')}\n`;
+    let message = '';
+    try {
+      parseScenario(text, 'bomb.yaml');
+    } catch (error) {
+      message = String((error as Error).message);
+    }
+    expect(message).toMatch(/aliases expand this file past 20000 values/);
+  });
+});
