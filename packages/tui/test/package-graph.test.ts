@@ -62,4 +62,17 @@ describe('the package graph in ARCHITECTURE.md', () => {
     expect(realImports('tcp-sim')).not.toContain('ws-frame');
     expect(realImports('ws-frame')).not.toContain('tcp-sim');
   });
+
+  it('no source, test or bench file cites design notes that are not in the repository', () => {
+    const cited = packages.flatMap((pkg) =>
+      ['src', 'test', 'bench'].flatMap((dir) => {
+        const path = join(root, 'packages', pkg, dir);
+        if (statSync(path, { throwIfNoEntry: false })?.isDirectory() !== true) return [];
+        return sources(path).filter((file) =>
+          /\b(DESIGN|STYLE|NOTES)\.md\b/.test(readFileSync(file, 'utf8')),
+        );
+      }),
+    );
+    expect(cited.map((f) => f.slice(root.length))).toEqual([]);
+  });
 });

@@ -21,7 +21,7 @@ import { type Endpoint, World } from './world.js';
 /**
  * When a change made while watching happens. `after`: right after the trace event with that index has
  * been recorded (and whatever the same scheduler event records with it), so every event up to it stays
- * exactly as the viewer saw it (DESIGN.md idea 7); -1 means before anything. Without `after`, at the
+ * exactly as the viewer saw it (ARCHITECTURE.md, time travel by replay); -1 means before anything. Without `after`, at the
  * start of virtual time `at`, before anything else scheduled for that instant.
  */
 interface InterventionTiming {

@@ -13,8 +13,8 @@
  * crossed in at most `MAX_GAP_REAL_MS` of real time.
  *
  * Interventions (drop the next segment, send a message...) are recorded as data, anchored to the event
- * at the cursor: they happen after it, so everything already on screen stays as it was (DESIGN.md idea
- * 7). The app re-derives the session from them (the same seed re-run with one more action), so the
+ * at the cursor: they happen after it, so everything already on screen stays as it was (ARCHITECTURE.md,
+ * time travel by replay). The app re-derives the session from them (the same seed re-run with one more action), so the
  * reducer stays pure; one the run could not carry out is taken back and its reason shown.
  *
  * Counts: digits typed before a key repeat it, as in vi (`10l` steps ten events, `3k` selects three
