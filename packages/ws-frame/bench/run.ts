@@ -130,7 +130,7 @@ function benchParser(): void {
     const { chunks, frames } = maskedStream(size);
     const sink = new CountingSink();
     const ours = () => {
-      const parser = new FrameParser(sink, { role: 'server', maxPayloadLength: 1 << 30 });
+      const parser = new FrameParser(sink, { role: 'server', maxPayload: 1 << 30 });
       for (const c of chunks) parser.push(c);
     };
     const runWs = (Receiver: ReceiverCtor) => () => {

@@ -24,6 +24,7 @@ export type { EncodeOptions, Frame, FrameInput, RsvBits } from './frame.js';
 export {
   encodeFrame,
   encodeFrameHeader,
+  encodeFrameParts,
   headerLength,
   isControlOpcode,
   isKnownOpcode,

@@ -63,7 +63,7 @@ describe('RFC 6455 5.4: fragmentation, OPEN server', () => {
     ],
   ];
   it.each(errors)('%s fails with %s and close %i', (_name, wire, code, closeCode) => {
-    const p = openServer({ maxMessageSize: 100, maxFragments: 8 });
+    const p = openServer({ maxPayload: 100, maxFragments: 8 });
     const events = recv(p, wire);
     expect(events.find((e) => e.type === 'error')).toMatchObject({ error: { code, closeCode } });
     expect(outgoing(p)).toEqual(concat(hex(`8802${closeCode.toString(16).padStart(4, '0')}`)));
