@@ -90,6 +90,11 @@ interface CommonOptions {
   maxFragments?: number;
 }
 
+export interface SendOptions {
+  /** For bytes: false sends them as a text message (they must be UTF-8). Default true. */
+  binary?: boolean;
+}
+
 export type WebSocketProtocolOptions =
   | (CommonOptions & {
       role: 'client';
@@ -231,12 +236,17 @@ export class WebSocketProtocol implements FrameSink {
 
   // ---- output ------------------------------------------------------------------------------------
 
-  /** Sends a text or binary message. Returns false when the connection is closing (data dropped). */
-  send(data: string | Uint8Array): boolean {
+  /**
+   * Sends a text or binary message. Returns false when the connection is closing (data dropped).
+   * Bytes go as a binary message unless `{ binary: false }` says they are text already encoded as
+   * UTF-8 (the caller vouches for it): a server broadcasting one text to many peers encodes it once,
+   * and each server-side peer queues the same bytes without a copy (see queueFrame).
+   */
+  send(data: string | Uint8Array, options?: SendOptions): boolean {
     this.requireNotConnecting('send');
     if (this.stateValue !== 'OPEN') return false;
     if (typeof data === 'string') this.queueFrame({ opcode: Opcode.Text, payload: encodeUtf8(data) });
-    else this.queueFrame({ opcode: Opcode.Binary, payload: data });
+    else this.queueFrame({ opcode: options?.binary === false ? Opcode.Text : Opcode.Binary, payload: data });
     return true;
   }
 

@@ -13,6 +13,7 @@ export type {
   FrameEventFields,
   ProtocolEvent,
   ReadyState,
+  SendOptions,
   WebSocketProtocolOptions,
 } from './connection.js';
 export { WebSocketProtocol } from './connection.js';

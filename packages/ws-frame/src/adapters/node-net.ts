@@ -10,7 +10,7 @@
  */
 import { EventEmitter } from 'node:events';
 import net from 'node:net';
-import { type ProtocolEvent, WebSocketProtocol } from '../connection.js';
+import { type ProtocolEvent, type SendOptions, WebSocketProtocol } from '../connection.js';
 import type { WebSocketError } from '../errors.js';
 import {
   buildRejection,
@@ -112,8 +112,8 @@ export class WebSocketConnection extends EventEmitter<ConnectionEvents> {
   }
 
   /** Sends a message; returns false when it was dropped because the connection is closing. */
-  send(data: string | Uint8Array): boolean {
-    const queued = this.core.send(data);
+  send(data: string | Uint8Array, options?: SendOptions): boolean {
+    const queued = this.core.send(data, options);
     this.pump();
     return queued;
   }
