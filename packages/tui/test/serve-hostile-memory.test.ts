@@ -23,12 +23,28 @@ let child: ChildProcess;
 const logs: Array<Record<string, unknown>> = [];
 let port = 0;
 
+/**
+ * The child's next message that `pick` accepts. A listener stays on until then: IPC messages can arrive
+ * in one batch, and `once()` in a loop would miss the ones emitted before it is registered again.
+ */
+function reply<T>(pick: (message: Record<string, unknown>) => T | undefined): Promise<T> {
+  return new Promise((resolve) => {
+    const listener = (message: Record<string, unknown>) => {
+      const value = pick(message);
+      if (value === undefined) return;
+      child.off('message', listener);
+      resolve(value);
+    };
+    child.on('message', listener);
+  });
+}
+
 async function memory(): Promise<{ peak: number; rss: number }> {
+  const answer = reply((m) =>
+    typeof m.peak === 'number' ? { peak: m.peak, rss: Number(m.rss) } : undefined,
+  );
   child.send('memory');
-  for (;;) {
-    const [reply] = (await once(child, 'message')) as [{ peak?: number; rss?: number }];
-    if (reply.peak !== undefined) return { peak: reply.peak, rss: reply.rss ?? 0 };
-  }
+  return answer;
 }
 
 /** Opens a WebSocket at the raw socket level; resolves once the 101 head is in. */
@@ -54,15 +70,10 @@ beforeAll(async () => {
   child.on('message', (m: { log?: Record<string, unknown> }) => {
     if (m.log) logs.push(m.log);
   });
+  const listening = reply((m) => (typeof m.port === 'number' ? m.port : undefined));
   child.send({ mode: 'chat', pingIntervalMs: 0, idleTimeoutMs: 0 });
-  for (;;) {
-    const [reply] = (await once(child, 'message')) as [{ port?: number }];
-    if (reply.port !== undefined) {
-      port = reply.port;
-      break;
-    }
-  }
-}, 30_000);
+  port = await listening;
+}, 120_000);
 
 afterAll(async () => {
   if (child.exitCode === null) {
