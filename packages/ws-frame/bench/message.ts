@@ -1,5 +1,5 @@
 /**
- * The message layer users touch, against `ws` 8.23 in the same process (DESIGN.md: speed targets live in
+ * The message layer users touch, against `ws` 8.23 in the same process (speed targets live in
  * benchmarks, never in tests).
  *
  * 1. Receive: `WebSocketProtocol.receive()` (server role, events through `setEventListener`, text
