@@ -6,7 +6,7 @@
  * `withSimulatedNetwork` (also at `@synack/tcp-sim/vitest`) wraps both for a test and writes the pcap
  * and trace of a failing run.
  */
-import { isIP, isIPv4, isIPv6 } from 'node:net';
+import { isIP, isIPv4, isIPv6, type createConnection as nodeCreateConnection } from 'node:net';
 import type { SimHost } from '../sim/host.js';
 import type { Simulation } from '../sim/simulation.js';
 import { Server, type ServerOptions } from './server.js';
@@ -22,8 +22,12 @@ export interface SimulatedNet {
   createServer(options: ServerOptions, connectionListener?: (socket: Socket) => void): Server;
   connect(options: NetConnectOptions, connectListener?: () => void): Socket;
   connect(port: number, host?: string, connectListener?: () => void): Socket;
-  createConnection(options: NetConnectOptions, connectListener?: () => void): Socket;
-  createConnection(port: number, host?: string, connectListener?: () => void): Socket;
+  /**
+   * `connect`, typed as node:net's `createConnection` so that it plugs into options typed for it
+   * (ws's and node:http's `createConnection`). What it returns is this package's Socket: a Duplex with
+   * node:net's socket surface, not a `net.Socket` instance. IPC paths are not supported.
+   */
+  createConnection: typeof nodeCreateConnection;
   /** `new net.Socket(options)`, on this host. */
   readonly Socket: new (
     options?: SocketOptions,
@@ -80,7 +84,7 @@ export function createNet(simulation: Simulation, host: SimHost | string): Simul
     simulation,
     createServer,
     connect,
-    createConnection: connect,
+    createConnection: connect as unknown as typeof nodeCreateConnection,
     Socket: HostSocket,
     Server: HostServer,
     isIP,

@@ -159,6 +159,7 @@ export class Socket extends Duplex {
     if (this.keepAlive) tcp.setKeepAlive(this.keepAlive.enable, this.keepAlive.delay);
     tcp.on('connect', () => this.established());
     tcp.on('data', (chunk) => {
+      if (this.destroyed) return;
       this.read_ += chunk.length;
       this.touch();
       if (!this.push(Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength))) tcp.pause();
@@ -185,6 +186,7 @@ export class Socket extends Duplex {
   }
 
   private established(): void {
+    if (this.destroyed) return;
     const tcp = this.tcp!;
     this.connecting = false;
     this.peer = { address: tcp.remoteAddress, port: tcp.remotePort };
@@ -263,8 +265,11 @@ export class Socket extends Duplex {
   override _destroy(error: Error | null, callback: (error?: Error | null) => void): void {
     this.clearIdleTimer();
     const tcp = this.tcp;
-    // A user's destroy() is close(2): FIN, or RST with unread data. After a TCP error there is nothing to close.
-    if (tcp && !error && tcp.state !== 'CLOSED') tcp.close();
+    // A user's destroy() is close(2): FIN, or RST with unread data; while the SYN is out, the
+    // connection is simply forgotten (RFC 9293 3.10.4/3.10.5 in SYN-SENT: delete the TCB, send nothing).
+    // After a TCP error there is nothing to close.
+    if (tcp && !error && tcp.state === 'SYN-SENT') tcp.destroy();
+    else if (tcp && !error && tcp.state !== 'CLOSED') tcp.close();
     const hadError = error !== null && error !== undefined;
     callback(error);
     // After the 'error' that callback queues, as Node emits 'close' once the handle is closed.

@@ -193,7 +193,9 @@ describe('node:http over simulated TCP', () => {
               port: 8080,
               method: 'POST',
               path: '/upload',
-              createConnection: n.client.createConnection as never,
+              // node:http types createConnection more loosely than node:net (a port may be a string).
+              createConnection: n.client
+                .createConnection as unknown as http.RequestOptions['createConnection'],
             },
             (res) => {
               let text = '';

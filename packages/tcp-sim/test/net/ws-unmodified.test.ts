@@ -50,7 +50,7 @@ async function echoMessages(seed: number, count = MESSAGES) {
     await new Promise<void>((resolve) => server.listen(80, resolve));
 
     // Client: ws opens its TCP connection through our createConnection.
-    const ws = new WebSocket('ws://server/echo', { createConnection: net.client.createConnection as never });
+    const ws = new WebSocket('ws://server/echo', { createConnection: net.client.createConnection });
     const received: Array<{ data: Buffer; binary: boolean }> = [];
     const allEchoed = new Promise<void>((resolve, reject) => {
       ws.on('message', (data: Buffer, isBinary: boolean) => {
