@@ -4,59 +4,15 @@
  * minute of virtual time takes a fraction of a second (measured in `pnpm bench`, not asserted here).
  */
 import { describe, expect, it } from 'vitest';
-import { runSimulatedNetwork, type SimulatedNet, type Socket } from '../../src/net/index.js';
-
-/** The client under test: heartbeat every second, dead after 3 s of silence, backoff 250 ms * 2^n up to 8 s. */
-function reconnectingClient(net: SimulatedNet, log: Array<{ at: number; what: string }>) {
-  let attempt = 0;
-  let stopped = false;
-  let current: Socket | undefined;
-  const note = (what: string) => log.push({ at: Date.now() - Date.UTC(2026, 0, 1), what });
-  const connect = () => {
-    note('connect');
-    const socket = net.connect(80, 'server');
-    current = socket;
-    socket.setTimeout(3000, () => socket.destroy()); // no handshake within 3 s: give up
-    let beat: ReturnType<typeof setInterval> | undefined;
-    let heard = 0;
-    socket.on('connect', () => {
-      note('open');
-      attempt = 0;
-      socket.setTimeout(0);
-      heard = Date.now();
-      beat = setInterval(() => {
-        if (Date.now() - heard > 3000)
-          socket.destroy(); // no echo for 3 s: the peer is gone
-        else socket.write('ping\n');
-      }, 1000);
-    });
-    socket.on('data', () => {
-      heard = Date.now();
-    });
-    socket.on('error', () => {});
-    socket.on('close', () => {
-      clearInterval(beat);
-      if (stopped) return;
-      const delay = Math.min(8000, 250 * 2 ** attempt++);
-      note(`retry in ${delay}`);
-      setTimeout(connect, delay);
-    });
-  };
-  connect();
-  return {
-    stop() {
-      stopped = true;
-      current?.destroy();
-    },
-  };
-}
+import { runSimulatedNetwork } from '../../src/net/index.js';
+import { type LogEntry, reconnectingClient } from './reconnecting-client.js';
 
 describe('a reconnecting client across a partition (instant mode)', () => {
   it('detects the partition, backs off exponentially while it lasts, and reconnects once it heals', async () => {
     const log = await runSimulatedNetwork({ seed: 4, link: { delay: 20 }, artifacts: false }, async (n) => {
       n.server.createServer((s) => s.pipe(s)).listen(80);
-      const log: Array<{ at: number; what: string }> = [];
-      const client = reconnectingClient(n.client, log);
+      const log: LogEntry[] = [];
+      const client = reconnectingClient(() => n.client.connect(80, 'server'), log);
       await n.sleep(10_000);
       n.partition();
       await n.sleep(30_000);

@@ -74,7 +74,7 @@ async function echoMessages(seed: number, count = MESSAGES) {
     return {
       received,
       code,
-      pcap: encodePcap(net.simulation.trace.events),
+      pcap: encodePcap(net.simulation.packets),
       dropped: net.simulation.trace.events.filter((e) => e.type === 'segment.dropped').length,
       reordered: net.simulation.trace.events.filter((e) => e.type === 'segment.reordered').length,
       virtualMs: net.time.now,
