@@ -75,6 +75,7 @@ async function reconnectLoopback(): Promise<number> {
   await sleep(20_000);
   client.stop();
   await new Promise<void>((resolve) => server.close(() => resolve()));
+  await sleep(100); // the last socket's 'close' runs here, not inside the next simulated run's fake timers
   if (log.filter((e) => e.what === 'open').length < 2) throw new Error('loopback reconnect: not reopened');
   return performance.now() - t;
 }
