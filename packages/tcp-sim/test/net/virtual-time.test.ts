@@ -1,5 +1,5 @@
 /**
- * One virtual clock for the application and the simulation (DESIGN.md idea 2): instant mode drives
+ * One virtual clock for the application and the simulation (ARCHITECTURE.md: one virtual clock): instant mode drives
  * @sinonjs/fake-timers, so `setTimeout`, `setInterval`, `Date.now()` and `performance.now()` read
  * the simulation's time; microtasks, `process.nextTick` and `setImmediate` run at the instant that
  * queued them; the same seed gives the same trace; paced mode follows the wall clock.
