@@ -3,11 +3,13 @@
  * load generator, in one run (ARCHITECTURE.md: speed targets live in benchmarks, never in tests).
  *
  * Each server runs in its own child process. The load generator opens 100 loopback connections with a
- * raw handshake and keeps WINDOW binary messages in flight on each: it writes pre-masked frames and only
- * counts the echoed frames' headers, so its own cost is tiny and identical for both servers. Each
- * measurement stops at MAX_MESSAGES echoes or MAX_SECONDS, whichever comes first. The machine is shared,
- * so both servers run throughout and are measured back to back in each round (order alternating); the
- * ratio printed is the median of the rounds' ratios.
+ * raw handshake and keeps WINDOW binary messages in flight on each. The client pattern is the same for
+ * both servers and is not batched: every echo received is answered by one new message in a write of
+ * its own (no cork, no writev of several frames). It writes pre-masked frames and parses the echoes
+ * itself, checking each echoed payload byte for byte against what was sent and counting them, so its
+ * own cost is small and identical for both servers. Each measurement runs SECONDS (default 5). The
+ * machine is shared, so both servers run throughout and are measured back to back in each round
+ * (order alternating); ratios are per round, printed as the median with the lowest and highest round.
  */
 import { type ChildProcess, fork } from 'node:child_process';
 import { once } from 'node:events';
@@ -18,9 +20,8 @@ import { fileURLToPath } from 'node:url';
 const CLIENTS = 100;
 const SIZES = [64, 16 * 1024];
 const WINDOW: Record<number, number> = { 64: 16, [16 * 1024]: 8 };
-const MAX_MESSAGES: Record<number, number> = { 64: 2_000_000, [16 * 1024]: 200_000 };
-const MAX_SECONDS = 1.5;
-const ROUNDS = 5;
+const MAX_SECONDS = Number(process.env.SYNACK_BENCH_SECONDS ?? 5);
+const ROUNDS = Number(process.env.SYNACK_BENCH_ROUNDS ?? 5);
 const SERVERS = ['synack', 'ws'] as const;
 /** ws uses bufferutil's native masking when it can load it (it can here: it is installed). */
 const wsNative = (() => {
@@ -83,40 +84,47 @@ function maskedFrame(size: number): Buffer {
   return frame;
 }
 
-/** Counts unmasked server frames in a byte stream, chunk by chunk, without copying payloads. */
-class FrameCounter {
-  private skip = 0;
-  private carry: Buffer | null = null;
+/**
+ * Parses the server's unmasked frames chunk by chunk, checking each header (a final binary frame of the
+ * size sent) and every payload byte against the payload sent, and counts whole frames.
+ */
+class EchoChecker {
+  /** Header bytes gathered so far (a header may straddle reads). */
+  private head: number[] = [];
+  /** Payload bytes of the current frame still due (0: a header is due), and how many were checked. */
+  private due = 0;
+  private at = 0;
   count = 0;
 
+  constructor(private readonly expected: Buffer) {}
+
   push(chunk: Buffer): number {
-    let data = this.carry ? Buffer.concat([this.carry, chunk]) : chunk;
-    this.carry = null;
-    let at = 0;
     let counted = 0;
-    while (at < data.length) {
-      if (this.skip > 0) {
-        const n = Math.min(this.skip, data.length - at);
-        this.skip -= n;
-        at += n;
+    let i = 0;
+    while (i < chunk.length) {
+      if (this.due === 0) {
+        this.head.push(chunk[i++] ?? 0);
+        const short = (this.head[1] ?? 0) & 0x7f;
+        const need = this.head.length < 2 ? 2 : short === 126 ? 4 : short === 127 ? 10 : 2;
+        if (this.head.length < need) continue;
+        const h = Buffer.from(this.head);
+        const length =
+          short === 126 ? h.readUInt16BE(2) : short === 127 ? Number(h.readBigUInt64BE(2)) : short;
+        if (h[0] !== 0x82 || length !== this.expected.length)
+          throw new Error(`unexpected echo header ${h.toString('hex')}`);
+        this.head = [];
+        this.due = length;
+        this.at = 0;
         continue;
       }
-      if (data.length - at < 2) break;
-      const short = (data[at + 1] ?? 0) & 0x7f;
-      const headerLength = short === 126 ? 4 : short === 127 ? 10 : 2;
-      if (data.length - at < headerLength) break;
-      const length =
-        short === 126
-          ? data.readUInt16BE(at + 2)
-          : short === 127
-            ? Number(data.readBigUInt64BE(at + 2))
-            : short;
-      at += headerLength;
-      this.skip = length;
-      counted++;
+      const n = Math.min(this.due, chunk.length - i);
+      if (!chunk.subarray(i, i + n).equals(this.expected.subarray(this.at, this.at + n)))
+        throw new Error('an echoed payload differs from the payload sent');
+      this.due -= n;
+      this.at += n;
+      i += n;
+      if (this.due === 0) counted++;
     }
-    if (at < data.length) this.carry = Buffer.from(data.subarray(at));
-    data = Buffer.alloc(0);
     this.count += counted;
     return counted;
   }
@@ -142,18 +150,16 @@ async function openClient(port: number): Promise<{ socket: net.Socket; rest: Buf
   }
 }
 
-/** `count` copies of the same frame in one writev, without concatenating them in JS first. */
+/** `count` messages, each in a write of its own (not corked into one writev): one send per echo. */
 function writeFrames(socket: net.Socket, frame: Buffer, count: number): void {
-  socket.cork();
   for (let i = 0; i < count; i++) socket.write(frame);
-  socket.uncork();
 }
 
 async function measure(server: { child: ChildProcess; port: number }, size: number): Promise<Result> {
   const { port } = server;
   const frame = maskedFrame(size);
+  const expected = Buffer.from(Array.from({ length: size }, (_, i) => (i * 7) & 0xff));
   const window = WINDOW[size] ?? 4;
-  const limit = MAX_MESSAGES[size] ?? 100_000;
   const clients = await Promise.all(Array.from({ length: CLIENTS }, () => openClient(port)));
   let total = 0;
   let sent = 0;
@@ -166,22 +172,21 @@ async function measure(server: { child: ChildProcess; port: number }, size: numb
   });
   let finished = false;
   const stopIfDone = () => {
-    if (!finished && (total >= limit || performance.now() >= deadline)) {
+    if (!finished && performance.now() >= deadline) {
       finished = true;
       finish();
     }
   };
   const timer = setTimeout(stopIfDone, MAX_SECONDS * 1000 + 10);
   for (const { socket, rest } of clients) {
-    const counter = new FrameCounter();
+    const counter = new EchoChecker(expected);
     const onEchoes = (n: number) => {
       total += n;
       stopIfDone();
       if (finished || n === 0) return;
-      // Refill the window: one new message per echo.
-      const frames = Math.min(n, Math.max(0, limit - sent));
-      sent += frames;
-      if (frames > 0) writeFrames(socket, frame, frames);
+      // One new message per echo, each its own write.
+      sent += n;
+      writeFrames(socket, frame, n);
     };
     socket.on('data', (chunk: Buffer) => onEchoes(counter.push(chunk)));
     if (rest.length > 0) onEchoes(counter.push(rest));
@@ -192,6 +197,8 @@ async function measure(server: { child: ChildProcess; port: number }, size: numb
   const seconds = (performance.now() - started) / 1000;
   const cpuPerMessage = ((await serverCpu(server.child)) - cpuBefore) / Math.max(1, total);
   clearTimeout(timer);
+  // Count check: every echo counted was one of ours, and no client got more than it sent.
+  if (total > sent || total === 0) throw new Error(`${total} echoes counted for ${sent} messages sent`);
   for (const { socket } of clients) socket.destroy();
   await new Promise((resolve) => setTimeout(resolve, 200));
   return { messages: total, seconds, cpuPerMessage };
@@ -212,21 +219,24 @@ async function main(): Promise<void> {
   console.log(
     `echo throughput: ${CLIENTS} loopback clients, binary messages, window per client ` +
       `${only.map((s) => `${WINDOW[s]} x ${s} B`).join(', ')}; ${ROUNDS} rounds of back-to-back ` +
-      `runs (order alternating), each <= ${MAX_SECONDS} s; medians; ws ${wsNative ? 'with' : 'without'} bufferutil`,
+      `runs (order alternating), ${MAX_SECONDS} s each; one write per echo (not batched); every echo's ` +
+      `payload checked; medians (min-max of rounds); ws ${wsNative ? 'with' : 'without'} bufferutil`,
   );
   const servers = new Map<ServerKind, { child: ChildProcess; port: number }>();
   for (const kind of SERVERS) servers.set(kind, await startServer(kind));
   try {
     console.log(
-      'size      server   messages/s      MB/s  throughput vs ws   CPU us/msg  CPU efficiency vs ws',
+      'size      server   messages/s      MB/s      throughput vs ws   CPU us/msg  CPU efficiency vs ws',
     );
     for (const size of only) {
       const rates: Record<ServerKind, number[]> = { synack: [], ws: [] };
       const cpus: Record<ServerKind, number[]> = { synack: [], ws: [] };
       const ratios: number[] = [];
+      const cpuRatios: number[] = [];
       for (let round = 0; round < ROUNDS; round++) {
         const order = round % 2 === 0 ? SERVERS : [...SERVERS].reverse();
         const roundRates: Partial<Record<ServerKind, number>> = {};
+        const roundCpu: Partial<Record<ServerKind, number>> = {};
         for (const kind of order) {
           const server = servers.get(kind);
           if (!server) continue;
@@ -234,17 +244,19 @@ async function main(): Promise<void> {
           roundRates[kind] = rate(result);
           rates[kind].push(roundRates[kind]);
           cpus[kind].push(result.cpuPerMessage);
+          roundCpu[kind] = result.cpuPerMessage;
         }
         ratios.push((roundRates.synack ?? 0) / (roundRates.ws ?? 1));
+        cpuRatios.push((roundCpu.ws ?? 0) / (roundCpu.synack ?? 1));
       }
-      const wsCpu = median(cpus.ws);
+      const spread = (values: number[]) =>
+        `${median(values).toFixed(2)}x (${Math.min(...values).toFixed(2)}-${Math.max(...values).toFixed(2)})`;
       for (const kind of SERVERS) {
         const r = median(rates[kind]);
         const cpu = median(cpus[kind]);
-        const ratio = kind === 'ws' ? 1 : median(ratios);
         console.log(
           `${`${size} B`.padEnd(9)} ${kind.padEnd(7)} ${fmt(r).padStart(11)} ${fmt((r * size) / 1e6, 1).padStart(9)}` +
-            `  ${`${ratio.toFixed(2)}x`.padStart(16)}   ${cpu.toFixed(2).padStart(10)}  ${`${(wsCpu / cpu).toFixed(2)}x`.padStart(20)}`,
+            `  ${(kind === 'ws' ? '1' : spread(ratios)).padStart(20)}   ${cpu.toFixed(2).padStart(10)}  ${(kind === 'ws' ? '1' : spread(cpuRatios)).padStart(20)}`,
         );
       }
     }

@@ -130,12 +130,13 @@ describe('RFC 6455 4.2.1 / 4.4: bad opening handshakes get an HTTP answer', () =
     await expectNoLeaks();
   });
 
-  it('a peer that sends half a request head and goes quiet is dropped at the handshake timeout', async () => {
+  it('RFC 9110 15.5.9: a peer that sends half a request head and goes quiet gets 408 at the handshake timeout, logged', async () => {
     await serve({ handshakeTimeoutMs: 100 });
     const peer = await raw();
     peer.socket.write('GET / HTTP/1.1\r\nHost: x\r\n');
     await peer.closedWithin(2000);
-    expect(peer.text()).toBe('');
+    expect(peer.text()).toMatch(/^HTTP\/1\.1 408 Request Timeout\r\n/);
+    expect(server.logs.find((l) => l.event === 'rejected')).toMatchObject({ status: 408 });
     await goodClientIsServed();
     await expectNoLeaks();
   });

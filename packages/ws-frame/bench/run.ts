@@ -13,7 +13,6 @@
  */
 import { createRequire } from 'node:module';
 import path from 'node:path';
-import { performance } from 'node:perf_hooks';
 import {
   applyMaskJs,
   concatBytes,
@@ -23,6 +22,7 @@ import {
   FrameParser,
   type FrameSink,
 } from '../src/index.js';
+import { formatRatio, interleave, MIN_MS, median, ROUNDS, ratioStats, timed } from './rounds.js';
 import { printTable } from './table.js';
 
 const require = createRequire(import.meta.url);
@@ -58,33 +58,6 @@ const SIZES: Array<[string, number]> = [
   ['1 MiB', 1024 * 1024],
 ];
 const CHUNK = 64 * 1024;
-const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5);
-const MIN_MS = Number(process.env.BENCH_MS ?? 250);
-
-/**
- * Runs each contestant (a function that processes `units` items) for at least MIN_MS per round, the
- * contestants taking turns round after round so that load from other processes hits all of them alike;
- * reports each one's best round, in units per second.
- */
-function race(contestants: Array<() => void>, units: number): number[] {
-  for (const fn of contestants) fn(); // warm-up
-  const best = contestants.map(() => 0);
-  for (let r = 0; r < ROUNDS; r++) {
-    contestants.forEach((fn, c) => {
-      let iterations = 0;
-      const start = performance.now();
-      let elapsed = 0;
-      do {
-        fn();
-        iterations++;
-        elapsed = performance.now() - start;
-      } while (elapsed < MIN_MS);
-      best[c] = Math.max(best[c]!, (iterations * units) / (elapsed / 1000));
-    });
-  }
-  return best;
-}
-
 /** A masked client-to-server stream of binary frames, cut into socket-sized chunks. */
 function maskedStream(size: number): { chunks: Buffer[]; frames: number } {
   const frames = Math.max(8, Math.ceil((4 * 1024 * 1024) / (size + 14)));
@@ -121,7 +94,6 @@ class CountingSink implements FrameSink {
 
 const fmt = (n: number) =>
   n >= 1e6 ? `${(n / 1e6).toFixed(2)}M` : n >= 1e3 ? `${(n / 1e3).toFixed(1)}k` : n.toFixed(0);
-const ratio = (a: number, b: number) => `${(a / b).toFixed(2)}x`;
 
 function benchParser(): void {
   console.log('\nFrame decoding, masked binary frames in 64 KiB chunks (frames/s, MB/s of payload)');
@@ -130,7 +102,7 @@ function benchParser(): void {
     const { chunks, frames } = maskedStream(size);
     const sink = new CountingSink();
     const ours = () => {
-      const parser = new FrameParser(sink, { role: 'server', maxPayloadLength: 1 << 30 });
+      const parser = new FrameParser(sink, { role: 'server', maxPayload: 1 << 30 });
       for (const c of chunks) parser.push(c);
     };
     const runWs = (Receiver: ReceiverCtor) => () => {
@@ -140,13 +112,20 @@ function benchParser(): void {
       for (const c of chunks) receiver.write(c);
       if (n !== frames) throw new Error(`ws decoded ${n} of ${frames} frames`);
     };
-    const [o, p, n] = race([ours, runWs(wsPure.Receiver), runWs(wsNative.Receiver)], frames) as [
-      number,
-      number,
-      number,
-    ];
-    const cell = (perSec: number) => `${fmt(perSec)}/s ${((perSec * size) / 1e6).toFixed(0)} MB/s`;
-    rows.push([label, cell(o), cell(p), cell(n), ratio(o, p), ratio(o, n)]);
+    const [o, p, n] = interleave(
+      [timed(ours), timed(runWs(wsPure.Receiver)), timed(runWs(wsNative.Receiver))],
+      frames,
+    ) as [number[], number[], number[]];
+    const cell = (perSec: number[]) =>
+      `${fmt(median(perSec))}/s ${((median(perSec) * size) / 1e6).toFixed(0)} MB/s`;
+    rows.push([
+      label,
+      cell(o),
+      cell(p),
+      cell(n),
+      formatRatio(ratioStats(o, p)),
+      formatRatio(ratioStats(o, n)),
+    ]);
   }
   printTable(rows);
 }
@@ -179,26 +158,27 @@ function benchUnmask(): void {
       repeat((b) => bufferutil.unmask(b, key)),
       ...(simd ? [repeat((b) => simd.applyMask(b, key))] : []),
     ];
-    const [oursJs, wsJs, native, oursSimd = Number.NaN] = race(contestants, reps).map(
-      (perSec) => (perSec * size) / 1e6,
-    ) as [number, number, number, number?];
+    const [oursJs, wsJs, native, oursSimd = oursJs] = interleave(contestants.map(timed), reps).map((perSec) =>
+      perSec.map((r) => (r * size) / 1e6),
+    ) as [number[], number[], number[], number[]?];
+    const mb = (v: number[]) => median(v).toFixed(0);
     rows.push([
       label,
-      oursJs.toFixed(0),
-      oursSimd.toFixed(0),
-      wsJs.toFixed(0),
-      native.toFixed(0),
-      ratio(oursJs, wsJs),
-      ratio(oursSimd, wsJs),
-      ratio(oursSimd, native),
-      ratio(oursJs, native),
+      mb(oursJs),
+      simd ? mb(oursSimd) : 'n/a',
+      mb(wsJs),
+      mb(native),
+      formatRatio(ratioStats(oursJs, wsJs)),
+      formatRatio(ratioStats(oursSimd, wsJs)),
+      formatRatio(ratioStats(oursSimd, native)),
+      formatRatio(ratioStats(oursJs, native)),
     ]);
   }
   printTable(rows);
 }
 
 console.log(
-  `node ${process.version}, ${ROUNDS} rounds x >= ${MIN_MS} ms, best round reported; SIMD ${simd ? 'on' : 'unavailable'}`,
+  `node ${process.version}, ${ROUNDS} interleaved rounds x >= ${MIN_MS} ms; medians, ratios median (min-max) of rounds; SIMD ${simd ? 'on' : 'unavailable'}`,
 );
 benchParser();
 benchUnmask();

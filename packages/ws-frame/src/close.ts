@@ -21,14 +21,22 @@ export const CloseCode = {
   MessageTooBig: 1009,
   MandatoryExtension: 1010,
   InternalError: 1011,
+  /** IANA WebSocket Close Code Number Registry (after RFC 6455): the service is restarting. */
+  ServiceRestart: 1012,
+  /** IANA registry: a temporary condition (e.g. overload); the client may try again later. */
+  TryAgainLater: 1013,
+  /** IANA registry: a gateway or proxy got an invalid response from the server behind it. */
+  BadGateway: 1014,
 } as const;
 
 /**
  * 7.4.1/7.4.2: codes a peer may put on the wire. 1004 is reserved, 1005/1006/1015 are never sent,
- * 0-999 and 1016-2999 are not used; 3000-3999 are registered and 4000-4999 private.
+ * 0-999 and 1016-2999 are not used; 3000-3999 are registered and 4000-4999 private. 1012-1014 were
+ * added to IANA's WebSocket Close Code Number Registry after RFC 6455 (7.4.2 leaves 1000-2999 to
+ * "this protocol, its future revisions, and extensions"); browsers and ws accept and echo them.
  */
 export function isValidWireCloseCode(code: number): boolean {
-  return (code >= 1000 && code <= 1003) || (code >= 1007 && code <= 1011) || (code >= 3000 && code <= 4999);
+  return (code >= 1000 && code <= 1003) || (code >= 1007 && code <= 1014) || (code >= 3000 && code <= 4999);
 }
 
 export const MAX_CLOSE_REASON_BYTES = 123;

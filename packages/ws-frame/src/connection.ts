@@ -34,10 +34,9 @@ import {
   parseClosePayload,
 } from './close.js';
 import { WebSocketError, WebSocketUsageError } from './errors.js';
-import { encodeFrameHeader, type FrameInput, isControlOpcode, Opcode } from './frame.js';
+import { encodeFrame, encodeFrameParts, type FrameInput, isControlOpcode, Opcode } from './frame.js';
 import { concatBytes, type FrameHeader, FrameParser, type FrameSink } from './frame-parser.js';
 import type { ClientRequestOptions, ServerHandshakeOptions } from './handshake.js';
-import { applyMask } from './mask.js';
 import { DEFAULT_LIMITS, MessageAssembler } from './message.js';
 import {
   type AcceptedServerHandshake,
@@ -86,9 +85,14 @@ export type ProtocolEvent =
 
 interface CommonOptions {
   /** Largest message (and frame) accepted, in bytes. Default 16 MiB. */
-  maxMessageSize?: number;
+  maxPayload?: number;
   /** Most fragments in one message. Default 65,536. */
   maxFragments?: number;
+}
+
+export interface SendOptions {
+  /** For bytes: false sends them as a text message (they must be UTF-8). Default true. */
+  binary?: boolean;
 }
 
 export type WebSocketProtocolOptions =
@@ -107,30 +111,7 @@ export type WebSocketProtocolOptions =
 
 /** Above this size a payload is queued as its own array instead of being copied behind its header. */
 const COPY_THRESHOLD = 4096;
-
-/**
- * Frames (and lone headers) up to SLAB_PIECE bytes are cut from a shared SLAB-byte array, as Node's
- * Buffer pool does, instead of each being a tiny array of its own: V8 keeps arrays of up to 64 bytes
- * inside its heap and must move one out (allocate and copy) the first time its `.buffer` is read,
- * which a transport does to write it (Node's Writable turns every Uint8Array into a Buffer that way).
- * A slab is never reused, only replaced, so a piece still queued somewhere keeps its bytes.
- */
-const SLAB = 16 * 1024;
-const SLAB_PIECE = 1024;
-let slab = new Uint8Array(0);
-let slabUsed = 0;
-
-function allocOutput(length: number): Uint8Array {
-  if (length > SLAB_PIECE) return new Uint8Array(length);
-  if (slabUsed + length > slab.length) {
-    slab = new Uint8Array(SLAB);
-    slabUsed = 0;
-  }
-  const out = slab.subarray(slabUsed, slabUsed + length);
-  // Keep pieces 8-byte aligned (the masker works on aligned words).
-  slabUsed += (length + 7) & ~7;
-  return out;
-}
+const EMPTY = new Uint8Array(0);
 
 export class WebSocketProtocol implements FrameSink {
   readonly role: 'client' | 'server';
@@ -159,12 +140,12 @@ export class WebSocketProtocol implements FrameSink {
   constructor(options: WebSocketProtocolOptions) {
     this.role = options.role;
     this.random = options.role === 'client' ? options.random : null;
-    const maxMessageSize = options.maxMessageSize ?? DEFAULT_LIMITS.maxMessageSize;
+    const maxPayload = options.maxPayload ?? DEFAULT_LIMITS.maxPayload;
     this.assembler = new MessageAssembler({
-      maxMessageSize,
+      maxPayload,
       maxFragments: options.maxFragments ?? DEFAULT_LIMITS.maxFragments,
     });
-    this.parser = new FrameParser(this, { role: options.role, maxPayloadLength: maxMessageSize });
+    this.parser = new FrameParser(this, { role: options.role, maxPayload });
     if (options.role === 'client') {
       if (options.handshake === 'skip') this.open('', '');
       else {
@@ -255,12 +236,17 @@ export class WebSocketProtocol implements FrameSink {
 
   // ---- output ------------------------------------------------------------------------------------
 
-  /** Sends a text or binary message. Returns false when the connection is closing (data dropped). */
-  send(data: string | Uint8Array): boolean {
+  /**
+   * Sends a text or binary message. Returns false when the connection is closing (data dropped).
+   * Bytes go as a binary message unless `{ binary: false }` says they are text already encoded as
+   * UTF-8 (the caller vouches for it): a server broadcasting one text to many peers encodes it once,
+   * and each server-side peer queues the same bytes without a copy (see queueFrame).
+   */
+  send(data: string | Uint8Array, options?: SendOptions): boolean {
     this.requireNotConnecting('send');
     if (this.stateValue !== 'OPEN') return false;
     if (typeof data === 'string') this.queueFrame({ opcode: Opcode.Text, payload: encodeUtf8(data) });
-    else this.queueFrame({ opcode: Opcode.Binary, payload: data });
+    else this.queueFrame({ opcode: options?.binary === false ? Opcode.Text : Opcode.Binary, payload: data });
     return true;
   }
 
@@ -481,10 +467,17 @@ export class WebSocketProtocol implements FrameSink {
   }
 
   private queueFrame(frame: FrameInput): void {
-    const payload = frame.payload ?? new Uint8Array(0);
+    const payload = frame.payload ?? EMPTY;
     // 5.3: a client masks every frame with a fresh, unpredictable key; a server never masks.
     const mask = this.random !== null ? this.random(4) : undefined;
-    const header = encodeFrameHeader(frame, payload.length, mask ? { mask } : {});
+    const options = mask !== undefined ? { mask } : {};
+    // Small frames and masked ones leave as one array (masking copies anyway); a large unmasked
+    // payload is queued as it is behind its own header, not copied.
+    const pieces =
+      payload.length <= COPY_THRESHOLD || mask !== undefined
+        ? [encodeFrame(frame, options)]
+        : encodeFrameParts(frame, options);
+    const size = pieces.length === 1 ? pieces[0]!.length : pieces[0]!.length + payload.length;
     this.emit({
       type: 'frame-sent',
       opcode: frame.opcode,
@@ -493,22 +486,11 @@ export class WebSocketProtocol implements FrameSink {
       masked: mask !== undefined,
       maskKey: mask ?? null,
       payloadLength: payload.length,
-      headerLength: header.length,
+      headerLength: size - payload.length,
       offset: this.sentOffset,
     });
-    this.sentOffset += header.length + payload.length;
-    if (payload.length <= COPY_THRESHOLD || mask !== undefined) {
-      const out = allocOutput(header.length + payload.length);
-      out.set(header);
-      out.set(payload, header.length);
-      if (mask) applyMask(out.subarray(header.length), mask);
-      this.write(out);
-    } else {
-      const out = allocOutput(header.length);
-      out.set(header);
-      this.write(out);
-      this.write(payload);
-    }
+    this.sentOffset += size;
+    for (const piece of pieces) this.write(piece);
   }
 
   private write(bytes: Uint8Array): void {

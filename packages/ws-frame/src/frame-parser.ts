@@ -13,6 +13,8 @@
  * Splitting the same bytes into different chunks yields the same headers, the same payload bytes and the
  * same error (payload pieces may be cut differently; their concatenation is the same).
  */
+
+import { concatBytes } from './bytes.js';
 import { type WebSocketError, wsError } from './errors.js';
 import { type Frame, isControlOpcode, isKnownOpcode, type RsvBits } from './frame.js';
 import { applyMask, maskInto } from './mask.js';
@@ -56,7 +58,7 @@ export interface FrameParserOptions {
   /** RSV bits the negotiated extensions define (RFC 6455 5.2); default 0 = none. */
   allowedRsv?: RsvBits;
   /** Largest payload accepted in one frame; larger ones fail with WS_ERR_MESSAGE_TOO_BIG. */
-  maxPayloadLength?: number;
+  maxPayload?: number;
 }
 
 export const DEFAULT_MAX_PAYLOAD = 16 * 1024 * 1024;
@@ -75,7 +77,7 @@ export class FrameParser {
   private payloadDone = 0;
   private readonly role: FrameParserOptions['role'];
   private readonly allowedRsv: number;
-  private readonly maxPayloadLength: number;
+  private readonly maxPayload: number;
 
   constructor(
     private readonly sink: FrameSink,
@@ -83,7 +85,7 @@ export class FrameParser {
   ) {
     this.role = options.role;
     this.allowedRsv = options.allowedRsv ?? 0;
-    this.maxPayloadLength = options.maxPayloadLength ?? DEFAULT_MAX_PAYLOAD;
+    this.maxPayload = options.maxPayload ?? DEFAULT_MAX_PAYLOAD;
   }
 
   /** Total bytes consumed so far; the stream offset of the next byte. */
@@ -221,10 +223,10 @@ export class FrameParser {
       // Above 2^53 a JS number loses precision; such a length is above any payload limit anyway.
       payloadLength = high >= 0x200000 ? Number.POSITIVE_INFINITY : high * 0x100000000 + low;
     }
-    if (payloadLength > this.maxPayloadLength) {
+    if (payloadLength > this.maxPayload) {
       return this.error(
         'WS_ERR_MESSAGE_TOO_BIG',
-        `frame payload ${payloadLength} above limit ${this.maxPayloadLength}`,
+        `frame payload ${payloadLength} above limit ${this.maxPayload}`,
         offset,
       );
     }
@@ -282,36 +284,5 @@ export function decodeFrames(
   };
 }
 
-/**
- * Concatenates pieces; a single piece is returned without copying. The result is always a plain
- * Uint8Array (a view, when the piece was a subclass such as Node's Buffer), so output does not depend
- * on how the input was chunked or which runtime produced it.
- */
-export function concatBytes(pieces: readonly Uint8Array[], total?: number): Uint8Array {
-  if (pieces.length === 1) {
-    const only = pieces[0]!;
-    return only.constructor === Uint8Array ? only : new Uint8Array(only.buffer, only.byteOffset, only.length);
-  }
-  const length = total ?? pieces.reduce((sum, p) => sum + p.length, 0);
-  const out = allocUninitialized(length);
-  let at = 0;
-  for (const p of pieces) {
-    out.set(p, at);
-    at += p.length;
-  }
-  return out;
-}
-
-type UnsafeAllocator = { allocUnsafeSlow(size: number): Uint8Array };
-const nodeBuffer = (globalThis as { Buffer?: UnsafeAllocator }).Buffer;
-
-/**
- * A byte array the caller will overwrite entirely. For large sizes, where Node's Buffer exists, its
- * allocUnsafeSlow skips the zero-filling pass (a measurable cost on 1 MiB messages) and owns its
- * memory (no shared pool); the result is handed out as a plain Uint8Array view.
- */
-export function allocUninitialized(length: number): Uint8Array {
-  if (nodeBuffer === undefined || length < 4096) return new Uint8Array(length);
-  const b = nodeBuffer.allocUnsafeSlow(length);
-  return new Uint8Array(b.buffer, b.byteOffset, length);
-}
+// Byte-array helpers live in bytes.ts; re-exported here, where callers found them first.
+export { allocUninitialized, concatBytes } from './bytes.js';

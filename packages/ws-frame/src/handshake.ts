@@ -201,6 +201,7 @@ const REASONS: Readonly<Record<number, string>> = {
   400: 'Bad Request',
   403: 'Forbidden',
   404: 'Not Found',
+  408: 'Request Timeout',
   426: 'Upgrade Required',
   431: 'Request Header Fields Too Large',
 };

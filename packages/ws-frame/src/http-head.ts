@@ -97,6 +97,8 @@ export const DEFAULT_MAX_HEAD_BYTES = 16 * 1024;
 // RFC 9110 5.6.2: token = 1*tchar
 const TOKEN = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
 const VERSION = /^HTTP\/\d\.\d$/;
+// RFC 9112 3.2: no controls or spaces in a request-target (octets above 0x7F are let through).
+const TARGET = /^[\x21-\x7e\x80-\xff]+$/;
 // RFC 9110 5.5: field-value characters: VCHAR, obs-text, SP, HTAB (no CR, LF, NUL).
 const FIELD_VALUE = /^[\t\x20-\x7e\x80-\xff]*$/;
 
@@ -119,6 +121,10 @@ abstract class HeadParser<H extends object> {
     // Bytes past maxHeadBytes cannot belong to an acceptable head, so they are never buffered.
     const taken = Math.min(chunk.length, this.maxHeadBytes - before);
     this.append(chunk.subarray(0, taken));
+    // Refuse at once bytes that cannot start a valid head (a TLS ClientHello, a WebSocket frame,
+    // random binary) instead of waiting for a blank line that may never come.
+    const early = this.startLineError(this.buffer, before, this.length);
+    if (early !== null) return this.fail('HTTP_ERR_MALFORMED', early);
     const end = findHeadEnd(this.buffer, Math.max(0, before - 3), this.length);
     if (end < 0) {
       if (before + chunk.length > this.maxHeadBytes)
@@ -176,6 +182,14 @@ abstract class HeadParser<H extends object> {
 
   protected abstract parseStartLine(line: string, headers: HttpHeaders): H | HttpHeadError;
 
+  /**
+   * Checks the start line's bytes as they arrive (`bytes[from, to)` are new); returns why they cannot
+   * be a valid start line, or null. Never refuses what `parseStartLine` would accept.
+   */
+  protected startLineError(_bytes: Uint8Array, _from: number, _to: number): string | null {
+    return null;
+  }
+
   private fail(code: HttpHeadErrorCode, reason: string): HttpHeadResult<H> {
     this.done = true;
     this.buffer = new Uint8Array(0);
@@ -183,8 +197,69 @@ abstract class HeadParser<H extends object> {
   }
 }
 
+/**
+ * RFC 9112 3: request-line = method SP request-target SP HTTP-version CRLF, with method a token
+ * (RFC 9110 9.1), the target printable (3.2: its forms are made of URI characters; octets above 0x7F
+ * are let through, as the full parse does) and HTTP-version = "HTTP/" DIGIT "." DIGIT (2.3).
+ */
+enum RequestLine {
+  Method,
+  Target,
+  Version,
+  Cr,
+  Lf,
+  Done,
+}
+const HTTP_SLASH = [0x48, 0x54, 0x54, 0x50, 0x2f]; // "HTTP/"
+const TCHAR = new Uint8Array(256);
+for (const c of "!#$%&'*+-.^_`|~0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz")
+  TCHAR[c.charCodeAt(0)] = 1;
+const isDigit = (b: number) => b >= 0x30 && b <= 0x39;
+const isTargetByte = (b: number) => b > 0x20 && b !== 0x7f;
+
 /** Parses `GET /chat HTTP/1.1` and the fields after it. */
 export class HttpRequestParser extends HeadParser<HttpRequestHead> {
+  private line = RequestLine.Method;
+  /** Bytes read in the current part of the request line. */
+  private partLength = 0;
+
+  protected override startLineError(bytes: Uint8Array, from: number, to: number): string | null {
+    for (let i = from; i < to && this.line !== RequestLine.Done; i++) {
+      const b = bytes[i]!;
+      const n = this.partLength++;
+      switch (this.line) {
+        case RequestLine.Method:
+          if (b === 0x20 && n > 0) this.next(RequestLine.Target);
+          else if (TCHAR[b] === 0) return 'not an HTTP request: the method is not a token';
+          break;
+        case RequestLine.Target:
+          if (b === 0x20 && n > 0) this.next(RequestLine.Version);
+          else if (!isTargetByte(b)) return 'malformed request line: invalid request-target';
+          break;
+        case RequestLine.Version:
+          // "HTTP/" DIGIT "." DIGIT
+          if (n < 5 ? b !== HTTP_SLASH[n] : n === 6 ? b !== 0x2e : !isDigit(b))
+            return 'malformed request line: invalid HTTP-version';
+          if (n === 7) this.next(RequestLine.Cr);
+          break;
+        case RequestLine.Cr:
+          if (b !== 0x0d) return 'malformed request line: no CRLF after the HTTP-version';
+          this.next(RequestLine.Lf);
+          break;
+        case RequestLine.Lf:
+          if (b !== 0x0a) return 'malformed request line: no CRLF after the HTTP-version';
+          this.next(RequestLine.Done);
+          break;
+      }
+    }
+    return null;
+  }
+
+  private next(part: RequestLine): void {
+    this.line = part;
+    this.partLength = 0;
+  }
+
   protected parseStartLine(line: string, headers: HttpHeaders): HttpRequestHead | HttpHeadError {
     const parts = line.split(' ');
     const [method, target, version] = parts;
@@ -193,6 +268,7 @@ export class HttpRequestParser extends HeadParser<HttpRequestHead> {
       !method ||
       !TOKEN.test(method) ||
       !target ||
+      !TARGET.test(target) ||
       !version ||
       !VERSION.test(version)
     ) {

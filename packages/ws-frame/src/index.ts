@@ -13,6 +13,7 @@ export type {
   FrameEventFields,
   ProtocolEvent,
   ReadyState,
+  SendOptions,
   WebSocketProtocolOptions,
 } from './connection.js';
 export { WebSocketProtocol } from './connection.js';
@@ -24,6 +25,7 @@ export type { EncodeOptions, Frame, FrameInput, RsvBits } from './frame.js';
 export {
   encodeFrame,
   encodeFrameHeader,
+  encodeFrameParts,
   headerLength,
   isControlOpcode,
   isKnownOpcode,

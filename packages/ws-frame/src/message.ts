@@ -16,7 +16,7 @@ import { decodeUtf8, Utf8Validator } from './utf8.js';
 
 export interface MessageLimits {
   /** Largest message in bytes (also the largest frame). Default 16 MiB. */
-  maxMessageSize: number;
+  maxPayload: number;
   /** Most frames in one message. Default 65,536. */
   maxFragments: number;
 }
@@ -31,7 +31,7 @@ export const RETAIN_FACTOR = 4;
  */
 export const PREALLOCATE_LIMIT = 64 * 1024;
 
-export const DEFAULT_LIMITS: MessageLimits = { maxMessageSize: 16 * 1024 * 1024, maxFragments: 65536 };
+export const DEFAULT_LIMITS: MessageLimits = { maxPayload: 16 * 1024 * 1024, maxFragments: 65536 };
 
 export type Message = { binary: false; data: string } | { binary: true; data: Uint8Array };
 
@@ -69,8 +69,8 @@ export class MessageAssembler {
     if (this.fragments > this.limits.maxFragments) {
       return wsError('WS_ERR_TOO_MANY_FRAGMENTS', `more than ${this.limits.maxFragments} fragments`);
     }
-    if (this.size + header.payloadLength > this.limits.maxMessageSize) {
-      return wsError('WS_ERR_MESSAGE_TOO_BIG', `message above ${this.limits.maxMessageSize} bytes`);
+    if (this.size + header.payloadLength > this.limits.maxPayload) {
+      return wsError('WS_ERR_MESSAGE_TOO_BIG', `message above ${this.limits.maxPayload} bytes`);
     }
     return null;
   }

@@ -40,7 +40,7 @@ export interface WebSocketOptions {
   schedule?: (fn: () => void) => void;
   origin?: string;
   headers?: ReadonlyArray<readonly [string, string]>;
-  maxMessageSize?: number;
+  maxPayload?: number;
   maxFragments?: number;
   timers?: Timers;
   /** How long a client waits for the server to close TCP after the closing handshake. Default 5000. */
@@ -114,7 +114,7 @@ export class WebSocket {
         ...(options.origin !== undefined ? { origin: options.origin } : {}),
         ...(options.headers !== undefined ? { headers: options.headers } : {}),
       },
-      ...(options.maxMessageSize !== undefined ? { maxMessageSize: options.maxMessageSize } : {}),
+      ...(options.maxPayload !== undefined ? { maxPayload: options.maxPayload } : {}),
       ...(options.maxFragments !== undefined ? { maxFragments: options.maxFragments } : {}),
     });
     this.stream = typeof options.transport === 'function' ? options.transport(parsed) : options.transport;

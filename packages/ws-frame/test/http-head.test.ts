@@ -152,6 +152,55 @@ describe('RFC 9112 2-5: the incremental message-head parser', () => {
     );
   });
 
+  it.each([
+    ['a TLS ClientHello', '16030100a5010000a10303'],
+    ['a masked WebSocket frame', '8185373fa21d7f5ac87118'],
+    ['a NUL byte', '00'],
+    ['a space before the method', '20474554'],
+    ['a control character in the target', '474554202f01'],
+    ['a bad HTTP-version', '474554202f20485454582f'],
+    ['a letter where the minor version digit is due', '474554202f20485454502f312e78'],
+    ['no CRLF after the version', '474554202f20485454502f312e3120'],
+  ])('RFC 9112 3: %s is refused from the bytes so far, before any blank line', (_name, hexBytes) => {
+    const result = new HttpRequestParser().push(Uint8Array.from(Buffer.from(hexBytes, 'hex')));
+    expect(result).toMatchObject({ status: 'error', error: { code: 'HTTP_ERR_MALFORMED' } });
+  });
+
+  it('RFC 9112 3: the request line is refused early exactly when the whole head would be refused', () => {
+    const piece = fc.constantFrom(
+      'GET',
+      'POST',
+      ' ',
+      '/',
+      '/chat?x=1',
+      'HTTP/1.1',
+      'HTTP/2.0',
+      'HTTP/1.x',
+      '\t',
+      '\x01',
+      '\x7f',
+      '\xe9',
+      '1',
+      '.',
+      'H',
+      ':',
+      '"',
+    );
+    const oracle = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+ [\x21-\x7e\x80-\xff]+ HTTP\/\d\.\d$/;
+    fc.assert(
+      fc.property(
+        fc.array(piece, { maxLength: 8 }).map((p) => p.join('')),
+        (line) => {
+          const data = Uint8Array.from(`${line}\r\nHost: x\r\n\r\n`, (c) => c.charCodeAt(0));
+          const bytewise = Array.from({ length: data.length }, (_, i) => i);
+          const { result } = pushChunked(new HttpRequestParser(), data, bytewise);
+          expect(result.status === 'complete').toBe(oracle.test(line));
+        },
+      ),
+      { numRuns: 500 },
+    );
+  });
+
   it('RFC 9112 2: a 16 KiB head fed byte by byte is copied a bounded number of times, not once per byte', () => {
     const head = utf8(`GET / HTTP/1.1\r\nHost: a\r\nX-Pad: ${'p'.repeat(16 * 1024 - 40)}\r\n\r\n`);
     const parser = new HttpRequestParser(16 * 1024);

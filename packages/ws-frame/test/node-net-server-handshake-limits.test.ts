@@ -122,4 +122,40 @@ describe('node:net server, after refusing an upgrade', () => {
     expect(await count()).toBe(0);
     socket.destroy();
   });
+
+  // Bytes that cannot be an HTTP request: answered at once, while the handshake timer (60 s) is far off.
+  const NOT_HTTP: Array<[string, Buffer]> = [
+    ['a TLS ClientHello', Buffer.from('16030100a5010000a10303', 'hex')],
+    ['a masked WebSocket text frame', Buffer.from('8185373fa21d7f5ac87118', 'hex')],
+    ['random binary', Buffer.from('00ff13a7c40e9b', 'hex')],
+    ['a control character in the request-target', Buffer.from('GET /\x01', 'latin1')],
+    ['a bad HTTP-version', Buffer.from('GET / HTTX/1.1', 'latin1')],
+  ];
+  it.each(NOT_HTTP)(
+    'RFC 9112 3: %s gets 400 as soon as the request line cannot be valid',
+    async (_name, bytes) => {
+      const server = await start({ handshakeTimeoutMs: 60_000 });
+      const rejected = once(server, 'rejected');
+      const socket = net.connect({ port: server.address().port, host: '127.0.0.1' });
+      const chunks: Buffer[] = [];
+      socket.on('data', (c: Buffer) => chunks.push(c));
+      socket.on('error', () => {});
+      await once(socket, 'connect');
+      socket.write(bytes); // no FIN: the server must not wait for more
+      await once(socket, 'end');
+      socket.destroy();
+      expect(Buffer.concat(chunks).toString('latin1')).toMatch(/^HTTP\/1\.1 400 Bad Request\r\n/);
+      const [info] = (await rejected) as [{ httpStatus: number }];
+      expect(info.httpStatus).toBe(400);
+    },
+  );
+
+  it('RFC 9110 15.5.9: a request head that does not arrive in time gets 408 and a rejected event', async () => {
+    const server = await start({ handshakeTimeoutMs: 100 });
+    const rejected = once(server, 'rejected');
+    const answer = await exchange(server.address().port, 'GET / HTTP/1.1\r\nHost: x\r\n');
+    expect(answer).toMatch(/^HTTP\/1\.1 408 Request Timeout\r\n/);
+    const [info] = (await rejected) as [{ httpStatus: number; reason: string }];
+    expect(info).toMatchObject({ httpStatus: 408, reason: expect.stringContaining('100 ms') });
+  });
 });

@@ -38,7 +38,7 @@ function protocolEvents(chunks: Uint8Array[]): ProtocolEvent[] {
   const p = new WebSocketProtocol({
     role: 'server',
     handshake: 'skip',
-    maxMessageSize: 4096,
+    maxPayload: 4096,
     maxFragments: 64,
   });
   for (const c of chunks) p.receive(c.slice());
@@ -94,7 +94,7 @@ describe('RFC 6455 5.2: encode/decode properties', () => {
         const p = new WebSocketProtocol({
           role: 'server',
           handshake: 'skip',
-          maxMessageSize: 4096,
+          maxPayload: 4096,
           maxFragments: 64,
         });
         const seen: ProtocolEvent[] = [];

@@ -1,8 +1,10 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
   decodeFrames,
   encodeFrame,
   encodeFrameHeader,
+  encodeFrameParts,
   FrameParser,
   type FrameSink,
   Opcode,
@@ -100,7 +102,7 @@ describe('RFC 6455 5.2: violations have stable codes and close codes', () => {
       role === 'server' ? encodeFrame({ opcode: 2, payload: hex('aa') }, { mask: MASK }) : hex('8201aa');
     const all = new Uint8Array([...good, ...hex(wire)]);
     for (const chunks of [[all], Array.from(all, (b) => Uint8Array.of(b))]) {
-      const result = decodeFrames(chunks, { role, maxPayloadLength: 1 << 20 });
+      const result = decodeFrames(chunks, { role, maxPayload: 1 << 20 });
       expect(result.frames).toEqual([{ fin: true, rsv: 0, opcode: 2, payload: hex('aa') }]);
       expect(result.error?.code).toBe(code);
       expect(result.error?.closeCode).toBe(closeCode);
@@ -140,5 +142,38 @@ describe('RFC 6455 5.2: violations have stable codes and close codes', () => {
     for (const b of wire) parser.push(Uint8Array.of(b));
     expect(offsets).toEqual([0, 2, 9]);
     expect(parser.offset).toBe(wire.length);
+  });
+});
+
+describe('RFC 6455 5.2: encoding a frame as pieces to write', () => {
+  it('RFC 6455 5.2: an unmasked frame is its header and the payload itself (no copy); a masked one a single array', () => {
+    const payload = new Uint8Array(300).fill(7);
+    const [header, body, ...more] = encodeFrameParts({ opcode: Opcode.Binary, payload });
+    expect(more).toEqual([]);
+    expect(body).toBe(payload);
+    expect(header).toEqual(hex('827e012c'));
+    const masked = encodeFrameParts({ opcode: Opcode.Binary, payload }, { mask: hex('01020304') });
+    expect(masked).toHaveLength(1);
+    expect(payload.every((b) => b === 7)).toBe(true); // the caller's payload is never masked in place
+  });
+
+  it('RFC 6455 5.2/5.3: for any frame, mask and length form, the pieces joined equal encodeFrame, and repeated encodes stay intact', () => {
+    fc.assert(
+      fc.property(
+        fc.constantFrom(0, 1, 2, 8, 9, 10),
+        fc.uint8Array({ maxLength: 3000 }),
+        fc.option(fc.uint8Array({ minLength: 4, maxLength: 4 }), { nil: undefined }),
+        (opcode, payload, mask) => {
+          const options = mask === undefined ? {} : { mask };
+          const whole = encodeFrame({ opcode, payload }, options);
+          const copy = whole.slice();
+          const joined = Buffer.concat(encodeFrameParts({ opcode, payload }, options));
+          // Outputs may share a slab: encoding more frames must not disturb one already returned.
+          for (let i = 0; i < 5; i++) encodeFrame({ opcode, payload }, options);
+          expect(new Uint8Array(joined)).toEqual(whole);
+          expect(whole).toEqual(copy);
+        },
+      ),
+    );
   });
 });

@@ -4,6 +4,7 @@ import {
   applyMask,
   applyMaskJs,
   createSimdMasker,
+  defaultRandom,
   MASK_WASM,
   maskCopy,
   maskInto,
@@ -95,5 +96,26 @@ describe('maskInto: unmasking and copying in one pass', () => {
         },
       ),
     );
+  });
+});
+
+describe('RFC 6455 5.3 / 10.3: masking keys from defaultRandom', () => {
+  it('RFC 6455 5.3: keys drawn from the pool are separate arrays and never the same bytes run after run', () => {
+    const keys = Array.from({ length: 3000 }, () => defaultRandom(4)); // crosses several pool refills
+    const distinct = new Set(keys.map((k) => Buffer.from(k).toString('hex')));
+    // 3000 keys of 32 random bits: a repeat is possible (p ~ 0.1%), a pool handed out twice is not.
+    expect(distinct.size).toBeGreaterThan(2990);
+    const second = Buffer.from(keys[1]!).toString('hex');
+    keys[0]!.fill(0); // the caller owns its copy: changing one key leaves the next as it was
+    expect(Buffer.from(keys[1]!).toString('hex')).toBe(second);
+    expect(keys.every((k) => k.length === 4)).toBe(true);
+  });
+
+  it('RFC 6455 10.3: lengths above the pool and above one getRandomValues call are filled', () => {
+    const big = defaultRandom(70_000);
+    expect(big.length).toBe(70_000);
+    // Each 64 KiB part was filled: neither half is all zeros.
+    expect(big.subarray(0, 65_536).some((b) => b !== 0)).toBe(true);
+    expect(big.subarray(65_536).some((b) => b !== 0)).toBe(true);
   });
 });

@@ -1,6 +1,15 @@
 import { describe, expect, it } from 'vitest';
 import { encodeFrame, Opcode, WebSocketProtocol } from '../src/index.js';
-import { concat, hex, openServer, outgoing, recv, significant, utf8 } from './helpers/fixtures.js';
+import {
+  concat,
+  hex,
+  openClient,
+  openServer,
+  outgoing,
+  recv,
+  significant,
+  utf8,
+} from './helpers/fixtures.js';
 
 const MASK = hex('a1b2c3d4');
 /** A frame as a client sends it (masked). */
@@ -63,7 +72,7 @@ describe('RFC 6455 5.4: fragmentation, OPEN server', () => {
     ],
   ];
   it.each(errors)('%s fails with %s and close %i', (_name, wire, code, closeCode) => {
-    const p = openServer({ maxMessageSize: 100, maxFragments: 8 });
+    const p = openServer({ maxPayload: 100, maxFragments: 8 });
     const events = recv(p, wire);
     expect(events.find((e) => e.type === 'error')).toMatchObject({ error: { code, closeCode } });
     expect(outgoing(p)).toEqual(concat(hex(`8802${closeCode.toString(16).padStart(4, '0')}`)));
@@ -166,5 +175,27 @@ describe('RFC 6455 10.4: default limits', () => {
       'error',
       'end-transport',
     ]);
+  });
+});
+
+describe('RFC 6455 5.6: sending text already encoded as UTF-8', () => {
+  it('RFC 6455 5.6: send(bytes, { binary: false }) sends a text frame with those bytes, the large payload itself queued', () => {
+    const p = openServer();
+    const text = utf8('你好'.repeat(2000)); // 12,000 bytes: above the copy threshold
+    expect(p.send(text, { binary: false })).toBe(true);
+    const pieces = p.takeOutgoing();
+    expect(pieces[0]).toEqual(hex('817e2ee0'));
+    expect(pieces[1]).toBe(text);
+  });
+
+  it('RFC 6455 5.6: a client masks pre-encoded text into its own copy, leaving the caller bytes as they were', () => {
+    const client = openClient();
+    const text = utf8('hello');
+    client.send(text, { binary: false });
+    const frame = outgoing(client);
+    expect(frame[0]).toBe(0x81);
+    expect(text).toEqual(utf8('hello'));
+    const events = recv(openServer(), frame);
+    expect(significant(events)).toContainEqual({ type: 'message', binary: false, data: 'hello' });
   });
 });

@@ -41,16 +41,25 @@ describe('RFC 6455 5.5.2 / 5.5.3: ping and pong', () => {
 });
 
 describe('RFC 6455 5.5.1 and 7.4: close frames received in OPEN', () => {
-  const valid = [1000, 1001, 1002, 1003, 1007, 1008, 1009, 1010, 1011, 3000, 3999, 4000, 4999];
-  it.each(valid)('RFC 6455 7.4: close code %i is valid and echoed', (code) => {
-    const p = openServer();
-    const events = recv(p, c(Opcode.Close, closePayload(code, 'bye')));
-    expect(significant(events)).toEqual([{ type: 'close', code, reason: 'bye' }, { type: 'end-transport' }]);
-    expect(outgoing(p)).toEqual(new Uint8Array([0x88, 2, code >> 8, code & 255]));
-    expect(p.state).toBe('CLOSING');
-  });
+  // 1012-1014: registered with IANA after RFC 6455 (Service Restart, Try Again Later, Bad Gateway).
+  const valid = [
+    1000, 1001, 1002, 1003, 1007, 1008, 1009, 1010, 1011, 1012, 1013, 1014, 3000, 3999, 4000, 4999,
+  ];
+  it.each(valid)(
+    'RFC 6455 7.4 and the IANA close code registry: close code %i is valid and echoed',
+    (code) => {
+      const p = openServer();
+      const events = recv(p, c(Opcode.Close, closePayload(code, 'bye')));
+      expect(significant(events)).toEqual([
+        { type: 'close', code, reason: 'bye' },
+        { type: 'end-transport' },
+      ]);
+      expect(outgoing(p)).toEqual(new Uint8Array([0x88, 2, code >> 8, code & 255]));
+      expect(p.state).toBe('CLOSING');
+    },
+  );
 
-  const invalid = [0, 999, 1004, 1005, 1006, 1012, 1015, 1016, 1100, 2000, 2999, 5000, 65535];
+  const invalid = [0, 999, 1004, 1005, 1006, 1015, 1016, 1100, 2000, 2999, 5000, 65535];
   it.each(invalid)('RFC 6455 7.4: close code %i is a protocol error (1002)', (code) => {
     const p = openServer();
     const events = recv(p, c(Opcode.Close, closePayload(code)));
@@ -144,6 +153,15 @@ describe('RFC 6455 7: the closing handshake, state by state', () => {
     expect(() => p.close(1000, 'x'.repeat(124))).toThrow(WebSocketUsageError);
     expect(p.state).toBe('OPEN');
   });
+
+  it.each([1012, 1013, 1014])(
+    'IANA close code registry: close(%i) may be sent (registered after RFC 6455)',
+    (code) => {
+      const p = openServer();
+      p.close(code);
+      expect(outgoing(p)).toEqual(new Uint8Array([0x88, 2, code >> 8, code & 255]));
+    },
+  );
 
   it('RFC 6455 4.1: send() while CONNECTING is a usage error (InvalidStateError)', () => {
     const { client } = connectedPair();

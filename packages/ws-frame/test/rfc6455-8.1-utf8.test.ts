@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { Utf8Validator } from '../src/index.js';
 import { hex, openClient, openServer, outgoing, recv } from './helpers/fixtures.js';
@@ -48,5 +49,64 @@ describe('RFC 6455 5.6: text is delivered as sent', () => {
     const events = recv(server, outgoing(client));
     expect(events).toContainEqual({ type: 'message', binary: false, data: '\uFEFFhi' });
     expect(events).toContainEqual({ type: 'close', code: 1000, reason: '\uFEFFbye' });
+  });
+});
+
+describe('RFC 6455 8.1: fail-fast holds for pieces checked by the platform (32 bytes and up)', () => {
+  /** Text with impossible bytes planted in it: most inputs are long, valid for a while, then broken. */
+  const textWithFaults = fc
+    .tuple(
+      fc.string({ unit: 'grapheme', minLength: 20, maxLength: 300 }),
+      fc.array(fc.tuple(fc.nat(), fc.integer({ min: 0x80, max: 0xff })), { maxLength: 2 }),
+    )
+    .map(([text, faults]) => {
+      const bytes = new TextEncoder().encode(text);
+      for (const [at, byte] of faults) if (bytes.length > 0) bytes[at % bytes.length] = byte;
+      return bytes;
+    });
+
+  it('RFC 6455 8.1: under any chunking, the first piece refused is the one holding the first impossible byte', () => {
+    fc.assert(
+      fc.property(
+        textWithFaults,
+        fc.array(fc.integer({ min: 1, max: 120 }), { minLength: 1, maxLength: 8 }),
+        (bytes, sizes) => {
+          const firstBad = failsAt(bytes);
+          const v = new Utf8Validator();
+          let at = 0;
+          let refusedPiece: [number, number] | null = null;
+          for (let i = 0; at < bytes.length; i++) {
+            const end = Math.min(bytes.length, at + sizes[i % sizes.length]!);
+            if (!v.push(bytes.subarray(at, end))) {
+              refusedPiece = [at, end];
+              break;
+            }
+            at = end;
+          }
+          if (firstBad === -1) expect(refusedPiece).toBeNull();
+          else {
+            expect(refusedPiece).not.toBeNull();
+            expect(firstBad).toBeGreaterThanOrEqual(refusedPiece![0]);
+            expect(firstBad).toBeLessThan(refusedPiece![1]);
+          }
+        },
+      ),
+      { numRuns: 500 },
+    );
+  });
+
+  it('RFC 6455 8.1: a code point split across two long pieces is accepted, a broken one refused in the second', () => {
+    const text = new TextEncoder().encode(`${'a'.repeat(40)}你${'b'.repeat(40)}`);
+    for (let cut = 40; cut <= 43; cut++) {
+      const v = new Utf8Validator();
+      expect(v.push(text.subarray(0, cut))).toBe(true);
+      expect(v.push(text.subarray(cut))).toBe(true);
+      expect(v.complete).toBe(true);
+    }
+    const broken = text.slice();
+    broken[42] = 0x41; // the third byte of 你 replaced by 'A'
+    const v = new Utf8Validator();
+    expect(v.push(broken.subarray(0, 42))).toBe(true);
+    expect(v.push(broken.subarray(42))).toBe(false);
   });
 });

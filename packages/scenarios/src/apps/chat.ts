@@ -77,7 +77,9 @@ export class ChatRoom {
   }
 
   private broadcast(reply: ChatReply, exceptId?: string): void {
-    for (const { peer } of this.members.values()) if (peer.id !== exceptId) send(peer, reply);
+    // One string for every member, so a server can encode it once for all of them.
+    const text = JSON.stringify(reply);
+    for (const { peer } of this.members.values()) if (peer.id !== exceptId) peer.sendText(text);
   }
 }
 

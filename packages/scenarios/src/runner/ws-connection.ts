@@ -63,7 +63,8 @@ export class WsConnection {
 
   constructor(options: WsConnectionOptions) {
     this.options = options;
-    const limits = options.maxMessageSize === undefined ? {} : { maxMessageSize: options.maxMessageSize };
+    // The scenario language calls the limit maxMessageSize; ws-frame calls it maxPayload (one name there).
+    const limits = options.maxMessageSize === undefined ? {} : { maxPayload: options.maxMessageSize };
     this.protocol =
       options.role === 'client'
         ? new WebSocketProtocol({

@@ -32,6 +32,50 @@ export type TimedLogEntry = ServeLogEntry & { time: string };
 
 export type LogSink = (entry: TimedLogEntry) => void;
 
+/** What the log needs to know about a connection (a `ServePeer` has it). */
+export interface PeerFacts {
+  id: number;
+  remote: string;
+  path: string;
+  openedAt: number;
+  messagesIn: number;
+  messagesOut: number;
+  /** Set when the server ended the connection: the code it sent (1006 when it dropped TCP) and why. */
+  ending: { code: number; reason: string; note: string } | null;
+  transportNote: string | null;
+}
+
+export function openEntry(peer: PeerFacts, protocol: string): ServeLogEntry {
+  return { event: 'open', id: peer.id, remote: peer.remote, path: peer.path, protocol };
+}
+
+/**
+ * The close entry: when the server ended the connection its code, reason and note win over what the
+ * transport reported; otherwise the peer's close frame (or 1006 without one) says who ended it.
+ * `now` is on the same clock as `peer.openedAt`.
+ */
+export function closeEntry(
+  peer: PeerFacts,
+  closed: { code: number; reason: string; wasClean: boolean },
+  now: number,
+): ServeLogEntry {
+  const ending = peer.ending;
+  const note = ending?.note ?? peer.transportNote;
+  return {
+    event: 'close',
+    id: peer.id,
+    remote: peer.remote,
+    code: ending ? ending.code : closed.code,
+    reason: ending ? ending.reason : closed.reason,
+    wasClean: closed.wasClean,
+    by: ending ? 'server' : closed.code === 1006 ? 'transport' : 'peer',
+    messagesIn: peer.messagesIn,
+    messagesOut: peer.messagesOut,
+    durationMs: Math.round(now - peer.openedAt),
+    ...(note !== null ? { note } : {}),
+  };
+}
+
 /** One JSON object per line (JSON Lines). */
 export function formatJsonLine(entry: TimedLogEntry): string {
   return JSON.stringify(entry);

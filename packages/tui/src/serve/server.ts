@@ -5,16 +5,18 @@
  * backpressure: a connection whose socket buffer is full stops being read until it drains). This module
  * adds what a real server needs around it:
  * - plain HTTP: `GET /` gets the blog's browser client (page.ts), other paths 404, other methods 405;
- * - limits: request head size (431), message size (1009), and a cap on bytes queued for one peer, so a
- *   peer that stops reading cannot make us buffer without bound (in chat mode other members' messages
- *   would otherwise pile up): past the cap it is dropped;
+ * - limits: request head size (431), message size (1009), a cap on bytes queued for one peer and one
+ *   for all peers together, so peers that stop reading cannot make us buffer without bound (in chat
+ *   mode other members' messages would otherwise pile up): past a cap the slowest peers are dropped
+ *   (peer.ts); a chat broadcast is encoded once and its bytes shared by every member's queue;
  * - liveness (liveness.ts): heartbeat pings find dead peers, the idle timeout closes quiet ones;
- * - one log entry per connection and per close, with the code (log.ts);
+ * - one log entry per connection and per close, with the code, built by pure functions (log.ts) from
+ *   the per-connection `ServePeer`;
  * - shutdown: stop accepting, close every WebSocket with 1001, drop what has not finished in time.
  */
 import type net from 'node:net';
 import { type ChatPeer, ChatRoom } from '@synack/scenarios';
-import { WebSocketError } from '@synack/ws-frame';
+import { type SendOptions, WebSocketError } from '@synack/ws-frame';
 import {
   createWebSocketServer,
   type HttpResponse,
@@ -22,8 +24,9 @@ import {
   type WebSocketServer,
 } from '@synack/ws-frame/node';
 import { Liveness, type Tracked } from './liveness.js';
-import type { LogSink, ServeLogEntry } from './log.js';
+import { closeEntry, type LogSink, openEntry, type ServeLogEntry } from './log.js';
 import { renderClientPage } from './page.js';
+import { ServePeer, slowestOverBudget } from './peer.js';
 
 export type ServeMode = 'echo' | 'chat';
 export const SERVE_MODES: readonly ServeMode[] = ['echo', 'chat'];
@@ -45,6 +48,12 @@ export interface ServeOptions {
    * buffer is full, but a chat sender also receives its own broadcast).
    */
   maxBufferedBytes?: number;
+  /**
+   * Bytes queued for all peers together; past it the peers with the most queued are dropped, slowest
+   * first, until the total is back under it. Shared broadcast bytes count once per peer, so this
+   * over-estimates memory: a conservative bound. Default 128 MiB.
+   */
+  maxBufferedBytesTotal?: number;
   /** Heartbeat ping period; a peer silent for a whole period after a ping is dropped. 0 = off. Default 30 s. */
   pingIntervalMs?: number;
   /** Close with 1001 after this long without a data message either way. 0 = off. Default 10 min. */
@@ -77,23 +86,11 @@ export interface ServeHandle {
 
 const MiB = 1024 * 1024;
 
-interface Peer extends Tracked {
-  readonly id: number;
-  readonly remote: string;
-  readonly path: string;
-  readonly openedAt: number;
-  messagesIn: number;
-  messagesOut: number;
-  /** Set when the server ends the connection: what it sent (or 1006 when it dropped TCP) and why. */
-  ending: { code: number; reason: string; note: string } | null;
-  /** A socket error seen on the way (ECONNRESET, EPIPE): why the transport went away. */
-  transportNote: string | null;
-}
-
 export async function startServer(options: ServeOptions = {}): Promise<ServeHandle> {
   const mode = options.mode ?? 'echo';
   const maxPayload = options.maxPayload ?? 16 * MiB;
   const maxBufferedBytes = options.maxBufferedBytes ?? maxPayload + MiB;
+  const maxBufferedBytesTotal = options.maxBufferedBytesTotal ?? 128 * MiB;
   const closeTimeoutMs = options.closeTimeoutMs ?? 5000;
   const sink = options.log;
   const log = (entry: ServeLogEntry) => sink?.({ time: new Date().toISOString(), ...entry });
@@ -142,57 +139,61 @@ export async function startServer(options: ServeOptions = {}): Promise<ServeHand
     }),
   );
 
+  const peers = new Map<WebSocketConnection, ServePeer>();
+  const byTracked = new Map<Tracked, ServePeer>();
   const liveness = new Liveness({
     pingIntervalMs: options.pingIntervalMs ?? 30_000,
     idleTimeoutMs: options.idleTimeoutMs ?? 600_000,
     now: () => performance.now(),
-    onDead: (entry) => drop(entry as Peer, 'dead peer: no pong'),
-    onIdle: (entry) => closeWith(entry as Peer, 1001, 'idle timeout', 'idle'),
+    onDead: (entry) => byTracked.get(entry)?.drop('dead peer: no pong'),
+    onIdle: (entry) => byTracked.get(entry)?.closeWith(1001, 'idle timeout', 'idle'),
   });
-
-  /** Ends a connection without a close frame: the peer cannot or will not read one. */
-  const drop = (peer: Peer, note: string) => {
-    peer.ending ??= { code: 1006, reason: '', note };
-    peer.connection.terminate();
+  const send = (peer: ServePeer, data: string | Uint8Array, sendOptions?: SendOptions) => {
+    if (peer.send(data, sendOptions)) liveness.touch(peer.tracked);
   };
-  const closeWith = (peer: Peer, code: number, reason: string, note: string) => {
-    peer.ending ??= { code, reason, note };
-    peer.connection.close(code, reason);
-  };
-  /** The cap on what we queue for one peer (the adapter stops reading it, but chat keeps writing). */
-  const send = (peer: Peer, data: string | Uint8Array) => {
-    if (!peer.connection.send(data)) return;
-    peer.messagesOut++;
-    liveness.touch(peer);
-    const queued = peer.connection.bufferedAmount;
-    if (queued > maxBufferedBytes) drop(peer, `slow reader: ${queued} bytes queued`);
+  /** The global bound: past it, the peers furthest behind are dropped first, each logged with why. */
+  const enforceBudget = () => {
+    for (const { peer, queued, total } of slowestOverBudget(peers.values(), maxBufferedBytesTotal))
+      peer.drop(
+        `slow reader: ${queued} bytes queued; ${total} queued for all peers, above ${maxBufferedBytesTotal} (slowest dropped first)`,
+      );
   };
 
   const room = new ChatRoom();
-  const peers = new Map<WebSocketConnection, Peer>();
+  /** A text broadcast to the whole room is encoded once; every member queues the same bytes. */
+  const encoded = { text: '', bytes: new Uint8Array(0) };
+  const sendText = (peer: ServePeer, text: string) => {
+    if (text !== encoded.text) {
+      encoded.text = text;
+      encoded.bytes = encoder.encode(text);
+    }
+    send(peer, encoded.bytes, { binary: false });
+  };
   let nextId = 1;
   wss.on('connection', (connection) => {
     const tracked = liveness.track(connection);
-    const peer: Peer = Object.assign(tracked, {
-      id: nextId++,
-      remote: formatRemote(connection.remoteAddress, connection.remotePort),
-      path: connection.request?.target ?? '/',
-      openedAt: performance.now(),
-      messagesIn: 0,
-      messagesOut: 0,
-      ending: null,
-      transportNote: null,
-    });
+    const peer = new ServePeer(
+      nextId++,
+      tracked,
+      formatRemote(connection.remoteAddress, connection.remotePort),
+      connection.request?.target ?? '/',
+      performance.now(),
+      maxBufferedBytes,
+    );
     peers.set(connection, peer);
-    const chatPeer: ChatPeer = { id: String(peer.id), sendText: (text) => send(peer, text) };
-    log({ event: 'open', id: peer.id, remote: peer.remote, path: peer.path, protocol: connection.protocol });
+    byTracked.set(tracked, peer);
+    const chatPeer: ChatPeer = { id: String(peer.id), sendText: (text) => sendText(peer, text) };
+    log(openEntry(peer, connection.protocol));
 
     connection.on('message', (data) => {
       peer.messagesIn++;
-      liveness.touch(peer);
+      liveness.touch(tracked);
       if (mode === 'echo') send(peer, data);
-      else if (typeof data === 'string') room.text(chatPeer, data);
-      else room.binary(chatPeer);
+      else {
+        if (typeof data === 'string') room.text(chatPeer, data);
+        else room.binary(chatPeer);
+        enforceBudget();
+      }
     });
     connection.on('error', (error) => {
       // 7.1.7: the adapter already failed the connection with the mapped code; remember it for the log.
@@ -202,22 +203,9 @@ export async function startServer(options: ServeOptions = {}): Promise<ServeHand
     });
     connection.on('close', (code, reason, wasClean) => {
       peers.delete(connection);
+      byTracked.delete(tracked);
       if (mode === 'chat') room.close(chatPeer);
-      const ending = peer.ending;
-      const note = ending?.note ?? peer.transportNote;
-      log({
-        event: 'close',
-        id: peer.id,
-        remote: peer.remote,
-        code: ending ? ending.code : code,
-        reason: ending ? ending.reason : reason,
-        wasClean,
-        by: ending ? 'server' : code === 1006 ? 'transport' : 'peer',
-        messagesIn: peer.messagesIn,
-        messagesOut: peer.messagesOut,
-        durationMs: Math.round(performance.now() - peer.openedAt),
-        ...(note !== null && note !== undefined ? { note } : {}),
-      });
+      log(closeEntry(peer, { code, reason, wasClean }, performance.now()));
     });
     if (mode === 'chat') room.open(chatPeer);
   });
@@ -263,6 +251,8 @@ export async function startServer(options: ServeOptions = {}): Promise<ServeHand
     stop,
   };
 }
+
+const encoder = new TextEncoder();
 
 /** The plain-HTTP side: the page at `/`, 405 for other methods there, 404 elsewhere. */
 export function answerHttp(method: string, target: string, page: string): HttpResponse {

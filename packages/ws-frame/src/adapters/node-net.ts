@@ -10,9 +10,14 @@
  */
 import { EventEmitter } from 'node:events';
 import net from 'node:net';
-import { type ProtocolEvent, WebSocketProtocol } from '../connection.js';
+import { type ProtocolEvent, type SendOptions, WebSocketProtocol } from '../connection.js';
 import type { WebSocketError } from '../errors.js';
-import { ServerHandshake, type ServerHandshakeOptions, type ServerHandshakeResult } from '../handshake.js';
+import {
+  buildRejection,
+  ServerHandshake,
+  type ServerHandshakeOptions,
+  type ServerHandshakeResult,
+} from '../handshake.js';
 import { type HttpRequestHead, serializeHead } from '../http-head.js';
 import { defaultRandom, type RandomSource } from '../random.js';
 import { parseWebSocketUrl } from '../websocket.js';
@@ -107,8 +112,8 @@ export class WebSocketConnection extends EventEmitter<ConnectionEvents> {
   }
 
   /** Sends a message; returns false when it was dropped because the connection is closing. */
-  send(data: string | Uint8Array): boolean {
-    const queued = this.core.send(data);
+  send(data: string | Uint8Array, options?: SendOptions): boolean {
+    const queued = this.core.send(data, options);
     this.pump();
     return queued;
   }
@@ -310,7 +315,14 @@ export class WebSocketServer extends EventEmitter<WebSocketServerEvents> {
         ? { maxHeadBytes: this.options.maxHandshakeBytes }
         : {}),
     });
-    const timer = setTimeout(() => socket.destroy(), this.options.handshakeTimeoutMs ?? 10_000);
+    const timeoutMs = this.options.handshakeTimeoutMs ?? 10_000;
+    // RFC 9110 15.5.9: 408 when the request head did not arrive in time; the peer is told, and the
+    // 'rejected' event lets the server log it, instead of the socket just vanishing.
+    const timer = setTimeout(() => {
+      socket.off('data', onData);
+      socket.off('end', onEnd);
+      this.refuseWith(socket, 408, `request head not complete within ${timeoutMs} ms`);
+    }, timeoutMs);
     timer.unref();
     const onError = () => socket.destroy();
     // A peer that half-closes before its request head is complete can never complete it: drop it now
@@ -332,7 +344,7 @@ export class WebSocketServer extends EventEmitter<WebSocketServerEvents> {
       const core = new WebSocketProtocol({
         role: 'server',
         handshake: { ...result, rest: new Uint8Array(0) },
-        ...(this.options.maxPayload !== undefined ? { maxMessageSize: this.options.maxPayload } : {}),
+        ...(this.options.maxPayload !== undefined ? { maxPayload: this.options.maxPayload } : {}),
         ...(this.options.maxFragments !== undefined ? { maxFragments: this.options.maxFragments } : {}),
       });
       const connection = new WebSocketConnection(socket, core, result.request, this.options);
@@ -377,6 +389,16 @@ export class WebSocketServer extends EventEmitter<WebSocketServerEvents> {
       remoteAddress: socket.remoteAddress,
     });
     answered(() => socket.end(result.response));
+  }
+
+  /** Answers with an HTTP error of our own (408), reports it, and lets the socket linger briefly. */
+  private refuseWith(socket: net.Socket, httpStatus: number, reason: string): void {
+    this.emit('rejected', { httpStatus, reason, remoteAddress: socket.remoteAddress });
+    if (socket.destroyed) return;
+    socket.end(buildRejection(httpStatus, reason));
+    const linger = setTimeout(() => socket.destroy(), this.options.closeTimeoutMs ?? 5000);
+    linger.unref();
+    socket.once('close', () => clearTimeout(linger));
   }
 }
 
@@ -444,7 +466,7 @@ export function connectWebSocket(
       ...(options.origin !== undefined ? { origin: options.origin } : {}),
       ...(options.headers ? { headers: options.headers } : {}),
     },
-    ...(options.maxPayload !== undefined ? { maxMessageSize: options.maxPayload } : {}),
+    ...(options.maxPayload !== undefined ? { maxPayload: options.maxPayload } : {}),
     ...(options.maxFragments !== undefined ? { maxFragments: options.maxFragments } : {}),
   });
   const connection = new WebSocketConnection(socket, core, null, options);

@@ -31,9 +31,7 @@ export function concat(...parts: Uint8Array[]): Uint8Array {
 }
 
 /** Per-state fixtures: a connection already OPEN (handshake skipped). */
-export function openServer(
-  options: { maxMessageSize?: number; maxFragments?: number } = {},
-): WebSocketProtocol {
+export function openServer(options: { maxPayload?: number; maxFragments?: number } = {}): WebSocketProtocol {
   const p = new WebSocketProtocol({ role: 'server', handshake: 'skip', ...options });
   p.takeEvents();
   return p;
