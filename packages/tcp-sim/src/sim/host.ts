@@ -144,8 +144,14 @@ export class SimListener extends Emitter {
     else this.queue.push(socket);
   }
 
-  /** Room for another connection under the backlog. */
+  /**
+   * Room for another connection under the backlog: half-open plus unaccepted connections below it
+   * (RFC 9293 leaves the queue to the implementation), or, as Linux, an accept queue holding no
+   * more than the backlog (sk_acceptq_is_full: "more than backlog"; SYN-RCVD ones sit in the
+   * separate SYN queue), so backlog N completes N + 1 handshakes.
+   */
   get hasRoom(): boolean {
+    if (this.host.backlogPlusOne) return this.queue.length <= this.backlog;
     return this.halfOpen + this.queue.length < this.backlog;
   }
 }
@@ -273,6 +279,11 @@ export class SimHost {
     isn: HostOptions['isn'];
     mss: number | undefined;
   };
+
+  /** @internal The profile's listen-queue rule (Linux: backlog N takes N + 1). */
+  get backlogPlusOne(): boolean {
+    return this.world.profile.backlogPlusOne;
+  }
 
   /** @internal Whether trace events are seen by anyone. */
   get observed(): boolean {
