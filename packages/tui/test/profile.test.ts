@@ -7,7 +7,11 @@ import { zh } from '../src/narration/zh.js';
 
 describe('numbers the profile implies', () => {
   it.each([
-    ['linux: 6 + 4 linear SYN retries give up at 1+1+1+1+1+2+4+...+64 = 131 s', profileView('linux'), 131_000],
+    [
+      'linux: 6 + 4 linear SYN retries give up at 1+1+1+1+1+2+4+...+64 = 131 s',
+      profileView('linux'),
+      131_000,
+    ],
     ['rfc: RFC 6298 2.5 rtoMax 60 s caps the last wait: 123 s', profileView('rfc'), 123_000],
     ['rtoMax 10 s: the doubling stops at 10 s', profileView({ rtoMax: 10_000 }), 45_000],
     ['no retries: the first timeout ends it', profileView({ synRetries: 0 }), 1000],
