@@ -75,6 +75,7 @@ export class SegmentOutput {
       this.receiver.ackSent();
       this.timers.stop(DELACK);
     }
+    if (len > 0) this.receiver.pacing?.dataSent(this.env.now());
     const retransmission = this.sender.sent(seq, len + (flags & FIN ? 1 : 0));
     this.env.transmit(this.conn, seg, retransmission, cause);
   }

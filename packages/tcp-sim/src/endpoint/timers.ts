@@ -102,6 +102,12 @@ export interface TimerProfile {
    * sk_acceptq_is_full tests "more than backlog"); false: N connections, half-open ones counted.
    */
   readonly backlogPlusOne: boolean;
+  /**
+   * Linux's ACK pacing (quick-ack.ts) when > 0: up to this many ACKs at once after the first data
+   * (quick-ACK mode, TCP_MAX_QUICKACKS 16), none while replies flow (ping-pong), and a FIN received
+   * in ESTABLISHED acknowledged late or on our reply. 0: RFC 9293 3.8.6.3 / RFC 5681 4.2 alone.
+   */
+  readonly quickAcks: number;
 }
 
 /** The RFCs' numbers: RFC 6298, RFC 9293, RFC 1122, RFC 5681. */
@@ -135,6 +141,7 @@ export const RFC_PROFILE: TimerProfile = {
   retransmitTimeoutRule: 'rfc6298',
   synLinearTimeouts: 0,
   backlogPlusOne: false,
+  quickAcks: 0,
 };
 
 /**
@@ -161,6 +168,7 @@ export const LINUX_PROFILE: TimerProfile = {
   retransmitTimeoutRule: 'linux',
   synLinearTimeouts: 4,
   backlogPlusOne: true,
+  quickAcks: 16,
 };
 
 export type ProfileName = 'rfc' | 'linux';
@@ -211,6 +219,7 @@ function validateProfile(p: TimerProfile): void {
     'userTimeout',
     'finWait2Timeout',
     'synLinearTimeouts',
+    'quickAcks',
   ];
   for (const key of nonNegative) {
     const v = p[key];
@@ -229,6 +238,7 @@ function validateProfile(p: TimerProfile): void {
     throw new RangeError(`profile.retransmitTimeoutRule must be 'rfc6298' or 'linux'`);
   if (!Number.isInteger(p.synLinearTimeouts))
     throw new RangeError('profile.synLinearTimeouts must be an integer >= 0');
+  if (!Number.isInteger(p.quickAcks)) throw new RangeError('profile.quickAcks must be an integer >= 0');
   if (p.initialWindow !== 'rfc5681' && !(Number.isInteger(p.initialWindow) && p.initialWindow >= 1))
     throw new RangeError(`profile.initialWindow must be 'rfc5681' or an integer >= 1`);
 }

@@ -463,5 +463,6 @@ export const en: Strings = {
     retransmitTimeoutRule: 'RTO rule: RFC 6298, or SRTT + max(4 RTTVAR, RTO min) (Linux)',
     synLinearTimeouts: 'SYN retransmissions 1 RTO apart before backing off (Linux 6.5+)',
     backlogPlusOne: 'listen backlog N completes N + 1 handshakes (Linux)',
+    quickAcks: 'quick ACKs after the first data, 0 = RFC delayed ACK only (Linux: 16, ping-pong)',
   },
 };

@@ -453,5 +453,6 @@ export const zh: Strings = {
     retransmitTimeoutRule: 'RTO 规则：RFC 6298，或 SRTT + max(4 RTTVAR, RTO 下限)（Linux）',
     synLinearTimeouts: '退避之前以固定间隔重传 SYN 的次数（Linux 6.5+）',
     backlogPlusOne: '监听队列 backlog 为 N 时可完成 N + 1 次握手（Linux）',
+    quickAcks: '首批数据立即确认的次数，0 = 仅 RFC 延迟确认（Linux：16，含 ping-pong 模式）',
   },
 };
