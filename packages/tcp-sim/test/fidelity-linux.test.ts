@@ -359,11 +359,11 @@ const EXCHANGES: Exchange[] = [
           `const net = require('node:net');
 const srv = net.createServer((s) => { s.on('data', () => {}); s.on('end', () => s.end()); });
 srv.listen({ port: ${port}, host: '127.0.0.1', backlog: 1 }, () => {
+  // Blocked at once, in the listen callback (a write to a pipe is synchronous on Linux): no
+  // accept() can run before the clients connect, however loaded the machine.
   process.stdout.write('ready');
-  setTimeout(() => {
-    Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 1500);
-    setTimeout(() => process.exit(0), 5000);
-  }, 0);
+  Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 1500);
+  setTimeout(() => process.exit(0), 5000);
 });`,
         ],
         { stdio: ['ignore', 'pipe', 'ignore'] },
