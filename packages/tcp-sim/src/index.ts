@@ -61,11 +61,14 @@ export { encodePcap, LINKTYPE_RAW, type PcapOptions, type PcapPacket } from './e
 export {
   createScriptedPeer,
   ENDPOINT_ADDRESS,
+  type Expected,
   type ExpectSpec,
   formatFlags,
   type InjectSpec,
+  type MismatchMode,
   PEER_ADDRESS,
   parseFlags,
+  type ScriptDifference,
   ScriptError,
   ScriptedPeer,
   type ScriptedPeerOptions,
@@ -75,6 +78,7 @@ export type {
   HostOptions,
   ListenOptions,
   RawArrival,
+  RawSendOptions,
   SimHost,
   SimListener,
 } from './sim/host.js';

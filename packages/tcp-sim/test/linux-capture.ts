@@ -18,6 +18,20 @@ export interface Row {
   readonly seq: number;
   readonly ack: number | undefined;
   readonly len: number;
+  /** ms since the connection's first segment (capture or virtual time). */
+  readonly t: number;
+  /** SEG.WND as sent (unscaled). */
+  readonly win: number;
+  /** The client's port: tells the connections of one exchange apart. */
+  readonly clientPort: number;
+}
+
+/** One captured or simulated segment, before numbering. */
+export interface Captured {
+  readonly fromClient: boolean;
+  readonly seg: TcpSegment;
+  /** ms (capture timestamp or virtual time). */
+  readonly time: number;
 }
 
 export function rowText(r: Row): string {
@@ -36,13 +50,14 @@ const SHORT: Record<string, string> = {
 };
 
 /** Relative numbering as Wireshark does: each side's first SYN gives its ISN; a side that never sent one counts from 0. */
-export function toRows(segments: ReadonlyArray<{ fromClient: boolean; seg: TcpSegment }>): Row[] {
+export function toRows(segments: readonly Captured[]): Row[] {
   const isn: { c?: number; s?: number } = {};
   for (const { fromClient, seg } of segments) {
     const side = fromClient ? 'c' : 's';
     if (seg.flags & 0x02 && isn[side] === undefined) isn[side] = seg.seq;
   }
-  return segments.map(({ fromClient, seg }) => {
+  const t0 = segments[0]?.time ?? 0;
+  return segments.map(({ fromClient, seg, time }) => {
     const me = fromClient ? 'c' : 's';
     const peer = fromClient ? 's' : 'c';
     const base = isn[me] ?? 0;
@@ -55,8 +70,26 @@ export function toRows(segments: ReadonlyArray<{ fromClient: boolean; seg: TcpSe
       seq: (seg.seq - base) >>> 0,
       ack: seg.flags & 0x10 ? (seg.ack - ackBase) >>> 0 : undefined,
       len: seg.payload.length,
+      t: time - t0,
+      win: seg.window,
+      clientPort: fromClient ? seg.srcPort : seg.dstPort,
     };
   });
+}
+
+/** The connections of one exchange (by client port, in the order their first segment came), numbered apart. */
+export function byConnection(segments: readonly Captured[]): Row[][] {
+  const groups = new Map<number, Captured[]>();
+  for (const c of segments) {
+    const port = c.fromClient ? c.seg.srcPort : c.seg.dstPort;
+    let g = groups.get(port);
+    if (!g) {
+      g = [];
+      groups.set(port, g);
+    }
+    g.push(c);
+  }
+  return [...groups.values()].map(toRows);
 }
 
 /** Pure ACKs (no data, no SYN/FIN/RST): their placement races with delayed ACK and is compared apart. */
@@ -113,7 +146,7 @@ export class LoopbackCapture {
   }
 
   /** Stops dumpcap (after a grace period for the last packets) and returns the packets per port. */
-  async stop(): Promise<Map<number, Array<{ fromClient: boolean; seg: TcpSegment }>>> {
+  async stop(): Promise<Map<number, Captured[]>> {
     await sleep(300);
     const proc = this.proc;
     if (proc && proc.exitCode === null) {
@@ -143,18 +176,18 @@ function linkHeader(linktype: number): number {
   throw new Error(`unsupported pcap link type ${linktype}`);
 }
 
-function splitByServerPort(
-  pcap: Uint8Array,
-  ports: readonly [number, number],
-): Map<number, Array<{ fromClient: boolean; seg: TcpSegment }>> {
+function splitByServerPort(pcap: Uint8Array, ports: readonly [number, number]): Map<number, Captured[]> {
   const view = new DataView(pcap.buffer, pcap.byteOffset, pcap.byteLength);
   const magic = view.getUint32(0, true);
   const le = magic === 0xa1b2c3d4 || magic === 0xa1b23c4d;
   if (!le && view.getUint32(0, false) !== 0xa1b2c3d4 && view.getUint32(0, false) !== 0xa1b23c4d)
     throw new Error('not a classic pcap file');
   const skip = linkHeader(view.getUint32(20, le));
-  const out = new Map<number, Array<{ fromClient: boolean; seg: TcpSegment }>>();
+  const out = new Map<number, Captured[]>();
+  // Nanosecond pcaps (magic a1b23c4d) carry nanoseconds where classic ones carry microseconds.
+  const nano = view.getUint32(0, le) === 0xa1b23c4d;
   for (let at = 24; at + 16 <= pcap.length; ) {
+    const time = view.getUint32(at, le) * 1000 + view.getUint32(at + 4, le) / (nano ? 1e6 : 1e3);
     const incl = view.getUint32(at + 8, le);
     const frame = pcap.subarray(at + 16 + skip, at + 16 + incl);
     at += 16 + incl;
@@ -171,22 +204,27 @@ function splitByServerPort(
       list = [];
       out.set(serverPort, list);
     }
-    list.push({ fromClient: toServer, seg });
+    list.push({ fromClient: toServer, seg, time });
   }
   return out;
 }
 
 /** The simulated segments of one connection as rows (the client host is named 'client'). */
 export function simRows(sim: Simulation): Row[] {
-  const segs: Array<{ fromClient: boolean; seg: TcpSegment }> = [];
+  return toRows(simCaptured(sim));
+}
+
+/** The simulation's packets as captured segments (the client host is 10.0.0.1). */
+export function simCaptured(sim: Simulation): Captured[] {
+  const segs: Captured[] = [];
   for (const p of sim.packets) {
     const ip = decodeIpv4Packet(p.bytes);
     if (!ip.ok) continue;
     const tcp = decodeTcpSegment(ip.packet.payload);
     if (!tcp.ok) continue;
-    segs.push({ fromClient: ip.packet.src === 0x0a000001, seg: tcp.segment });
+    segs.push({ fromClient: ip.packet.src === 0x0a000001, seg: tcp.segment, time: p.time });
   }
-  return toRows(segs);
+  return segs;
 }
 
 export const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
@@ -197,6 +235,7 @@ export async function realExchange(
   server: ((socket: net.Socket) => void) | undefined,
   client: (socket: net.Socket) => void,
   serverOptions: net.ServerOpts = {},
+  boundMs = 5000,
 ): Promise<void> {
   let srv: net.Server | undefined;
   let serverClosed: Promise<void> = Promise.resolve();
@@ -219,7 +258,7 @@ export async function realExchange(
   sock.on('error', () => {});
   const clientClosed = new Promise<void>((resolve) => sock.on('close', () => resolve()));
   client(sock);
-  await Promise.race([Promise.all([clientClosed, serverClosed]), sleep(5000)]);
+  await Promise.race([Promise.all([clientClosed, serverClosed]), sleep(boundMs)]);
   await sleep(50);
   sock.destroy();
   if (srv) await new Promise<void>((resolve) => srv!.close(() => resolve()));

@@ -67,8 +67,26 @@ describe('profiles: the numbers', () => {
 });
 
 describe('profiles: behaviour', () => {
-  it('linux: tcp_syn_retries 6 retransmits the SYN at 1, 3, 7, 15, 31, 63 s and gives up at 127 s', () => {
+  // A capture on Linux 6.18 (tcp_syn_retries 6, tcp_syn_linear_timeouts 4), a SYN into a full
+  // accept queue: SYNs at 0, 1.08, 2.11, 3.14, 4.17, 5.20, 7.23, 11.28, 19.51, 35.72 s (each timer
+  // rounded up by the timer wheel), still retrying at 45 s.
+  it('linux 6.5+: tcp_syn_linear_timeouts 4 retransmits the SYN at 1, 2, 3, 4, 5, 7, 11, 19, 35, 67 s and gives up at 131 s', () => {
     const p = createScriptedPeer({ profile: 'linux' });
+    p.connect();
+    const times: number[] = [];
+    for (let i = 0; i < 11; i++) {
+      p.expect({ flags: 'S', seq: 0 });
+      times.push(p.sim.now);
+    }
+    p.expectNothing(200_000);
+    expect(times).toEqual([0, 1000, 2000, 3000, 4000, 5000, 7000, 11_000, 19_000, 35_000, 67_000]);
+    const err = eventsOf(p.sim, 'error')[0]!;
+    expect(err.code).toBe('ETIMEDOUT');
+    expect(err.time).toBe(131_000);
+  });
+
+  it('RFC 6298 5.5: with synLinearTimeouts 0 the linux SYN backs off from the first timeout (1, 3, 7, ... s, 127 s)', () => {
+    const p = createScriptedPeer({ profile: { base: 'linux', synLinearTimeouts: 0 } });
     p.connect();
     const times: number[] = [];
     for (let i = 0; i < 7; i++) {
@@ -77,15 +95,26 @@ describe('profiles: behaviour', () => {
     }
     p.expectNothing(200_000);
     expect(times).toEqual([0, 1000, 3000, 7000, 15_000, 31_000, 63_000]);
-    const err = eventsOf(p.sim, 'error')[0]!;
-    expect(err.code).toBe('ETIMEDOUT');
-    expect(err.time).toBe(127_000);
+    expect(eventsOf(p.sim, 'error')[0]!.time).toBe(127_000);
+  });
+
+  it('tcp_syn_linear_timeouts has no effect on the passive side: the SYN,ACK backs off 1, 2, 4 s', () => {
+    const p = createScriptedPeer({ profile: 'linux' });
+    p.listen(80);
+    p.inject({ flags: 'S', options: { mss: 1000 } });
+    const times: number[] = [];
+    for (let i = 0; i < 4; i++) {
+      p.expect({ flags: 'S.', seq: 0, ack: 1 });
+      times.push(p.sim.now);
+    }
+    expect(times).toEqual([0, 1000, 3000, 7000]);
   });
 
   it.each([
     ['rfc', 183_000],
-    ['linux', 127_000],
-    [{ base: 'linux', synRetries: 2, rtoMax: 1500 }, 4000],
+    ['linux', 131_000],
+    [{ base: 'linux', synLinearTimeouts: 0 }, 127_000],
+    [{ base: 'linux', synRetries: 2, rtoMax: 1500 }, 8000],
   ] as const)(
     'RFC 6298 5.5: synGiveUpAfter(%j) is when the simulated SYN really gives up: %d ms',
     (spec, at) => {
@@ -115,10 +144,10 @@ describe('profiles: behaviour', () => {
     expect(leave.time - enter.time).toBe(twoMsl);
   });
 
-  it('RFC 6298 2.4: after a 10 ms RTT sample the RTO is rtoMin: 1 s (rfc) vs 200 ms (linux)', () => {
+  it('RFC 6298 2.4: after a 10 ms RTT sample the RTO is rtoMin: 1 s (rfc); Linux adds rtoMin to SRTT: 210 ms', () => {
     for (const [profile, rto] of [
       ['rfc', 1000],
-      ['linux', 200],
+      ['linux', 210],
     ] as const) {
       const p = createScriptedPeer({ profile, delay: 5 });
       p.connect();

@@ -134,7 +134,30 @@ describe('RFC 6298 retransmission timer', () => {
     expect([e.srtt, e.rttvar, currentRto(e, RFC_PROFILE)]).toEqual([400, 200, 1200]);
     const small = sampleRtt(initialRtt(RFC_PROFILE), 10, RFC_PROFILE);
     expect(currentRto(small, RFC_PROFILE)).toBe(1000); // 2.4 lower bound
-    expect(currentRto(sampleRtt(initialRtt(LINUX_PROFILE), 10, LINUX_PROFILE), LINUX_PROFILE)).toBe(200);
+  });
+
+  // Linux tcp_rtt_estimator / tcp_set_rto: the variance term never counts for less than
+  // TCP_RTO_MIN, so RTO = SRTT + max(4 RTTVAR, 200 ms).
+  it.each([
+    [10, 210],
+    [100, 300],
+    [400, 1200],
+  ])(
+    'Linux RTO: after a first sample of %d ms the RTO is %d ms (SRTT + max(4 RTTVAR, rto_min))',
+    (r, rto) => {
+      expect(currentRto(sampleRtt(initialRtt(LINUX_PROFILE), r, LINUX_PROFILE), LINUX_PROFILE)).toBe(rto);
+    },
+  );
+
+  it('Linux RTO: at a steady 100 ms RTT it stays 300 ms, where RFC 6298 with a 200 ms floor falls to 200 ms', () => {
+    let linux = initialRtt(LINUX_PROFILE);
+    let rfc = initialRtt({ ...LINUX_PROFILE, retransmitTimeoutRule: 'rfc6298' });
+    for (let i = 0; i < 50; i++) {
+      linux = sampleRtt(linux, 100, LINUX_PROFILE);
+      rfc = sampleRtt(rfc, 100, { ...LINUX_PROFILE, retransmitTimeoutRule: 'rfc6298' });
+    }
+    expect(Math.round(currentRto(linux, LINUX_PROFILE))).toBe(300);
+    expect(Math.round(currentRto(rfc, LINUX_PROFILE))).toBe(200);
   });
 
   it('RFC 6298 2.3: RTTVAR = 3/4 RTTVAR + 1/4 |SRTT - R| (with the old SRTT), then SRTT = 7/8 SRTT + 1/8 R', () => {

@@ -174,7 +174,7 @@ describe('key flows', () => {
     // The scenario's own MSL (5 s) is marked, with the TIME-WAIT it implies; linux values elsewhere.
     expect(overlay).toMatch(/\* msl +5s +.*TIME-WAIT 10s/);
     expect(overlay).toMatch(/ {2}rtoMin +200ms/);
-    expect(overlay).toMatch(/synRetries +6 +.*gives up after 127s/);
+    expect(overlay).toMatch(/synRetries +6 +.*gives up after 131s/);
     expect(await press('t')).toContain('passive OPEN');
   });
 

@@ -5,10 +5,14 @@
  *       - drop: { from: client, flags: SYN }             # the first SYN from the client is lost
  *       - delay: { duration: 2s, nth: 3 }                # the 3rd segment on the link arrives 2 s late
  *       - corrupt: { from: server, flags: FIN, times: 1 }
+ *       - drop: { from: client, seq: { from: 1001, to: 3001 }, times: all }   # relative SEQ range
+ *       - drop: { time: { from: 100ms }, times: all }   # every segment sent from t = 100 ms on
  *
  * `flags` names flags that must all be set (`SYN,ACK` or a list; others may be set too, so `ACK`
  * matches FIN,ACK as well); `nth` picks the nth matching segment (1-based);
  * `times` is how many matching segments the fault hits (default 1, `all` for every one).
+ * Faults alone also select by `seq` (SEG.SEQ relative to the sender's ISN: a number, or
+ * `{ from, to }` with `to` excluded) and by `time` (virtual send time, `{ from, to }` durations).
  */
 import { isScalar } from 'yaml';
 import { didYouMean } from './did-you-mean.js';
@@ -39,7 +43,7 @@ function readFault(
   entry: Entry,
   names: EndpointNames,
 ): Omit<FaultSpec, 'source'> | undefined {
-  const extra = entry.key === 'delay' ? ['duration', 'times'] : ['times'];
+  const extra = entry.key === 'delay' ? ['duration', 'times', ...FAULT_ONLY] : ['times', ...FAULT_ONLY];
   const fields = reader.map(entry.value, `'${entry.key}'`, [...MATCH_FIELDS, ...extra]);
   if (fields === undefined) return undefined;
   const byKey = new Map(fields.map((f) => [f.key, f.value]));
@@ -60,8 +64,53 @@ function readFault(
         : reader.duration(durationNode, 'delay: duration');
     action = duration === undefined ? undefined : { delay: duration };
   }
+  const seqNode = byKey.get('seq');
+  const seq = seqNode === undefined ? undefined : readRange(reader, seqNode, `${entry.key}: seq`, false);
+  const timeNode = byKey.get('time');
+  const time = timeNode === undefined ? undefined : readRange(reader, timeNode, `${entry.key}: time`, true);
   if (match === undefined || times === undefined || action === undefined) return undefined;
-  return { match, action, times };
+  if ((seqNode !== undefined && seq === undefined) || (timeNode !== undefined && time === undefined))
+    return undefined;
+  return {
+    match: { ...match, ...(seq === undefined ? {} : { seq }), ...(time === undefined ? {} : { time }) },
+    action,
+    times,
+  };
+}
+
+/** Selectors only a fault has (a `count` expectation reads the trace, where they mean nothing new). */
+const FAULT_ONLY = ['seq', 'time'] as const;
+
+/**
+ * `seq: 1001` (exactly that SEQ) or `{ from: 1001, to: 3001 }`; `time: { from: 100ms, to: 2s }`.
+ * Either end may be left out; `to` is excluded and must be above `from`.
+ */
+function readRange(
+  reader: Reader,
+  node: YamlNode,
+  what: string,
+  durations: boolean,
+): { from?: number; to?: number } | undefined {
+  const read = (n: YamlNode, w: string) =>
+    durations ? reader.duration(n, w) : reader.number(n, w, { min: 0, max: 0xffffffff, integer: true });
+  if (!durations && isScalar(node)) {
+    const at = read(node, what);
+    return at === undefined ? undefined : { from: at, to: at + 1 };
+  }
+  const fields = reader.map(node, what, ['from', 'to']);
+  if (fields === undefined) return undefined;
+  const byKey = new Map(fields.map((f) => [f.key, f.value]));
+  const fromNode = byKey.get('from');
+  const toNode = byKey.get('to');
+  const from = fromNode === undefined ? undefined : read(fromNode, `${what}: from`);
+  const to = toNode === undefined ? undefined : read(toNode, `${what}: to`);
+  if ((fromNode !== undefined && from === undefined) || (toNode !== undefined && to === undefined))
+    return undefined;
+  if (from === undefined && to === undefined)
+    return reader.fail('SCENARIO_MISSING_FIELD', `${what} needs 'from' or 'to'`, node);
+  if (from !== undefined && to !== undefined && !(from < to))
+    return reader.fail('SCENARIO_BAD_VALUE', `${what}: 'to' must be above 'from'`, node);
+  return { ...(from === undefined ? {} : { from }), ...(to === undefined ? {} : { to }) };
 }
 
 export function readSegmentMatch(

@@ -44,6 +44,7 @@ const ENDPOINT_FIELDS = [
   'protocols',
   'paused',
   'accepts',
+  'mss',
 ] as const;
 
 const DEFAULT_UNTIL = 10 * 60_000;
@@ -247,6 +248,11 @@ function readEndpoint(
   const paused = pausedNode === undefined ? undefined : reader.boolean(pausedNode, `${what}: paused`);
   const acceptsNode = field('accepts');
   const accepts = acceptsNode === undefined ? undefined : reader.boolean(acceptsNode, `${what}: accepts`);
+  const mssNode = field('mss');
+  const mss =
+    mssNode === undefined
+      ? undefined
+      : reader.number(mssNode, `${what}: mss`, { min: 88, max: 65495, integer: true });
   if (role === undefined || address === undefined || app === undefined) return undefined;
   return {
     name,
@@ -259,6 +265,7 @@ function readEndpoint(
     ...(protocols === undefined ? {} : { protocols }),
     ...(paused === undefined ? {} : { paused }),
     ...(accepts === undefined ? {} : { accepts }),
+    ...(mss === undefined ? {} : { mss }),
   };
 }
 

@@ -46,6 +46,8 @@ export interface EndpointSpec {
   readonly protocols?: readonly string[];
   /** Start with reading paused: a slow reader whose receive window fills up. */
   readonly paused?: boolean;
+  /** The MSS this endpoint's host announces and never exceeds (tcp-sim `HostOptions.mss`). */
+  readonly mss?: number;
   /** Server: false = the application never calls accept(), so the listen backlog fills up. */
   readonly accepts?: boolean;
   readonly at?: SourceLocation;
@@ -130,7 +132,12 @@ export interface SegmentMatch {
 export type FaultAction = 'drop' | 'duplicate' | 'corrupt' | { readonly delay: number };
 
 export interface FaultSpec {
-  readonly match: SegmentMatch;
+  readonly match: SegmentMatch & {
+    /** SEG.SEQ relative to the sender's ISN, `to` excluded. */
+    readonly seq?: { readonly from?: number; readonly to?: number };
+    /** Virtual send time in ms, `to` excluded. */
+    readonly time?: { readonly from?: number; readonly to?: number };
+  };
   readonly action: FaultAction;
   /** How many matching segments it applies to (default 1; `Infinity` for all). */
   readonly times: number;

@@ -41,7 +41,11 @@ export class World {
     private readonly random: (name: string) => RandomSource,
   ) {
     for (const spec of scenario.endpoints) {
-      const host = sim.addHost({ name: spec.name, address: spec.address });
+      const host = sim.addHost({
+        name: spec.name,
+        address: spec.address,
+        ...(spec.mss === undefined ? {} : { mss: spec.mss }),
+      });
       const listensLate = scenario.timeline.some(
         (s) => s.action.type === 'listen' && s.action.by === spec.name,
       );

@@ -10,7 +10,9 @@ import type { EndpointEnvironment } from './environment.js';
 import type { KeepAlive } from './keep-alive.js';
 import type { TcpMachineEvent } from './machine.js';
 import type { SegmentOutput } from './output.js';
+import { DEFAULT_RCV_MSS } from './quick-ack.js';
 import type { Receiver } from './receiver.js';
+import { currentRto } from './rtt.js';
 import {
   checkAck,
   checkAckOfSyn,
@@ -39,6 +41,7 @@ export interface ArrivalPort extends StepContext {
   readonly fullyClosed: boolean;
   /** Payload octets per segment. */
   readonly payloadMss: number;
+  readonly env: EndpointEnvironment;
   dispatch(event: TcpMachineEvent): void;
   abort(cause: string): void;
   selectIss(): void;
@@ -73,6 +76,7 @@ export class SegmentArrival {
     if (this.options.tsOn) this.options.noteTimestamp(seg, this.tcb.rcvNxt);
     this.keepAlive.heard();
     this.processing = true;
+    const before = conn.state;
     switch (conn.state) {
       case 'LISTEN':
         this.carryOut(listenStep(conn, seg), seg);
@@ -85,11 +89,12 @@ export class SegmentArrival {
       default:
         this.synchronized(seg);
     }
+    const r = this.receiver;
+    if (r.pacing && !conn.released) this.linuxAckFirst(before);
     // The application reads what arrived first, so the ACK we owe carries the reopened window
     // (one ACK instead of an ACK plus a window update).
     conn.flush();
     this.processing = false;
-    const r = this.receiver;
     if (r.ackNow && !conn.released) {
       if (!this.sender.trySend()) this.output.ack();
     } else if (r.ackOwed && !conn.released) {
@@ -98,6 +103,21 @@ export class SegmentArrival {
     }
     r.ackNow = false;
     conn.flush();
+  }
+
+  /**
+   * Linux (quick-ack.ts): a FIN received in ESTABLISHED turns ping-pong on and its ACK waits
+   * (tcp_fin), unless more than one segment is owed as well; an ACK due now leaves before the
+   * application runs (it is sent while the segment is processed, as the kernel's softirq does).
+   */
+  private linuxAckFirst(before: string): void {
+    const r = this.receiver;
+    const conn = this.conn;
+    if ((before === 'ESTABLISHED' || before === 'SYN-RCVD') && conn.state === 'CLOSE-WAIT') {
+      r.pacing!.finReceived();
+      r.delayFinAck(conn.payloadMss);
+    }
+    if (r.ackNow && !this.sender.trySend() && r.ackNow) this.output.ack();
   }
 
   /** 3.10.7.4, steps one to eight, each carried out before the next decides. */
@@ -230,6 +250,15 @@ export class SegmentArrival {
     }
     // "Send an acknowledgment of the form <SEQ=SND.NXT><ACK=RCV.NXT><CTL=ACK>", piggybacked if
     // possible, delayed when allowed (RFC 9293 3.8.6.3; out of order or filling a hole: at once).
+    if (r.pacing && advanced > 0)
+      r.pacing.dataReceived(
+        this.conn.env.now(),
+        this.tcb.rcvWnd,
+        // Linux's estimate of the peer's MSS starts at 536 (tcp_initialize_rcv_mss) and grows
+        // only with full-sized segments; small replies keep it there.
+        Math.min(DEFAULT_RCV_MSS, this.conn.payloadMss),
+        currentRto(this.sender.rtt, this.conn.env.profile),
+      );
     r.owe(advanced, !inOrder, this.conn.payloadMss);
     return false;
   }

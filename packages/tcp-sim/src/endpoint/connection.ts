@@ -123,7 +123,10 @@ export class Connection implements StepContext {
       this.timers,
     );
     this.timers.on(DELACK, () => {
-      if (this.receiver.ackOwed && !this.deleted) this.sendAck('3.8.6.3 delayed ACK timer');
+      if (this.receiver.ackOwed && !this.deleted) {
+        this.receiver.pacing?.delayedAckFired(currentRto(this.sender.rtt, env.profile));
+        this.sendAck('3.8.6.3 delayed ACK timer');
+      }
       this.flush();
     });
     this.timers.on(FIN_WAIT_2, () =>
@@ -448,7 +451,13 @@ export class Connection implements StepContext {
 
   armDelayedAck(): void {
     if (this.timers.isArmed(DELACK)) return;
-    this.timers.arm(DELACK, 'DELACK', delayedAckTimeout(this.env.profile, this.sender.rtt.srtt));
+    const pacing = this.receiver.pacing;
+    const srtt = this.sender.rtt.srtt;
+    this.timers.arm(
+      DELACK,
+      'DELACK',
+      pacing ? pacing.delay(srtt) : delayedAckTimeout(this.env.profile, srtt),
+    );
   }
 
   /** RCV.WND as advertised (the right edge never moves left). */
@@ -537,6 +546,7 @@ export class Connection implements StepContext {
   }
 
   private established(): void {
+    this.receiver.pacing?.started(this.env.now());
     this.notes.connect();
     this.keepAlive.start();
     if (this.closeWhenEstablished) {

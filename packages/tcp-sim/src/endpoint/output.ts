@@ -97,6 +97,7 @@ export class SegmentOutput {
       this.ackNumber = seg.ack;
       this.ackWindow = seg.window;
     }
+    if (len > 0) this.receiver.pacing?.dataSent(this.env.now());
     const retransmission = this.sender.sent(seq, len + (flags & FIN ? 1 : 0));
     this.env.transmit(this.conn, seg, retransmission, cause);
   }

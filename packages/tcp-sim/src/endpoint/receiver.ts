@@ -13,6 +13,7 @@
 import { seqAdd, seqDiff } from '../wire/seq.js';
 import type { TcpSegment } from '../wire/tcp-segment.js';
 import { ackPolicy } from './delayed-ack.js';
+import { AckPacing } from './quick-ack.js';
 import { ReassemblyQueue } from './reassembly.js';
 import type { Trimmed } from './segment-rules.js';
 import type { Tcb } from './tcb.js';
@@ -41,6 +42,8 @@ export class Receiver {
   ackOwed = false;
   /** In-order octets received since our last ACK. */
   private unackedOctets = 0;
+  /** Linux's ACK pacing (quick ACKs, ping-pong), when the profile asks for it. */
+  readonly pacing: AckPacing | undefined;
 
   constructor(
     private readonly tcb: Tcb,
@@ -49,6 +52,7 @@ export class Receiver {
   ) {
     // RFC 7323 2.2: beyond 65535 octets only with window scaling (the shift we offer covers the buffer).
     this.capacity = Math.min(profile.windowScale === false ? 65535 : 2 ** 30, receiveBuffer);
+    this.pacing = profile.quickAcks > 0 ? new AckPacing(profile.quickAcks) : undefined;
   }
 
   /** Called once IRS is known: the receive window opens at RCV.NXT with the whole buffer. */
@@ -119,12 +123,22 @@ export class Receiver {
       unackedOctets: this.unackedOctets,
       mss,
     });
-    if (policy === 'now') this.ackNow = true;
+    // Linux's quick-ACK mode acknowledges at once what RFC 5681 4.2 would let wait.
+    if (policy === 'now' || this.pacing?.quickAckMode) this.ackNow = true;
     else this.ackOwed = true;
+  }
+
+  /** Linux's tcp_fin in ESTABLISHED: the FIN's ACK may wait, unless more than one MSS is owed. */
+  delayFinAck(mss: number): void {
+    if (this.ackNow && this.unackedOctets <= mss) {
+      this.ackNow = false;
+      this.ackOwed = true;
+    }
   }
 
   /** A segment carrying our ACK went out: nothing is owed any more. */
   ackSent(): void {
+    if (this.pacing && (this.ackNow || this.ackOwed)) this.pacing.ackSent();
     this.ackNow = false;
     this.ackOwed = false;
     this.unackedOctets = 0;

@@ -27,17 +27,27 @@ function clampRto(rto: number, profile: TimerProfile): number {
   return Math.min(profile.rtoMax, Math.max(profile.rtoMin, rto));
 }
 
+/**
+ * The RTO for the estimates: RFC 6298 2.2/2.3 SRTT + max(G, 4*RTTVAR), clamped to [min, max]; or
+ * Linux's SRTT + max(4*RTTVAR, rtoMin) (tcp_rtt_estimator keeps its variance term at least
+ * TCP_RTO_MIN), clamped to the maximum.
+ */
+export function rtoFor(srtt: number, rttvar: number, profile: TimerProfile): number {
+  if (profile.retransmitTimeoutRule === 'linux')
+    return Math.min(profile.rtoMax, srtt + Math.max(4 * rttvar, profile.rtoMin));
+  return clampRto(srtt + Math.max(profile.clockGranularity, 4 * rttvar), profile);
+}
+
 /** Takes one RTT measurement R (ms) per RFC 6298 2.2/2.3; a fresh sample also ends the backoff. */
 export function sampleRtt(est: RttEstimator, r: number, profile: TimerProfile): RttEstimator {
-  const g = profile.clockGranularity;
   if (est.srtt === undefined || est.rttvar === undefined) {
     const srtt = r;
     const rttvar = r / 2;
-    return { srtt, rttvar, baseRto: clampRto(srtt + Math.max(g, 4 * rttvar), profile), backoff: 0 };
+    return { srtt, rttvar, baseRto: rtoFor(srtt, rttvar, profile), backoff: 0 };
   }
   const rttvar = 0.75 * est.rttvar + 0.25 * Math.abs(est.srtt - r);
   const srtt = 0.875 * est.srtt + 0.125 * r;
-  return { srtt, rttvar, baseRto: clampRto(srtt + Math.max(g, 4 * rttvar), profile), backoff: 0 };
+  return { srtt, rttvar, baseRto: rtoFor(srtt, rttvar, profile), backoff: 0 };
 }
 
 /** The RTO in force: base doubled per backoff, clamped to the maximum (5.5). */
@@ -50,6 +60,17 @@ export function backOff(est: RttEstimator): RttEstimator {
   return { ...est, backoff: est.backoff + 1 };
 }
 
+/**
+ * The SYN timer after `retransmissions` SYNs were resent: the first `synLinearTimeouts` keep the
+ * initial RTO (Linux 6.5+, tcp_syn_linear_timeouts), then 5.5's doubling starts from it again:
+ * Linux's 1, 1, 1, 1, 1, 2, 4, ... s; RFC 6298's 1, 2, 4, ... s when there are none.
+ */
+export function synRto(est: RttEstimator, retransmissions: number, profile: TimerProfile): number {
+  const linear = profile.synLinearTimeouts;
+  const doublings = retransmissions <= linear ? 0 : retransmissions - linear;
+  return Math.min(profile.rtoMax, est.baseRto * 2 ** doublings);
+}
+
 /** 5.7: the SYN was retransmitted and no sample was taken: data transmission starts with RTO = 3 s. */
 export function afterSynLoss(est: RttEstimator, profile: TimerProfile): RttEstimator {
   if (est.srtt !== undefined) return { ...est, backoff: 0 };
@@ -57,16 +78,15 @@ export function afterSynLoss(est: RttEstimator, profile: TimerProfile): RttEstim
 }
 
 /**
- * When an unanswered SYN (or SYN,ACK) gives up, counted from the first transmission: one timeout
- * per retransmission plus the last, each the backed-off RTO (5.5) from the initial RTO (2.1) and
- * capped at the maximum. Linux's 6 retries from 1 s: 1 + 2 + ... + 64 = 127 s.
+ * When an actively opened connection's unanswered SYN gives up, counted from the first
+ * transmission: one timeout per retransmission plus the last, each the backed-off RTO (5.5) from the
+ * initial RTO (2.1), capped at the maximum. RFC 6298's 6 retries from 1 s: 1 + 2 + ... + 64 = 127 s;
+ * Linux 6.5+ retransmits `synLinearTimeouts` more times, the first ones 1 s apart:
+ * 5 * 1 + 2 + 4 + ... + 64 = 131 s.
  */
 export function synGiveUpAfter(profile: TimerProfile): number {
-  let est = initialRtt(profile);
+  const est = initialRtt(profile);
   let total = 0;
-  for (let i = 0; i <= profile.synRetries; i++) {
-    total += currentRto(est, profile);
-    est = backOff(est);
-  }
+  for (let i = 0; i <= profile.synRetries + profile.synLinearTimeouts; i++) total += synRto(est, i, profile);
   return total;
 }

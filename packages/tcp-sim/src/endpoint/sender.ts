@@ -15,7 +15,15 @@ import { ACK, FIN, PSH } from '../wire/tcp-segment.js';
 import type { CongestionController } from './congestion.js';
 import type { EndpointEnvironment } from './environment.js';
 import { nagleAllows } from './nagle.js';
-import { afterSynLoss, backOff, currentRto, initialRtt, type RttEstimator, sampleRtt } from './rtt.js';
+import {
+  afterSynLoss,
+  backOff,
+  currentRto,
+  initialRtt,
+  type RttEstimator,
+  sampleRtt,
+  synRto,
+} from './rtt.js';
 import { SendBuffer } from './send-buffer.js';
 import type { TcpState } from './states.js';
 import type { Tcb } from './tcb.js';
@@ -404,7 +412,13 @@ export class Sender {
   startRetransmissionTimer(): void {
     const tcb = this.port.tcb;
     const name: TimerName = tcb.sndUna === tcb.iss ? 'SYN' : 'RTO';
-    this.port.timers.arm(RETRANSMIT, name, currentRto(this.rtt, this.port.env.profile));
+    const profile = this.port.env.profile;
+    // Linux's linear SYN timeouts are for an active opener's SYN only ("no effect on SYNACK").
+    const rto =
+      name === 'SYN' && this.port.state === 'SYN-SENT'
+        ? synRto(this.rtt, this.rtt.backoff, profile)
+        : currentRto(this.rtt, profile);
+    this.port.timers.arm(RETRANSMIT, name, rto);
   }
 
   private startPersistTimer(): void {
@@ -456,7 +470,11 @@ export class Sender {
     const tcb = port.tcb;
     const profile = port.env.profile;
     const synPhase = tcb.sndUna === tcb.iss;
-    const limit = synPhase ? profile.synRetries : profile.dataRetries;
+    // Linux adds the linear SYN timeouts to tcp_syn_retries (a capture on 6.18: SYNs at 1, 2, 3, 4,
+    // 5, 7, 11, 19, 35, 67 s), so the linear start costs no retransmission of the exponential tail.
+    const limit = synPhase
+      ? profile.synRetries + (port.state === 'SYN-SENT' ? profile.synLinearTimeouts : 0)
+      : profile.dataRetries;
     // RFC 5482 / Linux: with a user timeout set, it alone decides when data retransmission gives up.
     const userTimeoutRules = !synPhase && profile.userTimeout > 0;
     if (!userTimeoutRules && this.retries >= limit) {

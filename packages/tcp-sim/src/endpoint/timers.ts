@@ -95,6 +95,28 @@ export interface TimerProfile {
   readonly sack: boolean;
   /** Offer timestamps (RFC 7323 3); used when both SYNs carry them. */
   readonly timestamps: boolean;
+  /**
+   * How the RTO follows the estimates: 'rfc6298' is RFC 6298 2.2/2.3, SRTT + max(G, 4*RTTVAR) clamped
+   * to [rtoMin, rtoMax]; 'linux' is SRTT + max(4*RTTVAR, rtoMin) (tcp_set_rto: RTTVAR never counts
+   * for less than TCP_RTO_MIN), so 300 ms at a 100 ms RTT and 210 ms at 10 ms.
+   */
+  readonly retransmitTimeoutRule: 'rfc6298' | 'linux';
+  /**
+   * SYN retransmissions at the initial RTO before the exponential backoff starts (Linux 6.5+
+   * tcp_syn_linear_timeouts 4: SYNs 1 s apart five times, then 2, 4, ... s). 0 = RFC 6298 5.5 from the first.
+   */
+  readonly synLinearTimeouts: number;
+  /**
+   * A listener with backlog N completes N + 1 handshakes before it drops SYNs (Linux's
+   * sk_acceptq_is_full tests "more than backlog"); false: N connections, half-open ones counted.
+   */
+  readonly backlogPlusOne: boolean;
+  /**
+   * Linux's ACK pacing (quick-ack.ts) when > 0: up to this many ACKs at once after the first data
+   * (quick-ACK mode, TCP_MAX_QUICKACKS 16), none while replies flow (ping-pong), and a FIN received
+   * in ESTABLISHED acknowledged late or on our reply. 0: RFC 9293 3.8.6.3 / RFC 5681 4.2 alone.
+   */
+  readonly quickAcks: number;
 }
 
 /** The RFCs' numbers: RFC 6298, RFC 9293, RFC 1122, RFC 5681. */
@@ -128,10 +150,16 @@ export const RFC_PROFILE: TimerProfile = {
   windowScale: false,
   sack: false,
   timestamps: false,
+  retransmitTimeoutRule: 'rfc6298',
+  synLinearTimeouts: 0,
+  backlogPlusOne: false,
+  quickAcks: 0,
 };
 
 /**
- * Linux's defaults: RTO min 200 ms, max 120 s, TIME_WAIT 60 s, tcp_syn_retries 6 (gives up at 127 s),
+ * Linux's defaults (kernel 6.x): RTO min 200 ms added to SRTT, max 120 s, TIME_WAIT 60 s,
+ * tcp_syn_retries 6 with tcp_syn_linear_timeouts 4 (SYNs at 1, 2, 3, 4, 5, 7 s, gives up at 11 s),
+ * listen backlog N + 1,
  * tcp_retries2 15, delayed ACK 40-200 ms, IW 10, RST,ACK on abort, probes at SND.UNA - 1,
  * tcp_fin_timeout 60 s.
  */
@@ -150,6 +178,10 @@ export const LINUX_PROFILE: TimerProfile = {
   windowScale: 7,
   sack: true,
   timestamps: true,
+  retransmitTimeoutRule: 'linux',
+  synLinearTimeouts: 4,
+  backlogPlusOne: true,
+  quickAcks: 16,
 };
 
 export type ProfileName = 'rfc' | 'linux';
@@ -200,6 +232,8 @@ function validateProfile(p: TimerProfile): void {
     'keepAliveProbes',
     'userTimeout',
     'finWait2Timeout',
+    'synLinearTimeouts',
+    'quickAcks',
   ];
   for (const key of nonNegative) {
     const v = p[key];
@@ -214,6 +248,11 @@ function validateProfile(p: TimerProfile): void {
     !(Number.isInteger(p.windowScale) && p.windowScale >= 0 && p.windowScale <= 14)
   )
     throw new RangeError('profile.windowScale must be false or an integer 0..14 (RFC 7323 2.3)');
+  if (p.retransmitTimeoutRule !== 'rfc6298' && p.retransmitTimeoutRule !== 'linux')
+    throw new RangeError(`profile.retransmitTimeoutRule must be 'rfc6298' or 'linux'`);
+  if (!Number.isInteger(p.synLinearTimeouts))
+    throw new RangeError('profile.synLinearTimeouts must be an integer >= 0');
+  if (!Number.isInteger(p.quickAcks)) throw new RangeError('profile.quickAcks must be an integer >= 0');
   if (p.initialWindow !== 'rfc5681' && !(Number.isInteger(p.initialWindow) && p.initialWindow >= 1))
     throw new RangeError(`profile.initialWindow must be 'rfc5681' or an integer >= 1`);
 }

@@ -8,7 +8,9 @@
  * from the first SYN it sends (or set with `endpointIss`). Time is virtual: `expect` runs the
  * simulation until the next segment from the endpoint reaches the peer, and checks its arrival
  * time against `after` +- `tolerance` (ms since the last inject or expect). A mismatch throws a
- * `ScriptError` that names the expected and the actual segment.
+ * `ScriptError` that names the expected and the actual segment, or, in collecting mode, is recorded
+ * and the script goes on. An injection may wait for its instant (`at`, `after`): time runs up to
+ * it first. The peer's segments are traced with SEQ/ACK relative to both ISSs, as a TCB's are.
  *
  * Flags use packetdrill's letters: S (SYN), F (FIN), R (RST), P (PSH), . (ACK); '' or '-' for none.
  */
@@ -38,6 +40,27 @@ export interface ScriptedPeerOptions {
   readonly receiveBuffer?: number;
   /** The peer's port (default 8080). */
   readonly peerPort?: number;
+  /**
+   * 'throw' (default): the first `expect` that does not hold throws a ScriptError. 'collect': every
+   * difference is recorded in `differences` and the script runs on; `assertNoDifferences()` ends it.
+   */
+  readonly onMismatch?: MismatchMode;
+}
+
+export type MismatchMode = 'throw' | 'collect';
+
+/** One `expect` that did not hold, as a collecting peer records it. */
+export interface ScriptDifference {
+  /** 1-based number of the `expect` / `expectNothing` call in the script. */
+  readonly step: number;
+  /** Virtual time at which it was checked. */
+  readonly time: number;
+  /** What the script wanted, in packetdrill-like notation. */
+  readonly expected: string;
+  /** What came instead, or undefined when nothing came. */
+  readonly got: string | undefined;
+  /** The fields that differ: 'flags', 'seq', 'ack', 'win', 'len', 'option mss', 'time', 'nothing', 'unexpected'. */
+  readonly fields: readonly string[];
 }
 
 export interface InjectSpec {
@@ -57,6 +80,13 @@ export interface InjectSpec {
   readonly badChecksum?: boolean;
   /** Destination port (default: the endpoint's port in the script). */
   readonly dstPort?: number;
+  /**
+   * When to send: `at` is absolute virtual time, `after` is ms after the previous inject/expect
+   * (packetdrill's `+0.1`). Virtual time runs up to that instant first (segments arriving meanwhile
+   * stay queued for `expect`); a time already past is a ScriptError. Default: now.
+   */
+  readonly at?: number;
+  readonly after?: number;
 }
 
 export interface ExpectSpec {
@@ -110,7 +140,10 @@ export function formatFlags(bits: number): string {
   return s === '' ? '-' : s;
 }
 
-export class ScriptedPeer {
+/** What `expect` returns: in collecting mode nothing may have arrived. */
+export type Expected<M extends MismatchMode> = M extends 'collect' ? TcpSegment | undefined : TcpSegment;
+
+export class ScriptedPeer<M extends MismatchMode = 'throw'> {
   readonly sim: Simulation;
   /** The host running the TCP under test. */
   readonly tcp: SimHost;
@@ -130,6 +163,9 @@ export class ScriptedPeer {
   private peerNext = 1;
   /** The endpoint's next sequence number as seen by the peer (relative). */
   private endpointNext = 1;
+  private readonly mode: MismatchMode;
+  private readonly found: ScriptDifference[] = [];
+  private steps = 0;
 
   constructor(options: ScriptedPeerOptions = {}) {
     this.sim = createSimulation({ seed: options.seed ?? 1, profile: options.profile ?? 'rfc' });
@@ -146,6 +182,32 @@ export class ScriptedPeer {
     this.peerPort = options.peerPort ?? 8080;
     this.endpointIssValue = iss;
     this.mark = this.sim.now;
+    this.mode = options.onMismatch ?? 'throw';
+    // The endpoint's ISS is known from its first SYN's arrival, even before an expect reads it.
+    this.raw.onSegment(({ segment }) => {
+      if (this.endpointIssValue === undefined && segment.flags & SYN) this.endpointIssValue = segment.seq;
+    });
+  }
+
+  /** Every difference a collecting peer recorded so far (always empty in 'throw' mode). */
+  get differences(): readonly ScriptDifference[] {
+    return this.found;
+  }
+
+  /** Throws one ScriptError listing every recorded difference, if there is any. */
+  assertNoDifferences(): void {
+    if (this.found.length === 0) return;
+    const lines = this.found.map(
+      (d) =>
+        `  step ${d.step} at ${d.time} ms: expected ${d.expected}, got ${d.got ?? 'nothing'} (${d.fields.join(', ')})`,
+    );
+    throw new ScriptError(`${this.found.length} difference(s):\n${lines.join('\n')}`);
+  }
+
+  /** Throws, or records and carries on, as the mode says. */
+  private mismatch(difference: Omit<ScriptDifference, 'step'>, message: string): void {
+    if (this.mode === 'throw') throw new ScriptError(message);
+    this.found.push({ step: this.steps, ...difference });
   }
 
   /** The endpoint's ISS (learned from its SYN or SYN,ACK). */
@@ -218,10 +280,25 @@ export class ScriptedPeer {
     };
   }
 
-  /** Puts a segment on the wire now. */
+  /** Puts a segment on the wire now, or at `spec.at` / `spec.after`. */
   inject(spec: InjectSpec): TcpSegment {
+    if (spec.at !== undefined && spec.after !== undefined)
+      throw new ScriptError("inject takes 'at' or 'after', not both");
+    const when = spec.at ?? (spec.after === undefined ? undefined : this.mark + spec.after);
+    if (when !== undefined) {
+      if (!(when >= this.sim.now))
+        throw new ScriptError(`inject at ${when} ms: virtual time is already ${this.sim.now} ms`);
+      // Everything due before the instant runs; the injection itself goes first at it.
+      this.sim.run({ until: when });
+    }
     const seg = this.segmentFor(spec);
-    this.raw.send(ENDPOINT_ADDRESS, seg, spec.badChecksum ? { badChecksum: true } : {});
+    this.raw.send(ENDPOINT_ADDRESS, seg, {
+      ...(spec.badChecksum ? { badChecksum: true } : {}),
+      relative: {
+        iss: this.peerIss,
+        ...(this.endpointIssValue === undefined ? {} : { irs: this.endpointIssValue }),
+      },
+    });
     if (!spec.badChecksum) {
       const end = seqAdd(seg.seq, seg.payload.length + (seg.flags & SYN ? 1 : 0) + (seg.flags & FIN ? 1 : 0));
       const rel = seqDiff(end, this.peerIss);
@@ -231,14 +308,30 @@ export class ScriptedPeer {
     return seg;
   }
 
-  /** Runs the simulation until the endpoint's next segment reaches the peer, and checks it. */
-  expect(spec: ExpectSpec): TcpSegment {
+  /**
+   * Runs the simulation until the endpoint's next segment reaches the peer, and checks it. In
+   * collecting mode a difference is recorded instead of thrown, and undefined means nothing came.
+   */
+  expect(spec: ExpectSpec): Expected<M> {
+    return this.check(spec) as Expected<M>;
+  }
+
+  private check(spec: ExpectSpec): TcpSegment | undefined {
+    this.steps++;
     const tolerance = spec.tolerance ?? 0;
     const within = spec.within ?? (spec.after !== undefined ? spec.after + tolerance : 600_000);
     const start = this.mark;
     const arrival = this.nextArrival(start + within);
     const want = describeExpect(spec);
-    if (!arrival) throw new ScriptError(`expected ${want} within ${within} ms, got nothing`);
+    if (!arrival) {
+      this.mismatch(
+        { time: this.sim.now, expected: want, got: undefined, fields: ['nothing'] },
+        `expected ${want} within ${within} ms, got nothing`,
+      );
+      this.sim.run({ until: start + within });
+      this.mark = this.sim.now;
+      return undefined;
+    }
     const { time, segment } = arrival;
     if (this.endpointIssValue === undefined && segment.flags & SYN) this.endpointIssValue = segment.seq;
     const got = this.describe(segment, time - start);
@@ -264,7 +357,10 @@ export class ScriptedPeer {
     }
     if (spec.after !== undefined && Math.abs(time - start - spec.after) > tolerance) problems.push('time');
     if (problems.length > 0)
-      throw new ScriptError(`expected ${want}, got ${got} (${problems.join(', ')} differ)`);
+      this.mismatch(
+        { time, expected: want, got, fields: problems },
+        `expected ${want}, got ${got} (${problems.join(', ')} differ)`,
+      );
     if (!(segment.flags & RST)) {
       const end = seqAdd(
         segment.seq,
@@ -279,10 +375,13 @@ export class ScriptedPeer {
 
   /** Runs `ms` of virtual time and checks that the endpoint sent the peer nothing. */
   expectNothing(ms: number): void {
+    this.steps++;
     const arrival = this.nextArrival(this.sim.now + ms);
     if (arrival) {
-      throw new ScriptError(
-        `expected nothing for ${ms} ms, got ${this.describe(arrival.segment, arrival.time - this.mark)}`,
+      const got = this.describe(arrival.segment, arrival.time - this.mark);
+      this.mismatch(
+        { time: arrival.time, expected: `nothing for ${ms} ms`, got, fields: ['unexpected'] },
+        `expected nothing for ${ms} ms, got ${got}`,
       );
     }
     this.sim.run({ until: this.sim.now + ms });
@@ -346,6 +445,10 @@ function describeExpect(spec: ExpectSpec): string {
   return s;
 }
 
-export function createScriptedPeer(options?: ScriptedPeerOptions): ScriptedPeer {
+export function createScriptedPeer(
+  options: ScriptedPeerOptions & { onMismatch: 'collect' },
+): ScriptedPeer<'collect'>;
+export function createScriptedPeer(options?: ScriptedPeerOptions): ScriptedPeer;
+export function createScriptedPeer(options?: ScriptedPeerOptions): ScriptedPeer<MismatchMode> {
   return new ScriptedPeer(options);
 }

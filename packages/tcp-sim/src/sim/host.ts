@@ -15,6 +15,7 @@ import type { TimerProfile } from '../endpoint/timers.js';
 import type { SegmentView, TraceEventInput } from '../trace/events.js';
 import type { TraceState } from '../trace/trace.js';
 import { parseIpv4Address } from '../wire/ipv4.js';
+import { seqDiff } from '../wire/seq.js';
 import { ACK, RST, SYN, type TcpSegment } from '../wire/tcp-segment.js';
 import { Emitter } from './emitter.js';
 import type { Rng } from './rng.js';
@@ -36,6 +37,8 @@ export interface World {
     retransmission: boolean,
     /** Flip the TCP checksum after encoding (a scripted peer's bad segment). */
     badChecksum?: boolean,
+    /** The IPv4 source address written into the packet (default: the host's own; raw hosts spoof). */
+    source?: number,
   ): void;
   hostByAddress(address: string): SimHost | undefined;
   /** MSS toward `remote`: the smaller MTU of the two link directions minus 40. */
@@ -58,6 +61,21 @@ export interface HostOptions {
   readonly receiveBuffer?: number;
   /** Send high-water mark per connection in octets (default 65536). */
   readonly sendHighWaterMark?: number;
+  /**
+   * The MSS this host announces on its SYNs and never exceeds when sending (as Linux's TCP_MAXSEG
+   * or a route's advmss): the smaller of this and the link MTU minus 40. An integer in [88, 65495].
+   */
+  readonly mss?: number;
+}
+
+/** How a raw host sends a hand-made segment. */
+export interface RawSendOptions {
+  /** Send with a wrong TCP checksum. */
+  readonly badChecksum?: boolean;
+  /** IPv4 source address to write instead of this host's (inject into someone else's connection). */
+  readonly as?: string;
+  /** The trace shows SEQ relative to `iss` and ACK relative to `irs` (the numbers a TCB would use). */
+  readonly relative?: { readonly iss?: number; readonly irs?: number };
 }
 
 export interface ConnectOptions {
@@ -126,8 +144,14 @@ export class SimListener extends Emitter {
     else this.queue.push(socket);
   }
 
-  /** Room for another connection under the backlog. */
+  /**
+   * Room for another connection under the backlog: half-open plus unaccepted connections below it
+   * (RFC 9293 leaves the queue to the implementation), or, as Linux, an accept queue holding no
+   * more than the backlog (sk_acceptq_is_full: "more than backlog"; SYN-RCVD ones sit in the
+   * separate SYN queue), so backlog N completes N + 1 handshakes.
+   */
   get hasRoom(): boolean {
+    if (this.host.backlogPlusOne) return this.queue.length <= this.backlog;
     return this.halfOpen + this.queue.length < this.backlog;
   }
 }
@@ -199,7 +223,11 @@ export class SimHost {
     this.raw = options.raw ?? false;
     const receiveBuffer = options.receiveBuffer ?? 65535;
     const sendHighWaterMark = options.sendHighWaterMark ?? 65536;
-    this.options = { receiveBuffer, sendHighWaterMark, isn: options.isn };
+    const mss = options.mss;
+    // 88 is Linux's TCP_MIN_MSS; 65495 fills the largest IPv4 packet (65535) with 40 octets of headers.
+    if (mss !== undefined && !(Number.isInteger(mss) && mss >= 88 && mss <= 65495))
+      throw new RangeError('host mss must be an integer in [88, 65495]');
+    this.options = { receiveBuffer, sendHighWaterMark, isn: options.isn, mss };
     const host = this;
     this.env = {
       hostName: this.name,
@@ -253,7 +281,13 @@ export class SimHost {
     receiveBuffer: number;
     sendHighWaterMark: number;
     isn: HostOptions['isn'];
+    mss: number | undefined;
   };
+
+  /** @internal The profile's listen-queue rule (Linux: backlog N takes N + 1). */
+  get backlogPlusOne(): boolean {
+    return this.world.profile.backlogPlusOne;
+  }
 
   /** @internal Whether trace events are seen by anyone. */
   get observed(): boolean {
@@ -320,20 +354,30 @@ export class SimHost {
   }
 
   /**
-   * Raw hosts: puts a hand-made segment on the wire to `to` (an address); `badChecksum` sends it with
-   * a wrong TCP checksum (the receiver must discard it, RFC 9293 3.1).
+   * Raw hosts: puts a hand-made segment on the wire to `to` (an address). It travels this host's
+   * link toward `to`; with `as` its IPv4 source is that address instead of ours (the receiver's TCP
+   * takes it for the real host's segment). `badChecksum` sends it with a wrong TCP checksum (the
+   * receiver must discard it, RFC 9293 3.1); `relative` gives the trace's `relSeq` / `relAck`.
    */
-  send(to: string, seg: TcpSegment, options: { readonly badChecksum?: boolean } = {}): void {
+  send(to: string, seg: TcpSegment, options: RawSendOptions = {}): void {
+    this.assertRaw();
     const remote = this.world.hostByAddress(to);
-    const conn = `${this.name}:${seg.srcPort}>${remote?.name ?? to}:${seg.dstPort}`;
+    const spoofed = options.as === undefined ? undefined : this.world.hostByAddress(options.as);
+    const fromName = options.as === undefined ? this.name : (spoofed?.name ?? options.as);
+    const conn = `${fromName}:${seg.srcPort}>${remote?.name ?? to}:${seg.dstPort}`;
+    const view: { -readonly [K in keyof SegmentView]: SegmentView[K] } = basicSegmentView(seg);
+    const rel = options.relative;
+    if (rel?.iss !== undefined) view.relSeq = seqDiff(seg.seq, rel.iss) >>> 0;
+    if (rel?.irs !== undefined && seg.flags & ACK) view.relAck = seqDiff(seg.ack, rel.irs) >>> 0;
     this.world.transmit(
       this,
       parseIpv4Address(to),
       seg,
       conn,
-      basicSegmentView(seg),
+      view,
       false,
       options.badChecksum,
+      options.as === undefined ? undefined : parseIpv4Address(options.as),
     );
   }
 
@@ -444,7 +488,7 @@ export class SimHost {
       remoteAddress,
       remotePort,
       remoteAddressNumber: this.parse(remoteAddress),
-      mss: this.world.mssToward(this, remoteAddress),
+      mss: Math.min(this.world.mssToward(this, remoteAddress), this.options.mss ?? Number.POSITIVE_INFINITY),
       receiveBuffer: this.options.receiveBuffer,
       sendHighWaterMark: this.options.sendHighWaterMark,
     });
@@ -476,6 +520,10 @@ export class SimHost {
       if (!this.connections.get(candidate, remote, port)) return candidate;
     }
     throw new TcpError('EADDRNOTAVAIL', 'no ephemeral port left');
+  }
+
+  private assertRaw(): void {
+    if (!this.raw) throw new TypeError(`${this.name} runs TCP: only a raw host sends hand-made segments`);
   }
 
   private assertTcp(): void {

@@ -8,6 +8,7 @@
  * checksum fails) and random reordering (the copy is held back by one extra delay + jitter). All
  * randomness comes from the link direction's own seeded stream.
  */
+import { seqDiff } from '../wire/seq.js';
 import { flagBits, type TcpFlag, type TcpSegment } from '../wire/tcp-segment.js';
 import type { Rng } from './rng.js';
 
@@ -98,6 +99,14 @@ export interface FaultMatch {
   readonly nth?: number;
   /** The payload contains this text (UTF-8) or these octets. */
   readonly payloadIncludes?: string | Uint8Array;
+  /**
+   * SEG.SEQ relative to the sender's ISN (as Wireshark numbers it): one number, or a range with
+   * `from` included and `to` excluded. The ISN is the SEQ of the last SYN seen on that 4-tuple; a
+   * segment of a flow whose SYN the link never carried does not match.
+   */
+  readonly seq?: number | { readonly from?: number; readonly to?: number };
+  /** Virtual send time in ms: `from` included, `to` excluded ("every segment from t=100 ms"). */
+  readonly time?: { readonly from?: number; readonly to?: number };
 }
 
 export interface FaultSpec {
@@ -123,10 +132,33 @@ export class Fault {
     this.flags = flagBits(spec.match.flags ?? []);
     const p = spec.match.payloadIncludes;
     this.needle = p === undefined ? undefined : typeof p === 'string' ? new TextEncoder().encode(p) : p;
+    const seq = spec.match.seq;
+    this.seqRange =
+      seq === undefined ? undefined : typeof seq === 'number' ? { from: seq, to: seq + 1 } : seq;
+    if (this.seqRange) checkRange(this.seqRange, 'fault seq');
+    if (spec.match.time) checkRange(spec.match.time, 'fault time');
   }
 
-  /** Whether the fault fires for this segment; counts occurrences for `nth`. */
-  matches(from: string, to: string, directionIndex: number, globalIndex: number, seg: TcpSegment): boolean {
+  private readonly seqRange: { readonly from?: number; readonly to?: number } | undefined;
+
+  /** Whether this fault selects segments by SEQ (the simulation then works out SEQ - ISN). */
+  get needsRelativeSeq(): boolean {
+    return this.seqRange !== undefined;
+  }
+
+  /**
+   * Whether the fault fires for this segment; counts occurrences for `nth`. `now` is the send time;
+   * `isn` the sender's ISN on this 4-tuple, when known (only asked for when `needsRelativeSeq`).
+   */
+  matches(
+    from: string,
+    to: string,
+    directionIndex: number,
+    globalIndex: number,
+    seg: TcpSegment,
+    now = 0,
+    isn?: number,
+  ): boolean {
     if (this.remaining <= 0) return false;
     const dir = this.spec.direction;
     if (dir && (dir.from !== from || dir.to !== to)) return false;
@@ -134,11 +166,30 @@ export class Fault {
     if (m.index !== undefined && m.index !== (dir ? directionIndex : globalIndex)) return false;
     if ((seg.flags & this.flags) !== this.flags) return false;
     if (this.needle && !includes(seg.payload, this.needle)) return false;
+    if (m.time && !inRange(now, m.time)) return false;
+    if (this.seqRange) {
+      if (isn === undefined) return false;
+      // Relative SEQ as an unsigned offset from the ISN (the SYN itself is 0).
+      if (!inRange(seqDiff(seg.seq, isn) >>> 0, this.seqRange)) return false;
+    }
     this.matched++;
     if (m.nth !== undefined && m.nth !== this.matched) return false;
     this.remaining--;
     return true;
   }
+}
+
+function inRange(x: number, range: { readonly from?: number; readonly to?: number }): boolean {
+  return (range.from === undefined || x >= range.from) && (range.to === undefined || x < range.to);
+}
+
+function checkRange(range: { readonly from?: number; readonly to?: number }, what: string): void {
+  for (const end of [range.from, range.to]) {
+    if (end !== undefined && !(Number.isFinite(end) && end >= 0))
+      throw new RangeError(`${what} bounds must be finite numbers >= 0`);
+  }
+  if (range.from !== undefined && range.to !== undefined && !(range.from < range.to))
+    throw new RangeError(`${what}: 'from' must be below 'to'`);
 }
 
 function includes(haystack: Uint8Array, needle: Uint8Array): boolean {

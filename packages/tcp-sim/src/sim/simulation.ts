@@ -25,6 +25,7 @@ import {
 } from '../wire/ipv4.js';
 import {
   parseTcpSegment,
+  SYN,
   type TcpSegment,
   tcpIpv4PacketLength,
   writeTcpIpv4Packet,
@@ -94,6 +95,8 @@ export class Simulation {
   private readonly links = new Map<string, LinkDirection>();
   private readonly linksByHost = new Map<SimHost, Map<SimHost, LinkDirection>>();
   private readonly faults: Fault[] = [];
+  /** The ISN of each flow (source, port > destination, port): the SEQ of its last SYN, for `match.seq`. */
+  private readonly isns = new Map<string, number>();
   private readonly sockets: SimSocket[] = [];
   private readonly defaultLink;
   private readonly congestion: CongestionFactory;
@@ -118,8 +121,8 @@ export class Simulation {
       profile: this.profile,
       congestion: this.congestion,
       trace: (event) => this.trace.emit(event),
-      transmit: (from, dst, seg, conn, view, retransmission, badChecksum) =>
-        this.transmit(from, dst, seg, conn, view, retransmission, badChecksum),
+      transmit: (from, dst, seg, conn, view, retransmission, badChecksum, source) =>
+        this.transmit(from, dst, seg, conn, view, retransmission, badChecksum, source),
       hostByAddress: (address) => this.byAddress.get(address),
       mssToward: (local, remote) => {
         const peer = this.byAddress.get(remote);
@@ -260,10 +263,12 @@ export class Simulation {
     view: SegmentView,
     retransmission: boolean,
     badChecksum = false,
+    source = from.addressNumber,
   ): void {
     const segmentId = this.segmentCounter++;
     const bytes = this.packetMemory.take(tcpIpv4PacketLength(seg));
-    writeTcpIpv4Packet(bytes, seg, from.addressNumber, dst, this.ipId);
+    writeTcpIpv4Packet(bytes, seg, source, dst, this.ipId);
+    if (seg.flags & SYN) this.isns.set(flowKey(source, seg.srcPort, dst, seg.dstPort), seg.seq);
     // The TCP checksum field sits at octet 16 of the TCP header.
     if (badChecksum) bytes[IPV4_HEADER_LENGTH + 16]! ^= 0xff;
     this.ipId = (this.ipId + 1) & 0xffff;
@@ -288,7 +293,10 @@ export class Simulation {
     let forceDuplicate = false;
     let forceCorrupt = false;
     for (const fault of this.faults) {
-      if (!fault.matches(from.name, to.name, directionIndex, segmentId, seg)) continue;
+      const isn = fault.needsRelativeSeq
+        ? this.isns.get(flowKey(source, seg.srcPort, dst, seg.dstPort))
+        : undefined;
+      if (!fault.matches(from.name, to.name, directionIndex, segmentId, seg, this.now, isn)) continue;
       const action = fault.spec.action;
       if (action === 'drop') return void this.dropped(segmentId, from, dst, to, conn, 'fault');
       if (action === 'duplicate') forceDuplicate = true;
@@ -420,6 +428,10 @@ export class Simulation {
     if (this.trace.observed) this.trace.emit({ type: 'segment.delivered', ...base, conn: verdict.conn });
     to.process(segment, src, from.name, srcNumber);
   }
+}
+
+function flowKey(src: number, srcPort: number, dst: number, dstPort: number): string {
+  return `${src}:${srcPort}>${dst}:${dstPort}`;
 }
 
 const UNSEEN = Object.freeze({ segmentId: -1, copy: 0, from: '', to: '', conn: '' });

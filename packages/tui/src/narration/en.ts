@@ -487,5 +487,9 @@ export const en: Strings = {
     windowScale: 'window scale shift offered, false = none (RFC 7323 2)',
     sack: 'offer SACK-permitted (RFC 2018)',
     timestamps: 'offer timestamps (RFC 7323 3)',
+    retransmitTimeoutRule: 'RTO rule: RFC 6298, or SRTT + max(4 RTTVAR, RTO min) (Linux)',
+    synLinearTimeouts: 'SYN retransmissions 1 RTO apart before backing off (Linux 6.5+)',
+    backlogPlusOne: 'listen backlog N completes N + 1 handshakes (Linux)',
+    quickAcks: 'quick ACKs after the first data, 0 = RFC delayed ACK only (Linux: 16, ping-pong)',
   },
 };

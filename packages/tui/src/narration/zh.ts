@@ -554,5 +554,9 @@ export const zh: Strings = {
     windowScale: '提供的窗口缩放位数，false = 不提供（RFC 7323 2）',
     sack: '提供 SACK-permitted（RFC 2018）',
     timestamps: '提供时间戳（RFC 7323 3）',
+    retransmitTimeoutRule: 'RTO 规则：RFC 6298，或 SRTT + max(4 RTTVAR, RTO 下限)（Linux）',
+    synLinearTimeouts: '退避之前以固定间隔重传 SYN 的次数（Linux 6.5+）',
+    backlogPlusOne: '监听队列 backlog 为 N 时可完成 N + 1 次握手（Linux）',
+    quickAcks: '首批数据立即确认的次数，0 = 仅 RFC 延迟确认（Linux：16，含 ping-pong 模式）',
   },
 };
