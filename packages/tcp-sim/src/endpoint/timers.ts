@@ -3,6 +3,7 @@
  * so that `rfc` and `linux` differ only here and every value can be overridden. Timers themselves
  * are scheduler events with deadlines; their names appear in the trace.
  */
+import type { OptionLayout } from '../wire/tcp-segment.js';
 
 export type TimerName =
   | 'RTO'
@@ -86,6 +87,12 @@ export interface TimerProfile {
   readonly sack: boolean;
   /** Offer timestamps (RFC 7323 3); used when both SYNs carry them. */
   readonly timestamps: boolean;
+  /**
+   * How options are laid out on the wire (No-Operation alignment, order): 'compact' when absent.
+   * Set by the `linux` and `freebsd` profiles so that captures and packetdrill scripts see the
+   * layout those stacks send.
+   */
+  readonly optionLayout?: OptionLayout;
 }
 
 /** The RFCs' numbers: RFC 6298, RFC 9293, RFC 1122, RFC 5681. */
@@ -137,9 +144,37 @@ export const LINUX_PROFILE: TimerProfile = {
   windowScale: 7,
   sack: true,
   timestamps: true,
+  optionLayout: 'linux',
 };
 
-export type ProfileName = 'rfc' | 'linux';
+/**
+ * FreeBSD's defaults (sys/netinet/tcp_timer.h, tcp_input.c, tcp_subr.c sysctls): net.inet.tcp.msl
+ * 30 s (TIME-WAIT 60 s), rexmit_initial 1 s, RTO min 30 ms plus rexmit_slop 200 ms (taken together as
+ * a 230 ms floor), TCPTV_REXMTMAX 64 s, delacktime 40 ms (fixed), initcwnd_segments 10, RST,ACK on
+ * abort, one-octet window probes, insecure_rst = insecure_syn = 0 (RFC 5961 on), RST in TIME-WAIT
+ * dropped (tcp_twcheck), Nagle on, keepcnt 8, fin_wait_2 timeout 60 s, window scale 6 (the shift
+ * kern.ipc.maxsockbuf = 2 MiB needs), SACK and timestamps on, options laid out as tcp_addoptions() does.
+ */
+export const FREEBSD_PROFILE: TimerProfile = {
+  ...RFC_PROFILE,
+  rtoMin: 230,
+  rtoMax: 64_000,
+  msl: 30_000,
+  delayedAckMin: 40,
+  delayedAckMax: 40,
+  initialWindow: 10,
+  abortRstWithAck: true,
+  rstInTimeWait: 'ignore',
+  nagle: true,
+  keepAliveProbes: 8,
+  finWait2Timeout: 60_000,
+  windowScale: 6,
+  sack: true,
+  timestamps: true,
+  optionLayout: 'freebsd',
+};
+
+export type ProfileName = 'rfc' | 'linux' | 'freebsd';
 
 /**
  * 'rfc', 'linux', overrides of the rfc profile (`{ msl: 1000 }`), or overrides of a named base
@@ -150,6 +185,7 @@ export type ProfileSpec = ProfileName | (Partial<TimerProfile> & { readonly base
 export const PROFILES: Readonly<Record<ProfileName, TimerProfile>> = {
   rfc: RFC_PROFILE,
   linux: LINUX_PROFILE,
+  freebsd: FREEBSD_PROFILE,
 };
 
 /** Resolves a spec to a full profile; bad numbers throw RangeError (never a silent NaN timer). */
@@ -200,6 +236,8 @@ function validateProfile(p: TimerProfile): void {
     !(Number.isInteger(p.windowScale) && p.windowScale >= 0 && p.windowScale <= 14)
   )
     throw new RangeError('profile.windowScale must be false or an integer 0..14 (RFC 7323 2.3)');
+  if (p.optionLayout !== undefined && !['compact', 'freebsd', 'linux'].includes(p.optionLayout))
+    throw new RangeError(`profile.optionLayout must be 'compact', 'freebsd' or 'linux'`);
   if (p.initialWindow !== 'rfc5681' && !(Number.isInteger(p.initialWindow) && p.initialWindow >= 1))
     throw new RangeError(`profile.initialWindow must be 'rfc5681' or an integer >= 1`);
 }

@@ -21,6 +21,8 @@ import {
   runScenario,
 } from '@synack/scenarios';
 import { connectCommand, serveCommand } from '../commands/index.js';
+import { isDrillFile } from '../drill/session.js';
+import { drillCommand, exportDrillFile, PROFILE_OPTION, parseDrillProfile, playDrill } from './drill.js';
 import { type CliIo, colorEnabled, UsageError } from './io.js';
 import { HELP_OPTION, JSON_OPTION, LANG_OPTION, parseLang, parseSeed, SEED_OPTION } from './options.js';
 
@@ -46,11 +48,15 @@ const play: Command = {
 
 Opens the terminal UI on a built-in scenario or a scenario file. When stdout is not a terminal, prints
 the text ladder of the whole run instead and exits 0. Press ? in the UI for every key.`,
-  options: { ...SEED_OPTION, ...LANG_OPTION, ...HELP_OPTION, paused: { type: 'boolean' } },
+  options: { ...SEED_OPTION, ...LANG_OPTION, ...HELP_OPTION, ...PROFILE_OPTION, paused: { type: 'boolean' } },
   async run(args, io) {
     const name = args.positionals[0] ?? DEFAULT_SCENARIO;
     const seed = parseSeed(str(args.values.seed));
     const lang = parseLang(str(args.values.lang), io);
+    if (isDrillFile(name)) {
+      const profile = parseDrillProfile(str(args.values.profile));
+      return playDrill(name, { profile, seed, lang, paused: args.values.paused === true }, io);
+    }
     const scenario = loadScenario(name);
     if (io.stdout.isTTY !== true) {
       const session = createSession(scenario, seed === undefined ? {} : { seed });
@@ -114,6 +120,7 @@ it is binary, so it needs -o FILE or a redirected stdout. --lang sets the words 
     ...SEED_OPTION,
     ...LANG_OPTION,
     ...HELP_OPTION,
+    ...PROFILE_OPTION,
     format: { type: 'string', short: 'f' },
     output: { type: 'string', short: 'o' },
     width: { type: 'string' },
@@ -132,11 +139,21 @@ it is binary, so it needs -o FILE or a redirected stdout. --lang sets the words 
       throw new UsageError('pcap is binary: give -o FILE or redirect stdout');
     }
     const lang = parseLang(str(args.values.lang), io);
-    const result = runScenario(loadScenario(target), seed === undefined ? {} : { seed });
-    const data = exportRun(result, format, {
-      ...(width === undefined ? {} : { width: Number(width) }),
-      lang,
-    });
+    const data = isDrillFile(target)
+      ? exportDrillFile(
+          target,
+          format,
+          {
+            profile: parseDrillProfile(str(args.values.profile)),
+            seed,
+            ...(width === undefined ? {} : { width: Number(width) }),
+          },
+          io,
+        )
+      : exportRun(runScenario(loadScenario(target), seed === undefined ? {} : { seed }), format, {
+          ...(width === undefined ? {} : { width: Number(width) }),
+          lang,
+        });
     if (out === undefined) io.stdout.write(data);
     else writeFileSync(resolve(io.cwd, out), data);
     return 0;
@@ -177,4 +194,5 @@ export const COMMANDS: readonly Command[] = [
   profileCommand,
   serveCommand,
   connectCommand,
+  drillCommand,
 ];

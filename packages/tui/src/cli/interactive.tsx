@@ -18,6 +18,8 @@ export interface InteractiveOptions {
   readonly seed: number | undefined;
   readonly lang: Lang;
   readonly paused: boolean;
+  /** A run that is not from the scenario library (a packetdrill script): its title and how to open it. */
+  readonly source?: { readonly title: string; open(seed: number | undefined): PlaybackSession };
 }
 
 function useTerminalSize(): { columns: number; rows: number } {
@@ -41,9 +43,13 @@ function Sized(props: Omit<AppProps, 'columns' | 'rows'>) {
 }
 
 export async function playInteractive(options: InteractiveOptions): Promise<number> {
-  const scenarios = listScenarios().map(({ name, title }) => ({ name, title }));
+  const source = options.source;
+  const scenarios = source
+    ? [{ name: options.name, title: source.title }]
+    : listScenarios().map(({ name, title }) => ({ name, title }));
   const loaded = new Map<string, Scenario>();
   const open = (name: string, seed: number | undefined): PlaybackSession => {
+    if (source) return source.open(seed);
     let scenario = loaded.get(name);
     if (scenario === undefined) {
       scenario = loadScenario(name);

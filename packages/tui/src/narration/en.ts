@@ -460,5 +460,6 @@ export const en: Strings = {
     windowScale: 'window scale shift offered, false = none (RFC 7323 2)',
     sack: 'offer SACK-permitted (RFC 2018)',
     timestamps: 'offer timestamps (RFC 7323 3)',
+    optionLayout: 'how options sit on the wire: compact, or NOP-aligned as freebsd or linux lay them out',
   },
 };

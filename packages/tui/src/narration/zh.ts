@@ -450,5 +450,6 @@ export const zh: Strings = {
     windowScale: '提供的窗口缩放位数，false = 不提供（RFC 7323 2）',
     sack: '提供 SACK-permitted（RFC 2018）',
     timestamps: '提供时间戳（RFC 7323 3）',
+    optionLayout: '选项在线路上的排列：compact，或按 freebsd / linux 的方式以 NOP 对齐',
   },
 };
