@@ -105,7 +105,8 @@ describe('synack drill', () => {
     [['drill'], /drill needs at least one \.pkt file or directory/],
     [['drill', '--profile', 'solaris', 'pass.pkt'], /--profile wants freebsd, linux, rfc, not 'solaris'/],
     [['drill', 'nope.pkt'], /no such file or directory: nope\.pkt/],
-  ])('%j is a usage error (exit 2)', async (argv, message) => {
+    [['export', 'nope.pkt', '--format', 'text'], /cannot read '.*nope\.pkt': ENOENT/],
+  ])('%j is a mistake of the user (exit 2)', async (argv, message) => {
     const r = await synack(argv);
     expect(r.code).toBe(2);
     expect(r.err).toMatch(message);

@@ -16,7 +16,7 @@ import type { ExportFormat } from '@synack/scenarios';
 import { DrillSession, exportDrill } from '../drill/session.js';
 import type { Lang } from '../narration/index.js';
 import type { Command, Parsed } from './commands.js';
-import { type CliIo, colorEnabled, UsageError } from './io.js';
+import { type CliIo, colorEnabled, UsageError, UserError } from './io.js';
 import { HELP_OPTION, JSON_OPTION, parseSeed, SEED_OPTION } from './options.js';
 
 const PROFILES: readonly DrillProfile[] = ['freebsd', 'linux', 'rfc'];
@@ -46,7 +46,7 @@ export function collectScripts(paths: readonly string[], cwd: string): string[] 
     try {
       isDir = statSync(abs).isDirectory();
     } catch {
-      throw new UsageError(`no such file or directory: ${p}`);
+      throw new UserError(`no such file or directory: ${p}`);
     }
     if (isDir) walk(abs);
     else out.push(abs);
@@ -91,6 +91,7 @@ export async function playDrill(
     seed: options.seed,
     lang: options.lang,
     paused: options.paused,
+    cwd: io.cwd,
     source: { title: `packetdrill (${options.profile})`, open },
   });
 }
