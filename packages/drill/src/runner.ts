@@ -74,6 +74,7 @@ const HARMLESS_OPTIONS = new Set([
   'tun_dev',
   'wire_server',
   'tcp_ts_ecr_scaled',
+  'strict_segments',
   'tcp_ts_tick_usecs',
   'so_filename',
   'init_scripts',
@@ -98,6 +99,7 @@ export class DrillRun {
   private toleranceUsecs = 4000;
   private tolerancePercent = 0;
   private tsEcrScaled = false;
+  private strictSegments = false;
   /** Script time of the previous event (µs) and whether it was an inbound packet. */
   private lastScriptUsecs = 0;
   private lastWasInbound = false;
@@ -164,6 +166,7 @@ export class DrillRun {
       if (name === 'tolerance_usecs') this.toleranceUsecs = Number(value);
       else if (name === 'tolerance_percent') this.tolerancePercent = Number(value);
       else if (name === 'tcp_ts_ecr_scaled') this.tsEcrScaled = true;
+      else if (name === 'strict_segments') this.strictSegments = true;
       else if (name === 'mss' || name === 'mtu') throw new Unsupported(`--${name}`, line);
       else if (!HARMLESS_OPTIONS.has(name)) throw new Unsupported(`--${name}`, line);
     }
@@ -195,7 +198,10 @@ export class DrillRun {
       ...(this.settings.sendBuffer !== undefined ? { sendHighWaterMark: this.settings.sendBuffer } : {}),
     });
     this.remote = this.sim.addHost({ name: 'remote', address: REMOTE_ADDRESS, raw: true });
-    this.sim.setLink(this.tcp, this.remote, { delay: 0 });
+    // packetdrill writes inbound packets into a tun device, where the MTU is not enforced on what
+    // arrives (scripts inject 2000-octet segments): the remote-to-stack direction takes any size;
+    // the stack's MSS still comes from the 1500-octet direction.
+    this.sim.setLink(this.tcp, this.remote, { forward: { delay: 0 }, backward: { delay: 0, mtu: 65535 } });
     this.remote.onSegment((a) => this.inbox.push(a));
     // The stack starts at the current script time (0 on the virtual clock would shift every event).
     if (this.clockUsecs > 0) this.sim.run({ until: this.clockUsecs / 1000 });
@@ -332,25 +338,81 @@ export class DrillRun {
     const deadline = any
       ? Number.POSITIVE_INFINITY
       : this.nowUsecs + (Math.floor(Math.max(0, wait) / 1e6) + 2) * 1e6;
-    const arrival = this.nextArrival(deadline, any);
-    if (!arrival)
-      throw new ScriptFailure(
-        event.line,
-        'error handling packet: Timed out waiting for packet',
-        describeScriptPacket(p),
-      );
+    const arrival = this.aggregate(p, event.line, this.nextArrival(deadline, any), deadline, any);
     const { segment, packet, time } = arrival;
-    if (segment.flags & 0x02 && p.seq !== undefined) this.map.scriptLocalIsn = p.seq;
+    if (segment.flags & 0x02 && p.flags.includes('S') && p.seq !== undefined) this.map.scriptLocalIsn = p.seq;
     const actualUsecs = Math.round(time * 1000);
     const expected = `${secs(start)} ${describeScriptPacket(p)}`;
     const actual = () =>
       `${secs(actualUsecs)} ${describeLivePacket(segment, packet, this.map, p.win !== undefined)}`;
-    const mismatch = verifyOutbound(p, segment, packet!, this.map);
+    const mismatch = verifyOutbound(p, segment, packet, this.map);
     if (mismatch)
       throw new ScriptFailure(event.line, `error handling packet: ${mismatch}`, expected, actual());
-    this.rememberTs(p, packet!);
+    this.rememberTs(p, packet);
     const timing = this.checkTime(event, start, end, actualUsecs, 'outbound packet');
     if (timing) throw new ScriptFailure(event.line, `error handling packet: ${timing}`, expected, actual());
+  }
+
+  /**
+   * run_packet.c do_outbound_script_packet: a script packet larger than what the stack sent at once
+   * (a TSO/GSO super-segment in the script) is matched by sequential segments, aggregated: the
+   * first one's sequence number, the last one's headers and time, every payload in order. Each
+   * fragment's headers must match the previous one's (flags aside from FIN/PSH/CWR, ack, window).
+   */
+  private aggregate(
+    p: PacketSpec,
+    line: number,
+    first: RawArrival | undefined,
+    deadline: number,
+    any: boolean,
+  ): RawArrival & { packet: Uint8Array } {
+    if (!first)
+      throw new ScriptFailure(line, 'error handling packet: Timed out waiting for packet', describeScriptPacket(p));
+    let last = first;
+    let total = first.segment.payload.length;
+    const payloads = [first.segment.payload];
+    while (total < p.len && !this.strictSegments && first.segment.payload.length > 0) {
+      const next = this.nextArrival(deadline, any);
+      if (!next) break;
+      const a = last.segment;
+      const b = next.segment;
+      const mask = ~(0x01 | 0x08 | 0x80);
+      if (
+        (a.flags & mask) !== (b.flags & mask) ||
+        b.ack !== a.ack ||
+        b.window !== a.window ||
+        b.seq !== ((a.seq + a.payload.length) >>> 0) ||
+        (b.payload.length < p.len - total && b.payload.length !== a.payload.length)
+      )
+        throw new ScriptFailure(
+          line,
+          `error handling packet: fragment payload: expected ${a.payload.length} bytes vs actual ${b.payload.length} bytes; total payload: expected ${p.len} bytes vs actual ${total + b.payload.length} bytes`,
+          describeScriptPacket(p),
+        );
+      payloads.push(b.payload);
+      total += b.payload.length;
+      last = next;
+    }
+    if (last === first) return first as RawArrival & { packet: Uint8Array };
+    const payload = new Uint8Array(total);
+    let at = 0;
+    for (const part of payloads) {
+      payload.set(part, at);
+      at += part.length;
+    }
+    const ihl = (last.packet![0]! & 0x0f) * 4;
+    const headerLen = ihl + (last.packet![ihl + 12]! >>> 4) * 4;
+    const packet = new Uint8Array(headerLen + total);
+    packet.set(last.packet!.subarray(0, headerLen));
+    packet.set(payload, headerLen);
+    packet[2] = (packet.length >>> 8) & 0xff;
+    packet[3] = packet.length & 0xff;
+    return {
+      time: last.time,
+      from: last.from,
+      segment: { ...last.segment, seq: first.segment.seq, payload },
+      packet,
+    };
   }
 
   private rememberTs(p: PacketSpec, packet: Uint8Array): void {
