@@ -367,7 +367,11 @@ export class DrillRun {
     any: boolean,
   ): RawArrival & { packet: Uint8Array } {
     if (!first)
-      throw new ScriptFailure(line, 'error handling packet: Timed out waiting for packet', describeScriptPacket(p));
+      throw new ScriptFailure(
+        line,
+        'error handling packet: Timed out waiting for packet',
+        describeScriptPacket(p),
+      );
     let last = first;
     let total = first.segment.payload.length;
     const payloads = [first.segment.payload];
@@ -381,7 +385,7 @@ export class DrillRun {
         (a.flags & mask) !== (b.flags & mask) ||
         b.ack !== a.ack ||
         b.window !== a.window ||
-        b.seq !== ((a.seq + a.payload.length) >>> 0) ||
+        b.seq !== (a.seq + a.payload.length) >>> 0 ||
         (b.payload.length < p.len - total && b.payload.length !== a.payload.length)
       )
         throw new ScriptFailure(

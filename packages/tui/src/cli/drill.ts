@@ -55,10 +55,14 @@ export function collectScripts(paths: readonly string[], cwd: string): string[] 
 }
 
 export function runDrillFile(path: string, profile: DrillProfile, seed?: number): DrillFileResult {
-  return runDrillSource(path, readFileSync(path, 'utf8'), {
-    profile,
-    ...(seed === undefined ? {} : { seed }),
-  });
+  let source: string;
+  try {
+    source = readFileSync(path, 'utf8');
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    throw new UserError(`cannot read '${path}': ${code ?? (error as Error).message}`);
+  }
+  return runDrillSource(path, source, { profile, ...(seed === undefined ? {} : { seed }) });
 }
 
 const str = (v: Parsed['values'][string]): string | undefined => (typeof v === 'string' ? v : undefined);
