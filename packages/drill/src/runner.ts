@@ -28,6 +28,7 @@ import type { Os } from './errno.js';
 import { type Outcome, ScriptFailure, Unsupported } from './outcome.js';
 import {
   describeLivePacket,
+  fieldError,
   describeScriptPacket,
   flagBits,
   optionOctets,
@@ -380,18 +381,26 @@ export class DrillRun {
       if (!next) break;
       const a = last.segment;
       const b = next.segment;
+      // verify_packet_fragments: headers as the previous fragment's (non-strict), payload sizes equal.
       const mask = ~(0x01 | 0x08 | 0x80);
-      if (
-        (a.flags & mask) !== (b.flags & mask) ||
-        b.ack !== a.ack ||
-        b.window !== a.window ||
-        b.seq !== (a.seq + a.payload.length) >>> 0 ||
-        (b.payload.length < p.len - total && b.payload.length !== a.payload.length)
-      )
-        throw new ScriptFailure(
-          line,
-          `error handling packet: fragment payload: expected ${a.payload.length} bytes vs actual ${b.payload.length} bytes; total payload: expected ${p.len} bytes vs actual ${total + b.payload.length} bytes`,
-          describeScriptPacket(p),
+      const fail = (message: string): never => {
+        throw new ScriptFailure(line, `error handling packet: ${message}`, describeScriptPacket(p));
+      };
+      if ((a.flags & mask) !== (b.flags & mask))
+        fail(fieldError('tcp_flags', a.flags & mask, b.flags & mask));
+      if (b.seq !== (a.seq + a.payload.length) >>> 0)
+        fail(
+          fieldError(
+            'tcp_seq',
+            (a.seq + a.payload.length - this.map.liveLocalIsn + this.map.scriptLocalIsn) >>> 0,
+            (b.seq - this.map.liveLocalIsn + this.map.scriptLocalIsn) >>> 0,
+          ),
+        );
+      if (b.ack !== a.ack) fail(fieldError('tcp_ack_seq', a.ack, b.ack));
+      if (b.window !== a.window) fail(fieldError('tcp_window', a.window, b.window));
+      if (b.payload.length < p.len - total && b.payload.length !== a.payload.length)
+        fail(
+          `fragment payload: expected ${a.payload.length} bytes vs actual ${b.payload.length} bytes; total payload: expected ${p.len} bytes vs actual ${total + b.payload.length} bytes`,
         );
       payloads.push(b.payload);
       total += b.payload.length;
