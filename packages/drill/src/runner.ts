@@ -28,8 +28,8 @@ import type { Os } from './errno.js';
 import { type Outcome, ScriptFailure, Unsupported } from './outcome.js';
 import {
   describeLivePacket,
-  fieldError,
   describeScriptPacket,
+  fieldError,
   flagBits,
   optionOctets,
   optionValues,
