@@ -38,7 +38,7 @@ import {
 } from './packets.js';
 import type { PacketSpec, Script, ScriptEvent } from './script.js';
 import { type Pending, SocketLayer } from './syscalls.js';
-import { applySysctl, checkFreebsdConsistency, initialSettings, type StackSettings } from './sysctl.js';
+import { applySysctl, initialSettings, type StackSettings } from './sysctl.js';
 
 export type DrillProfile = 'rfc' | 'linux' | 'freebsd';
 
@@ -179,16 +179,8 @@ export class DrillRun {
   }
 
   /** Creates the simulated stack (once), with the settings gathered so far. */
-  ensureStack(line: number): void {
+  ensureStack(): void {
     if (this.sim) return;
-    if (this.profileName === 'freebsd') {
-      try {
-        checkFreebsdConsistency(this.settings);
-      } catch (e) {
-        if (e instanceof Unsupported) throw new Unsupported(e.construct, line);
-        throw e;
-      }
-    }
     this.sim = createSimulation({ seed: this.runOptions.seed ?? 1, profile: this.profileSpec() });
     const isn = this.localIsn;
     this.tcp = this.sim.addHost({
@@ -239,11 +231,11 @@ export class DrillRun {
           throw new Unsupported(o.name, event.line);
         }
         if (event.packet.direction === 'inbound') {
-          this.ensureStack(event.line);
+          this.ensureStack();
           this.runUntil(start);
           this.inject(event.packet, event.line);
         } else {
-          this.ensureStack(event.line);
+          this.ensureStack();
           this.expectOutbound(event, start, end);
         }
         break;

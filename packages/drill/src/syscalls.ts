@@ -242,7 +242,7 @@ export class SocketLayer {
     listen(s, line) {
       const f = this.fd(s.args[0], line);
       if (!('fd' in f)) return f;
-      this.drill.ensureStack(line);
+      this.drill.ensureStack();
       const backlog = s.args[1]?.type === 'int' ? s.args[1].value : 128;
       const port = f.port ?? SCRIPT_PORT;
       f.listener = this.drill.tcp!.listen(port, { backlog: Math.max(1, backlog) });
@@ -271,7 +271,7 @@ export class SocketLayer {
       const f = this.fd(s.args[0], line);
       if (!('fd' in f)) return f;
       if (f.sock) return { value: -1, errno: f.sock.state === 'ESTABLISHED' ? 'EISCONN' : 'EALREADY' };
-      this.drill.ensureStack(line);
+      this.drill.ensureStack();
       const sock = this.drill.tcp!.connect({
         address: REMOTE_ADDRESS,
         port: portOf(s.args[1]) ?? SCRIPT_PORT,

@@ -103,6 +103,7 @@ export function applySysctl(s: StackSettings, name: string, value: string): void
       return;
     case 'net.inet.tcp.insecure_syn':
       f.insecureSyn = int(name, value) !== 0;
+      p.rfc5961Syn = !f.insecureSyn;
       return;
     case 'net.inet.tcp.rexmit_initial':
       p.rtoInitial = int(name, value);
@@ -191,12 +192,4 @@ export function applySysctl(s: StackSettings, name: string, value: string): void
     default:
       no();
   }
-}
-
-/** The profile fields FreeBSD's insecure_syn and insecure_rst leave undecidable together. */
-export function checkFreebsdConsistency(s: StackSettings): void {
-  if (s.freebsd.insecureSyn !== s.freebsd.insecureRst)
-    throw new Unsupported(
-      `sysctl net.inet.tcp.insecure_syn=${Number(s.freebsd.insecureSyn)} with insecure_rst=${Number(s.freebsd.insecureRst)} (tcp-sim has one RFC 5961 switch for RST and SYN)`,
-    );
 }

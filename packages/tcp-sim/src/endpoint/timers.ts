@@ -93,6 +93,17 @@ export interface TimerProfile {
    * layout those stacks send.
    */
   readonly optionLayout?: OptionLayout;
+  /**
+   * RFC 5961 4.2 challenge ACKs for SYNs in synchronized states, apart from RSTs (FreeBSD's
+   * net.inet.tcp.insecure_syn is its own switch); absent: as `rfc5961`.
+   */
+  readonly rfc5961Syn?: boolean;
+  /**
+   * The receive buffer is rounded up to a whole number of segments once the send MSS is known
+   * (FreeBSD's tcp_mss(): `sb_hiwat = roundup(recvspace, mss)`, so 65536 octets become 65700 with an
+   * MSS of 1460, and the window grows with it). Absent: the buffer stays as configured.
+   */
+  readonly receiveBufferRoundsToMss?: boolean;
 }
 
 /** The RFCs' numbers: RFC 6298, RFC 9293, RFC 1122, RFC 5681. */
@@ -172,6 +183,7 @@ export const FREEBSD_PROFILE: TimerProfile = {
   sack: true,
   timestamps: true,
   optionLayout: 'freebsd',
+  receiveBufferRoundsToMss: true,
 };
 
 export type ProfileName = 'rfc' | 'linux' | 'freebsd';

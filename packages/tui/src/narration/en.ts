@@ -461,5 +461,9 @@ export const en: Strings = {
     sack: 'offer SACK-permitted (RFC 2018)',
     timestamps: 'offer timestamps (RFC 7323 3)',
     optionLayout: 'how options sit on the wire: compact, or NOP-aligned as freebsd or linux lay them out',
+    rfc5961Syn:
+      'challenge ACKs for SYNs apart from RSTs (RFC 5961 4.2; FreeBSD insecure_syn); unset: as rfc5961',
+    receiveBufferRoundsToMss:
+      'receive buffer rounded up to whole segments once the MSS is known (FreeBSD tcp_mss)',
   },
 };

@@ -451,5 +451,7 @@ export const zh: Strings = {
     sack: '提供 SACK-permitted（RFC 2018）',
     timestamps: '提供时间戳（RFC 7323 3）',
     optionLayout: '选项在线路上的排列：compact，或按 freebsd / linux 的方式以 NOP 对齐',
+    rfc5961Syn: '对 SYN 单独启用质询 ACK（RFC 5961 4.2；FreeBSD insecure_syn）；未设置时同 rfc5961',
+    receiveBufferRoundsToMss: '得知 MSS 后接收缓冲区向上取整为整数个报文段（FreeBSD tcp_mss）',
   },
 };
