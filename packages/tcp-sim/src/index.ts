@@ -46,6 +46,7 @@ export { isSynchronized, TCP_STATES, type TcpState } from './endpoint/states.js'
 export type { Tcb, TcbSnapshot } from './endpoint/tcb.js';
 export {
   delayedAckTimeout,
+  FREEBSD_PROFILE,
   initialWindowOctets,
   LINUX_PROFILE,
   PROFILES,
@@ -126,6 +127,8 @@ export {
   encodeTcpSegment,
   flagBits,
   flagNames,
+  type OptionLayout,
+  optionsLength,
   segmentLength,
   type TcpDecodeError,
   type TcpDecodeResult,

@@ -110,6 +110,24 @@ describe('RFC 2018 SACK blocks', () => {
     expect(after.options.sack!.map(rel)).toEqual([[3001, 3101]]);
   });
 
+  it('RFC 2018 4: after the first block, the most recently reported blocks come first (not sequence order)', () => {
+    const p = sackPeer();
+    const rel = (b: { left: number; right: number }) => [b.left - p.peerIss, b.right - p.peerIss];
+    for (const seq of [2001, 4001, 6001]) {
+      p.inject({ flags: '.', seq, payload: 100 });
+      p.expect({ flags: '.', ack: 1 });
+    }
+    p.inject({ flags: '.', seq: 8001, payload: 100 });
+    const ack = p.expect({ flags: '.', ack: 1 });
+    // Linux profile: timestamps off here (the peer offered none), so four blocks fit.
+    expect(ack.options.sack!.map(rel)).toEqual([
+      [8001, 8101],
+      [6001, 6101],
+      [4001, 4101],
+      [2001, 2101],
+    ]);
+  });
+
   it('RFC 2018 3: SACK options encode and decode both ways; a length that is not 2 + 8n is rejected', () => {
     const seg: TcpSegment = {
       srcPort: 1,

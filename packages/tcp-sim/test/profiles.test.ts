@@ -196,3 +196,35 @@ describe('profiles: behaviour', () => {
     },
   );
 });
+
+describe('profile knobs for other stacks', () => {
+  function established(profile: ProfileSpec, peerMss: number) {
+    const p = createScriptedPeer({ profile, receiveBuffer: 65536 }).listen(80);
+    p.inject({ flags: 'S', options: { mss: peerMss } });
+    p.expect({ flags: 'S.' });
+    p.inject({ flags: '.', ack: 1 });
+    return p;
+  }
+
+  it('receiveBufferRoundsToMss (FreeBSD tcp_mss: roundup(65536, 1460) = 65700): the window covers 65700 octets', () => {
+    // 1000 unread octets: 65700 - 1000 = 64700 open, against 64536 without rounding.
+    for (const [round, open] of [
+      [true, 64700],
+      [false, 64536],
+    ] as const) {
+      const p = established({ receiveBufferRoundsToMss: round, delayedAckMax: 0, windowScale: 6 }, 1460);
+      p.inject({ flags: 'P.', payload: 1000 });
+      const ack = p.expect({ flags: '.', ack: 1001 });
+      expect(ack.window).toBe(open);
+    }
+  });
+
+  it('rfc5961Syn apart from rfc5961 (FreeBSD insecure_syn): RFC 793 reset for a SYN, challenge ACK for a RST', () => {
+    const p = established({ rfc5961: true, rfc5961Syn: false }, 1460);
+    p.inject({ flags: 'R', seq: 100 });
+    p.expect({ flags: '.', ack: 1 }); // RFC 5961 3.2 challenge ACK
+    p.inject({ flags: 'S', seq: 100 });
+    p.expect({ flags: 'R.' }); // RFC 9293 3.10.7.4 fourth step without RFC 5961
+    expect(p.sock.state).toBe('CLOSED');
+  });
+});

@@ -41,7 +41,6 @@ export interface ArrivalPort extends StepContext {
   readonly fullyClosed: boolean;
   /** Payload octets per segment. */
   readonly payloadMss: number;
-  readonly env: EndpointEnvironment;
   dispatch(event: TcpMachineEvent): void;
   abort(cause: string): void;
   selectIss(): void;
@@ -227,10 +226,11 @@ export class SegmentArrival {
     const tcb = this.tcb;
     tcb.irs = seg.seq;
     tcb.rcvNxt = seqAdd(seg.seq, 1);
-    this.receiver.open();
-    if (selectIss) this.conn.selectIss();
     // RFC 9293 3.7.1: the send MSS is the peer's MSS option (536 if absent), never above ours.
     tcb.sndMss = Math.min(seg.options.mss ?? 536, tcb.rcvMss);
+    if (this.conn.profile.receiveBufferRoundsToMss) this.receiver.roundToMss(tcb.sndMss);
+    this.receiver.open();
+    if (selectIss) this.conn.selectIss();
     this.options.takePeerOptions(seg);
   }
 

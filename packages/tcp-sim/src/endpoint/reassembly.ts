@@ -81,12 +81,15 @@ export class ReassemblyQueue {
   }
 
   /**
-   * The held data as SACK blocks [left, right) (RFC 2018 3), adjacent pieces merged; the block that
-   * holds `recent` (the most recently received octet) first, as RFC 2018 4 requires; at most `max`.
+   * The held data as SACK blocks [left, right) (RFC 2018 3), adjacent pieces merged, at most `max`.
+   * RFC 2018 4: "The first SACK block ... MUST specify the contiguous block of data containing the
+   * segment which triggered this ACK", and the option "SHOULD be filled out by repeating the most
+   * recently reported SACK blocks": `recent` lists out-of-order arrivals, most recent first (or just
+   * the latest one); the blocks holding them come first in that order, then the rest in sequence.
    */
   sackBlocks(
     rcvNxt: number,
-    recent: number | undefined,
+    recent: number | readonly number[] | undefined,
     max: number,
   ): Array<{ left: number; right: number }> {
     const blocks: Array<{ left: number; right: number }> = [];
@@ -96,13 +99,15 @@ export class ReassemblyQueue {
       if (last && last.right === piece.seq) last.right = end;
       else blocks.push({ left: piece.seq, right: end });
     }
-    if (recent !== undefined) {
+    const order = recent === undefined ? [] : typeof recent === 'number' ? [recent] : recent;
+    const first: Array<{ left: number; right: number }> = [];
+    for (const seq of order) {
       const at = blocks.findIndex(
-        (b) => seqDiff(recent, b.left) >= 0 && seqDiff(b.right, recent) > 0 && seqDiff(b.left, rcvNxt) > 0,
+        (b) => seqDiff(seq, b.left) >= 0 && seqDiff(b.right, seq) > 0 && seqDiff(b.left, rcvNxt) > 0,
       );
-      if (at > 0) blocks.unshift(...blocks.splice(at, 1));
+      if (at >= 0) first.push(...blocks.splice(at, 1));
     }
-    return blocks.slice(0, max);
+    return [...first, ...blocks].slice(0, max);
   }
 
   /** Pops everything contiguous with `rcvNxt`, and the FIN if it is now reached. */

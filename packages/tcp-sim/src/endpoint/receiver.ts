@@ -26,7 +26,7 @@ export class Receiver {
   /** Their total length. */
   unread = 0;
   /** RCV.BUFF: the receive buffer's size. */
-  readonly capacity: number;
+  capacity: number;
   /** The right edge of the window we advertised: RCV.NXT + RCV.WND never moves left of it. */
   private rightEdge = 0;
   private initialized = false;
@@ -34,8 +34,11 @@ export class Receiver {
   deliveredOffset = 0;
   /** The peer's FIN has been reached in sequence. */
   finReached = false;
-  /** Sequence number of the most recent out-of-order arrival (the first SACK block holds it). */
-  private lastOutOfOrder: number | undefined;
+  /**
+   * Out-of-order arrivals, most recent first (the first SACK block holds the latest; the next ones
+   * repeat the most recently reported, RFC 2018 4). Bounded: at most four blocks are ever sent.
+   */
+  private recentOutOfOrder: number[] = [];
   /** An ACK is owed for the segment being processed (sent at the end of its processing). */
   ackNow = false;
   /** An ACK is owed but may be delayed (RFC 9293 3.8.6.3). */
@@ -53,6 +56,16 @@ export class Receiver {
     // RFC 7323 2.2: beyond 65535 octets only with window scaling (the shift we offer covers the buffer).
     this.capacity = Math.min(profile.windowScale === false ? 65535 : 2 ** 30, receiveBuffer);
     this.pacing = profile.quickAcks > 0 ? new AckPacing(profile.quickAcks) : undefined;
+  }
+
+  /**
+   * FreeBSD's tcp_mss(): the buffer becomes a whole number of segments of `mss` octets (rounded up),
+   * before the window opens (profile `receiveBufferRoundsToMss`).
+   */
+  roundToMss(mss: number): void {
+    if (this.initialized || mss <= 0) return;
+    const limit = this.profile.windowScale === false ? 65535 : 2 ** 30;
+    this.capacity = Math.min(limit, Math.ceil(this.capacity / mss) * mss);
   }
 
   /** Called once IRS is known: the receive window opens at RCV.NXT with the whole buffer. */
@@ -75,7 +88,10 @@ export class Receiver {
     // place). Copied once here, it covers both the in-order and the reassembled path.
     const data = seg.payload.slice(trimmed.start, trimmed.end);
     if (trimmed.fin) this.reassembly.setFin(seqAdd(trimmed.seq, data.length));
-    if (trimmed.seq !== tcb.rcvNxt && data.length > 0) this.lastOutOfOrder = trimmed.seq;
+    if (trimmed.seq !== tcb.rcvNxt && data.length > 0) {
+      this.recentOutOfOrder.unshift(trimmed.seq);
+      if (this.recentOutOfOrder.length > 8) this.recentOutOfOrder.length = 8;
+    }
     const inOrder = trimmed.seq === tcb.rcvNxt && this.reassembly.bytes === 0;
     const rcvNxtBefore = tcb.rcvNxt;
     let delivered: Uint8Array[];
@@ -201,7 +217,7 @@ export class Receiver {
   /** SACK blocks for a segment without data (RFC 2018 4: the most recent first), up to `max`. */
   sackBlocks(max: number): Array<{ left: number; right: number }> {
     if (this.reassembly.bytes === 0) return [];
-    return this.reassembly.sackBlocks(this.tcb.rcvNxt, this.lastOutOfOrder, max);
+    return this.reassembly.sackBlocks(this.tcb.rcvNxt, this.recentOutOfOrder, max);
   }
 
   /** After 'close': let the receive buffer's backing store go if it is empty. */

@@ -256,7 +256,7 @@ export function checkSyn(ctx: StepContext, seg: TcpSegment): StepResult {
       }),
     );
   }
-  if (!ctx.profile.rfc5961) {
+  if (!(ctx.profile.rfc5961Syn ?? ctx.profile.rfc5961)) {
     // RFC 793 / RFC 9293 3.10.7.4 fourth step without the mitigation: "If the SYN is in the window it
     // is an error, send a reset, ... enter the CLOSED state, delete the TCB, and return."
     return stop(

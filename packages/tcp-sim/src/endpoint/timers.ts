@@ -3,6 +3,7 @@
  * so that `rfc` and `linux` differ only here and every value can be overridden. Timers themselves
  * are scheduler events with deadlines; their names appear in the trace.
  */
+import type { OptionLayout } from '../wire/tcp-segment.js';
 
 export type TimerName =
   | 'RTO'
@@ -117,6 +118,23 @@ export interface TimerProfile {
    * in ESTABLISHED acknowledged late or on our reply. 0: RFC 9293 3.8.6.3 / RFC 5681 4.2 alone.
    */
   readonly quickAcks: number;
+  /**
+   * How options are laid out on the wire (No-Operation alignment, order): 'compact' when absent.
+   * Set by the `linux` and `freebsd` profiles so that captures and packetdrill scripts see the
+   * layout those stacks send.
+   */
+  readonly optionLayout?: OptionLayout;
+  /**
+   * RFC 5961 4.2 challenge ACKs for SYNs in synchronized states, apart from RSTs (FreeBSD's
+   * net.inet.tcp.insecure_syn is its own switch); absent: as `rfc5961`.
+   */
+  readonly rfc5961Syn?: boolean;
+  /**
+   * The receive buffer is rounded up to a whole number of segments once the send MSS is known
+   * (FreeBSD's tcp_mss(): `sb_hiwat = roundup(recvspace, mss)`, so 65536 octets become 65700 with an
+   * MSS of 1460, and the window grows with it). Absent: the buffer stays as configured.
+   */
+  readonly receiveBufferRoundsToMss?: boolean;
 }
 
 /** The RFCs' numbers: RFC 6298, RFC 9293, RFC 1122, RFC 5681. */
@@ -182,9 +200,38 @@ export const LINUX_PROFILE: TimerProfile = {
   synLinearTimeouts: 4,
   backlogPlusOne: true,
   quickAcks: 16,
+  optionLayout: 'linux',
 };
 
-export type ProfileName = 'rfc' | 'linux';
+/**
+ * FreeBSD's defaults (sys/netinet/tcp_timer.h, tcp_input.c, tcp_subr.c sysctls): net.inet.tcp.msl
+ * 30 s (TIME-WAIT 60 s), rexmit_initial 1 s, RTO min 30 ms plus rexmit_slop 200 ms (taken together as
+ * a 230 ms floor), TCPTV_REXMTMAX 64 s, delacktime 40 ms (fixed), initcwnd_segments 10, RST,ACK on
+ * abort, one-octet window probes, insecure_rst = insecure_syn = 0 (RFC 5961 on), RST in TIME-WAIT
+ * dropped (tcp_twcheck), Nagle on, keepcnt 8, fin_wait_2 timeout 60 s, window scale 6 (the shift
+ * kern.ipc.maxsockbuf = 2 MiB needs), SACK and timestamps on, options laid out as tcp_addoptions() does.
+ */
+export const FREEBSD_PROFILE: TimerProfile = {
+  ...RFC_PROFILE,
+  rtoMin: 230,
+  rtoMax: 64_000,
+  msl: 30_000,
+  delayedAckMin: 40,
+  delayedAckMax: 40,
+  initialWindow: 10,
+  abortRstWithAck: true,
+  rstInTimeWait: 'ignore',
+  nagle: true,
+  keepAliveProbes: 8,
+  finWait2Timeout: 60_000,
+  windowScale: 6,
+  sack: true,
+  timestamps: true,
+  optionLayout: 'freebsd',
+  receiveBufferRoundsToMss: true,
+};
+
+export type ProfileName = 'rfc' | 'linux' | 'freebsd';
 
 /**
  * 'rfc', 'linux', overrides of the rfc profile (`{ msl: 1000 }`), or overrides of a named base
@@ -195,6 +242,7 @@ export type ProfileSpec = ProfileName | (Partial<TimerProfile> & { readonly base
 export const PROFILES: Readonly<Record<ProfileName, TimerProfile>> = {
   rfc: RFC_PROFILE,
   linux: LINUX_PROFILE,
+  freebsd: FREEBSD_PROFILE,
 };
 
 /** Resolves a spec to a full profile; bad numbers throw RangeError (never a silent NaN timer). */
@@ -253,6 +301,8 @@ function validateProfile(p: TimerProfile): void {
   if (!Number.isInteger(p.synLinearTimeouts))
     throw new RangeError('profile.synLinearTimeouts must be an integer >= 0');
   if (!Number.isInteger(p.quickAcks)) throw new RangeError('profile.quickAcks must be an integer >= 0');
+  if (p.optionLayout !== undefined && !['compact', 'freebsd', 'linux'].includes(p.optionLayout))
+    throw new RangeError(`profile.optionLayout must be 'compact', 'freebsd' or 'linux'`);
   if (p.initialWindow !== 'rfc5681' && !(Number.isInteger(p.initialWindow) && p.initialWindow >= 1))
     throw new RangeError(`profile.initialWindow must be 'rfc5681' or an integer >= 1`);
 }

@@ -93,6 +93,8 @@ export interface RawArrival {
   readonly time: number;
   readonly from: string;
   readonly segment: TcpSegment;
+  /** The IPv4 packet as it arrived (for checks of the exact option layout). */
+  readonly packet?: Uint8Array;
 }
 
 export class SimListener extends Emitter {
@@ -401,9 +403,15 @@ export class SimHost {
     srcAddress: string,
     fromHost: string,
     srcNumber = parseIpv4Address(srcAddress),
+    packet?: Uint8Array,
   ): { conn: string; accepted: boolean; reason?: 'no-listener' | 'backlog' } {
     if (this.raw) {
-      const arrival: RawArrival = { time: this.world.scheduler.now, from: srcAddress, segment: seg };
+      const arrival: RawArrival = {
+        time: this.world.scheduler.now,
+        from: srcAddress,
+        segment: seg,
+        ...(packet ? { packet } : {}),
+      };
       this.inbox.push(arrival);
       for (const l of [...this.rawListeners]) l(arrival);
       return { conn: `${fromHost}:${seg.srcPort}>${this.name}:${seg.dstPort}`, accepted: true };

@@ -24,6 +24,7 @@ import {
   PROTOCOL_TCP,
 } from '../wire/ipv4.js';
 import {
+  type OptionLayout,
   parseTcpSegment,
   SYN,
   type TcpSegment,
@@ -101,6 +102,7 @@ export class Simulation {
   private readonly defaultLink;
   private readonly congestion: CongestionFactory;
   private readonly traceBytes: boolean;
+  private readonly optionLayout: OptionLayout;
   private segmentCounter = 0;
   private timerCounter = 0;
   private ipId = 0;
@@ -115,6 +117,7 @@ export class Simulation {
     this.defaultLink = resolveLinkConfig(options.defaultLink ?? DEFAULT_LINK);
     this.congestion = options.congestion ?? newReno;
     this.traceBytes = options.traceBytes ?? true;
+    this.optionLayout = this.profile.optionLayout ?? 'compact';
     this.trace = new Trace(() => this.scheduler.now, options.trace !== 'stream');
     this.world = {
       scheduler: this.scheduler,
@@ -266,8 +269,10 @@ export class Simulation {
     source = from.addressNumber,
   ): void {
     const segmentId = this.segmentCounter++;
-    const bytes = this.packetMemory.take(tcpIpv4PacketLength(seg));
-    writeTcpIpv4Packet(bytes, seg, source, dst, this.ipId);
+    // Raw hosts send their own exact options (optionBytes); TCP hosts lay them out as the profile's stack does.
+    const layout = this.optionLayout;
+    const bytes = this.packetMemory.take(tcpIpv4PacketLength(seg, layout));
+    writeTcpIpv4Packet(bytes, seg, source, dst, this.ipId, layout);
     if (seg.flags & SYN) this.isns.set(flowKey(source, seg.srcPort, dst, seg.dstPort), seg.seq);
     // The TCP checksum field sits at octet 16 of the TCP header.
     if (badChecksum) bytes[IPV4_HEADER_LENGTH + 16]! ^= 0xff;
@@ -414,7 +419,7 @@ export class Simulation {
       return;
     }
     const src = from.addressNumber === srcNumber ? from.address : formatIpv4Address(srcNumber);
-    const verdict = to.receive(segment, src, from.name, srcNumber);
+    const verdict = to.receive(segment, src, from.name, srcNumber, packet);
     if (!verdict.accepted) {
       this.trace.emit({
         type: 'segment.dropped',

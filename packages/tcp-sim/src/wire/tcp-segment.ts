@@ -71,15 +71,34 @@ export interface TcpSegment {
   readonly window: number;
   readonly urgentPointer?: number;
   readonly options: TcpOptions;
+  /**
+   * The option octets exactly as they go on the wire (a multiple of 4, at most 40), written instead
+   * of an encoding of `options`: a raw peer uses it to send a layout of its own (packetdrill's
+   * `<mss 1460,sackOK,eol,eol>`). `options` should describe the same options.
+   */
+  readonly optionBytes?: Uint8Array;
   readonly payload: Uint8Array;
 }
+
+/**
+ * How a stack lays its options out on the wire (RFC 9293 3.2 leaves order and padding free; real
+ * stacks align 32-bit fields with No-Operations, and packetdrill scripts check the exact layout):
+ * - 'compact': in kind order, no No-Operations, End of Option List padding at the end;
+ * - 'freebsd': FreeBSD's tcp_addoptions(): MSS, NOP-aligned window scale, SACK-permitted, NOP-aligned
+ *   timestamps (`<mss 1460,nop,wscale 6,sackOK,TS val 1 ecr 0>`), NOP,NOP before SACK blocks, EOL padding;
+ * - 'linux': Linux's tcp_options_write(): MSS, then SACK-permitted + timestamps
+ *   (`<mss 1460,sackOK,TS val 1 ecr 0,nop,wscale 7>`), NOP,NOP before a lone timestamp or
+ *   SACK-permitted, NOP before window scale, NOP,NOP before SACK blocks.
+ */
+export type OptionLayout = 'compact' | 'freebsd' | 'linux';
 
 /** SEG.LEN, RFC 9293 3.4: payload octets plus one for SYN and one for FIN. */
 export function segmentLength(seg: TcpSegment): number {
   return seg.payload.length + (seg.flags & SYN ? 1 : 0) + (seg.flags & FIN ? 1 : 0);
 }
 
-export function optionsLength(options: TcpOptions): number {
+export function optionsLength(options: TcpOptions, layout: OptionLayout = 'compact'): number {
+  if (layout !== 'compact') return (emitOptions(undefined, 0, options, layout) + 3) & ~3;
   let n = 0;
   if (options.mss !== undefined) n += 4;
   if (options.windowScale !== undefined) n += 3;
@@ -89,7 +108,116 @@ export function optionsLength(options: TcpOptions): number {
   return (n + 3) & ~3;
 }
 
-function writeOptions(out: Uint8Array, at: number, options: TcpOptions, padded: number): void {
+/** Octets a segment's options take on the wire (its exact `optionBytes` when it has them). */
+function segmentOptionsLength(seg: TcpSegment, layout: OptionLayout): number {
+  return seg.optionBytes ? seg.optionBytes.length : optionsLength(seg.options, layout);
+}
+
+const NOP = 1;
+
+/** One octet at `at + n` (when writing); returns n + 1. Plain functions: no closure per segment. */
+function put(out: Uint8Array | undefined, at: number, n: number, b: number): number {
+  if (out) out[at + n] = b;
+  return n + 1;
+}
+
+function putU32(out: Uint8Array | undefined, at: number, n: number, v: number): number {
+  if (out) writeU32(out, at + n, v);
+  return n + 4;
+}
+
+function putMss(out: Uint8Array | undefined, at: number, n: number, mss: number): number {
+  n = put(out, at, put(out, at, n, 2), 4);
+  return put(out, at, put(out, at, n, mss >>> 8), mss & 0xff);
+}
+
+function putWscale(out: Uint8Array | undefined, at: number, n: number, shift: number): number {
+  return put(out, at, put(out, at, put(out, at, n, 3), 3), shift);
+}
+
+function putSackOk(out: Uint8Array | undefined, at: number, n: number): number {
+  return put(out, at, put(out, at, n, 4), 2);
+}
+
+function putTimestamp(
+  out: Uint8Array | undefined,
+  at: number,
+  n: number,
+  ts: { readonly value: number; readonly echo: number },
+): number {
+  n = put(out, at, put(out, at, n, 8), 10);
+  return putU32(out, at, putU32(out, at, n, ts.value), ts.echo);
+}
+
+function putSack(
+  out: Uint8Array | undefined,
+  at: number,
+  n: number,
+  blocks: ReadonlyArray<{ readonly left: number; readonly right: number }>,
+): number {
+  n = put(out, at, put(out, at, n, 5), 2 + 8 * blocks.length);
+  for (const b of blocks) n = putU32(out, at, putU32(out, at, n, b.left), b.right);
+  return n;
+}
+
+/**
+ * Writes (when `out` is given) or only measures the options in a stack's layout, without the final
+ * padding; returns the octets used. One routine for both, so length and bytes never disagree.
+ */
+function emitOptions(out: Uint8Array | undefined, at: number, o: TcpOptions, layout: OptionLayout): number {
+  let n = 0;
+  const hasSack = o.sack !== undefined && o.sack.length > 0;
+  if (layout === 'linux') {
+    if (o.mss !== undefined) n = putMss(out, at, n, o.mss);
+    if (o.timestamp) {
+      n = o.sackPermitted ? putSackOk(out, at, n) : put(out, at, put(out, at, n, NOP), NOP);
+      n = putTimestamp(out, at, n, o.timestamp);
+    } else if (o.sackPermitted) {
+      n = putSackOk(out, at, put(out, at, put(out, at, n, NOP), NOP));
+    }
+    if (o.windowScale !== undefined) n = putWscale(out, at, put(out, at, n, NOP), o.windowScale);
+    if (hasSack) n = putSack(out, at, put(out, at, put(out, at, n, NOP), NOP), o.sack!);
+    return n;
+  }
+  // FreeBSD: each option is preceded by No-Operations until its alignment rule holds.
+  if (o.mss !== undefined) {
+    while (n % 4 !== 0) n = put(out, at, n, NOP);
+    n = putMss(out, at, n, o.mss);
+  }
+  if (o.windowScale !== undefined) {
+    while (n === 0 || n % 2 !== 1) n = put(out, at, n, NOP);
+    n = putWscale(out, at, n, o.windowScale);
+  }
+  if (o.sackPermitted) {
+    while (n % 2 !== 0) n = put(out, at, n, NOP);
+    n = putSackOk(out, at, n);
+  }
+  if (o.timestamp) {
+    while (n === 0 || n % 4 !== 2) n = put(out, at, n, NOP);
+    n = putTimestamp(out, at, n, o.timestamp);
+  }
+  if (hasSack) {
+    while (n % 4 !== 2) n = put(out, at, n, NOP);
+    n = putSack(out, at, n, o.sack!);
+  }
+  return n;
+}
+
+function writeOptions(
+  out: Uint8Array,
+  at: number,
+  options: TcpOptions,
+  padded: number,
+  layout: OptionLayout,
+): void {
+  let i = at;
+  if (layout !== 'compact') i += emitOptions(out, at, options, layout);
+  else i = writeCompactOptions(out, at, options);
+  // RFC 9293 3.1: the header is padded with zeros (End of Option List) to a 32-bit boundary.
+  while (i < at + padded) out[i++] = 0;
+}
+
+function writeCompactOptions(out: Uint8Array, at: number, options: TcpOptions): number {
   let i = at;
   if (options.mss !== undefined) {
     out[i++] = 2;
@@ -122,12 +250,18 @@ function writeOptions(out: Uint8Array, at: number, options: TcpOptions, padded: 
       i += 8;
     }
   }
-  // RFC 9293 3.1: the header is padded with zeros (End of Option List) to a 32-bit boundary.
-  while (i < at + padded) out[i++] = 0;
+  return i;
 }
 
-function writeTcp(out: Uint8Array, at: number, seg: TcpSegment, src: number, dst: number): void {
-  const optLen = optionsLength(seg.options);
+function writeTcp(
+  out: Uint8Array,
+  at: number,
+  seg: TcpSegment,
+  src: number,
+  dst: number,
+  layout: OptionLayout = 'compact',
+): void {
+  const optLen = segmentOptionsLength(seg, layout);
   const headerLen = TCP_HEADER_LENGTH + optLen;
   const tcpLen = headerLen + seg.payload.length;
   out[at] = seg.srcPort >>> 8;
@@ -145,7 +279,8 @@ function writeTcp(out: Uint8Array, at: number, seg: TcpSegment, src: number, dst
   const urg = seg.urgentPointer ?? 0;
   out[at + 18] = urg >>> 8;
   out[at + 19] = urg & 0xff;
-  writeOptions(out, at + TCP_HEADER_LENGTH, seg.options, optLen);
+  if (seg.optionBytes) out.set(seg.optionBytes, at + TCP_HEADER_LENGTH);
+  else writeOptions(out, at + TCP_HEADER_LENGTH, seg.options, optLen, layout);
   out.set(seg.payload, at + headerLen);
   const sum = finishChecksum(sumWords(out, at, at + tcpLen, pseudoHeaderSum(src, dst, PROTOCOL_TCP, tcpLen)));
   out[at + 16] = sum >>> 8;
@@ -153,9 +288,14 @@ function writeTcp(out: Uint8Array, at: number, seg: TcpSegment, src: number, dst
 }
 
 /** Encodes a TCP segment (header, options, payload) with its checksum over the IPv4 pseudo-header. */
-export function encodeTcpSegment(seg: TcpSegment, src: number, dst: number): Uint8Array {
-  const out = new Uint8Array(TCP_HEADER_LENGTH + optionsLength(seg.options) + seg.payload.length);
-  writeTcp(out, 0, seg, src, dst);
+export function encodeTcpSegment(
+  seg: TcpSegment,
+  src: number,
+  dst: number,
+  layout: OptionLayout = 'compact',
+): Uint8Array {
+  const out = new Uint8Array(TCP_HEADER_LENGTH + segmentOptionsLength(seg, layout) + seg.payload.length);
+  writeTcp(out, 0, seg, src, dst, layout);
   return out;
 }
 
@@ -165,15 +305,16 @@ export function encodeTcpIpv4Packet(
   src: number,
   dst: number,
   identification = 0,
+  layout: OptionLayout = 'compact',
 ): Uint8Array {
-  const out = new Uint8Array(tcpIpv4PacketLength(seg));
-  writeTcpIpv4Packet(out, seg, src, dst, identification);
+  const out = new Uint8Array(tcpIpv4PacketLength(seg, layout));
+  writeTcpIpv4Packet(out, seg, src, dst, identification, layout);
   return out;
 }
 
 /** Octets of the IPv4 packet that carries `seg`: IPv4 header, TCP header with options, payload. */
-export function tcpIpv4PacketLength(seg: TcpSegment): number {
-  return IPV4_HEADER_LENGTH + TCP_HEADER_LENGTH + optionsLength(seg.options) + seg.payload.length;
+export function tcpIpv4PacketLength(seg: TcpSegment, layout: OptionLayout = 'compact'): number {
+  return IPV4_HEADER_LENGTH + TCP_HEADER_LENGTH + segmentOptionsLength(seg, layout) + seg.payload.length;
 }
 
 /**
@@ -186,10 +327,11 @@ export function writeTcpIpv4Packet(
   src: number,
   dst: number,
   identification: number,
+  layout: OptionLayout = 'compact',
 ): void {
   const tcpLen = out.length - IPV4_HEADER_LENGTH;
   writeIpv4HeaderFields(out, src, dst, identification, 64, PROTOCOL_TCP, tcpLen);
-  writeTcp(out, IPV4_HEADER_LENGTH, seg, src, dst);
+  writeTcp(out, IPV4_HEADER_LENGTH, seg, src, dst, layout);
 }
 
 export type TcpDecodeError = 'truncated' | 'bad-data-offset' | 'bad-option' | 'bad-checksum';

@@ -21,6 +21,8 @@ import {
 } from '@synack/scenarios';
 import { loadScenario as loadFromDisk } from '@synack/scenarios/node';
 import { connectCommand, serveCommand } from '../commands/index.js';
+import { isDrillFile } from '../drill/session.js';
+import { drillCommand, exportDrillFile, PROFILE_OPTION, parseDrillProfile, playDrill } from './drill.js';
 import { type CliIo, colorEnabled, UsageError, UserError } from './io.js';
 import { HELP_OPTION, JSON_OPTION, LANG_OPTION, parseLang, parseSeed, SEED_OPTION } from './options.js';
 import { exportRecorded, isRecordedRun, loadRecordedRun } from './recorded.js';
@@ -73,7 +75,7 @@ const play: Command = {
 Opens the terminal UI on a built-in scenario or a scenario file. When stdout is not a terminal, prints
 the text ladder of the whole run instead and exits 0. Press ? in the UI for every key. A recorded run
 (the .trace.jsonl a failing withSimulatedNetwork test writes) is printed as its text ladder.`,
-  options: { ...SEED_OPTION, ...LANG_OPTION, ...HELP_OPTION, paused: { type: 'boolean' } },
+  options: { ...SEED_OPTION, ...LANG_OPTION, ...HELP_OPTION, ...PROFILE_OPTION, paused: { type: 'boolean' } },
   maxPositionals: 1,
   async run(args, io) {
     const name = args.positionals[0] ?? DEFAULT_SCENARIO;
@@ -84,6 +86,10 @@ the text ladder of the whole run instead and exits 0. Press ? in the UI for ever
       const recorded = loadRecordedRun(name, io.cwd);
       io.stdout.write(exportRecorded(recorded, 'text', { width: io.stdout.columns ?? 100, lang }));
       return 0;
+    }
+    if (isDrillFile(name)) {
+      const profile = parseDrillProfile(str(args.values.profile));
+      return playDrill(name, { profile, seed, lang, paused: args.values.paused === true }, io);
     }
     const scenario = loadScenario(name, io);
     if (io.stdout.isTTY !== true) {
@@ -150,6 +156,7 @@ it is binary, so it needs -o FILE or a redirected stdout. --lang sets the words 
     ...SEED_OPTION,
     ...LANG_OPTION,
     ...HELP_OPTION,
+    ...PROFILE_OPTION,
     format: { type: 'string', short: 'f' },
     output: { type: 'string', short: 'o' },
     width: { type: 'string' },
@@ -170,9 +177,24 @@ it is binary, so it needs -o FILE or a redirected stdout. --lang sets the words 
     }
     const lang = parseLang(str(args.values.lang), io);
     const options = { ...(width === undefined ? {} : { width: Number(width) }), lang };
-    const data = isRecordedRun(target)
-      ? exportRecorded(loadRecordedRun(target, io.cwd), format, options)
-      : exportRun(runScenario(loadScenario(target, io), seed === undefined ? {} : { seed }), format, options);
+    const data = isDrillFile(target)
+      ? exportDrillFile(
+          target,
+          format,
+          {
+            profile: parseDrillProfile(str(args.values.profile)),
+            seed,
+            ...(width === undefined ? {} : { width: Number(width) }),
+          },
+          io,
+        )
+      : isRecordedRun(target)
+        ? exportRecorded(loadRecordedRun(target, io.cwd), format, options)
+        : exportRun(
+            runScenario(loadScenario(target, io), seed === undefined ? {} : { seed }),
+            format,
+            options,
+          );
     if (out === undefined) io.stdout.write(data);
     else writeOutput(io, out, data);
     return 0;
@@ -214,4 +236,5 @@ export const COMMANDS: readonly Command[] = [
   profileCommand,
   serveCommand,
   connectCommand,
+  drillCommand,
 ];

@@ -23,6 +23,8 @@ export interface InteractiveOptions {
   readonly paused: boolean;
   /** The user's folder: scenario paths (also those opened with `o`) are relative to it. */
   readonly cwd: string;
+  /** A run that is not from the scenario library (a packetdrill script): its title and how to open it. */
+  readonly source?: { readonly title: string; open(seed: number | undefined): PlaybackSession };
 }
 
 function useTerminalSize(): { columns: number; rows: number } {
@@ -63,9 +65,13 @@ export function keyboard(
 }
 
 export async function playInteractive(options: InteractiveOptions): Promise<number> {
-  const scenarios = listScenarios().map(({ name, title }) => ({ name, title }));
+  const source = options.source;
+  const scenarios = source
+    ? [{ name: options.name, title: source.title }]
+    : listScenarios().map(({ name, title }) => ({ name, title }));
   const loaded = new Map<string, Scenario>();
   const open = (name: string, seed: number | undefined): PlaybackSession => {
+    if (source) return source.open(seed);
     let scenario = loaded.get(name);
     if (scenario === undefined) {
       scenario = loadScenario(name, { cwd: options.cwd });

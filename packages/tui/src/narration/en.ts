@@ -491,5 +491,10 @@ export const en: Strings = {
     synLinearTimeouts: 'SYN retransmissions 1 RTO apart before backing off (Linux 6.5+)',
     backlogPlusOne: 'listen backlog N completes N + 1 handshakes (Linux)',
     quickAcks: 'quick ACKs after the first data, 0 = RFC delayed ACK only (Linux: 16, ping-pong)',
+    optionLayout: 'how options sit on the wire: compact, or NOP-aligned as freebsd or linux lay them out',
+    rfc5961Syn:
+      'challenge ACKs for SYNs apart from RSTs (RFC 5961 4.2; FreeBSD insecure_syn); unset: as rfc5961',
+    receiveBufferRoundsToMss:
+      'receive buffer rounded up to whole segments once the MSS is known (FreeBSD tcp_mss)',
   },
 };

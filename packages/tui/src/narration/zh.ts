@@ -558,5 +558,8 @@ export const zh: Strings = {
     synLinearTimeouts: '退避之前以固定间隔重传 SYN 的次数（Linux 6.5+）',
     backlogPlusOne: '监听队列 backlog 为 N 时可完成 N + 1 次握手（Linux）',
     quickAcks: '首批数据立即确认的次数，0 = 仅 RFC 延迟确认（Linux：16，含 ping-pong 模式）',
+    optionLayout: '选项在线路上的排列：compact，或按 freebsd / linux 的方式以 NOP 对齐',
+    rfc5961Syn: '对 SYN 单独启用质询 ACK（RFC 5961 4.2；FreeBSD insecure_syn）；未设置时同 rfc5961',
+    receiveBufferRoundsToMss: '得知 MSS 后接收缓冲区向上取整为整数个报文段（FreeBSD tcp_mss）',
   },
 };
