@@ -270,5 +270,3 @@ describe('exact virtual time (DESIGN.md 2, RFC 1122 4.2.3.6 keep-alive)', () => 
     expect(sock.state).toBe('ESTABLISHED');
   });
 });
-
-export { acceptAll };

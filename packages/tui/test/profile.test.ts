@@ -8,7 +8,11 @@ import { zh } from '../src/narration/zh.js';
 describe('numbers the profile implies', () => {
   it.each([
     ['linux: 6 SYN retries from 1 s give up at 127 s', profileView('linux'), 127_000],
-    ['rfc: RFC 6298 2.5 rtoMax 60 s caps the last two waits (MUST-23: 7 retries, 183 s)', profileView('rfc'), 183_000],
+    [
+      'rfc: RFC 6298 2.5 rtoMax 60 s caps the last two waits (MUST-23: 7 retries, 183 s)',
+      profileView('rfc'),
+      183_000,
+    ],
     ['rtoMax 10 s: the doubling stops at 10 s', profileView({ rtoMax: 10_000 }), 55_000],
     ['no retries: the first timeout ends it', profileView({ synRetries: 0 }), 1000],
   ])('%s', (_name, view, expected) => {
