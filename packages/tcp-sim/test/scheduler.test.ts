@@ -81,7 +81,7 @@ describe('scheduler: the order of one instant (ARCHITECTURE.md, one virtual cloc
   });
 });
 
-describe('scheduler: exact virtual time (DESIGN.md 2)', () => {
+describe('scheduler: exact virtual time (integer microseconds)', () => {
   it('times are integer microseconds: 0.1 + 0.2 ms is 0.3 ms, and equal times compare equal', () => {
     const scheduler = new Scheduler();
     const times: number[] = [];

@@ -7,7 +7,7 @@ const read = (path: string) => readFileSync(new URL(path, import.meta.url), 'utf
 describe('README', () => {
   it('the reconnect example is test/net/readme-reconnect.test.ts between its markers, verbatim', () => {
     const readme = read('../../README.md');
-    const block = readme.split('<!-- readme-reconnect -->\n```ts\n')[1]?.split('```')[0];
+    const block = readme.split('<!-- readme-reconnect -->\n```ts listing\n')[1]?.split('```')[0];
     const test = read('./readme-reconnect.test.ts').split('// README-BEGIN\n')[1]?.split('// README-END')[0];
     expect(block).toBeDefined();
     expect(block).toBe(test);
