@@ -30,9 +30,9 @@ describe('a script that does not match what the stack does fails at the first di
     [
       'a window',
       'passive-close.pkt',
-      '+0 > . 1:1(0) ack 2\n',
-      '+0 > . 1:1(0) ack 2 win 100\n',
-      /^passive-close\.pkt:\d+: error handling packet: live packet field tcp_window: expected: 100 \(0x64\) vs actual: \d+ \(0x[0-9a-f]+\)\nscript packet: 0\.100000 \. 1:1\(0\) ack 2 win 100\nactual packet: 0\.100000 \. 1:1\(0\) ack 2 win \d+$/,
+      '+.04 > . 1:1(0) ack 2\n',
+      '+.04 > . 1:1(0) ack 2 win 100\n',
+      /^passive-close\.pkt:\d+: error handling packet: live packet field tcp_window: expected: 100 \(0x64\) vs actual: \d+ \(0x[0-9a-f]+\)\nscript packet: 0\.140000 \. 1:1\(0\) ack 2 win 100\nactual packet: 0\.140000 \. 1:1\(0\) ack 2 win \d+$/,
     ],
     [
       'flags',
@@ -44,8 +44,8 @@ describe('a script that does not match what the stack does fails at the first di
     [
       'an ACK number',
       'passive-close.pkt',
-      '+0 > . 1:1(0) ack 2',
-      '+0 > . 1:1(0) ack 3',
+      '+.04 > . 1:1(0) ack 2',
+      '+.04 > . 1:1(0) ack 3',
       /live packet field tcp_ack_seq: expected: 3 \(0x3\) vs actual: 2 \(0x2\)/,
     ],
     [
@@ -72,9 +72,9 @@ describe('a script that does not match what the stack does fails at the first di
     [
       'the time',
       'syn-retransmission.pkt',
-      '+2 > S',
-      '+1 > S',
-      /timing error: expected outbound packet at 2\.000000 sec but happened at 3\.000000 sec; tolerance 0\.004000 sec/,
+      '+1 > S 0:0(0) <...>\n+0.1',
+      '+2 > S 0:0(0) <...>\n+0.1',
+      /timing error: expected outbound packet at 3\.000000 sec but happened at 2\.000000 sec; tolerance 0\.004000 sec/,
     ],
     [
       'a return value with errno',
