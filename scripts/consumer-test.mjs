@@ -18,7 +18,7 @@ import { fileURLToPath } from 'node:url';
 import { asModule, asTest, readmeBlocks } from './readme-blocks.mjs';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
-const PACKAGES = ['ws-frame', 'tcp-sim', 'scenarios', 'tui'];
+const PACKAGES = ['ws-frame', 'tcp-sim', 'drill', 'scenarios', 'tui'];
 const EXAMPLES_FROM = ['tcp-sim', 'ws-frame', 'scenarios'];
 const work = mkdtempSync(join(tmpdir(), 'synack-consumer-'));
 const keep = process.argv.includes('--keep');
