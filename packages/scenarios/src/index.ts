@@ -9,10 +9,11 @@ export { didYouMean } from './language/did-you-mean.js';
 export type { ScenarioErrorCode, SourceLocation } from './language/errors.js';
 export { ScenarioError, ScenarioErrors } from './language/errors.js';
 export { parseScenario } from './language/parse.js';
+export { MAX_SCENARIO_BYTES } from './language/source.js';
 export type * from './language/types.js';
 export { TCP_FLAGS, TCP_STATES, WS_STATES } from './language/types.js';
-export type { ScenarioSummary } from './library.js';
-export { DEFAULT_SCENARIO, listScenarios, loadScenario } from './library.js';
+export type { ScenarioSummary } from './library/built-in.js';
+export { builtInNames, DEFAULT_SCENARIO, listScenarios, loadScenario } from './library/built-in.js';
 export type { ProfileField, ProfileView } from './profile.js';
 export {
   formatDuration,

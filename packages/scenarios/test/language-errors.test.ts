@@ -281,4 +281,29 @@ describe('scenario files: every mistake names file, line, column and what was ex
     }
     expect(errors.map((e) => e.location.line)).toEqual([2, 3, 5]);
   });
+
+  test("a bad role does not hide the same endpoint's other mistakes", () => {
+    const source = `${base}endpoints:\n  peer: { role: sever, address: 10.0.0.300, app: ehco }\n  server: {}\n`;
+    let errors: readonly { message: string }[] = [];
+    try {
+      parseScenario(source, 'broken.yaml');
+    } catch (error) {
+      errors = (error as ScenarioErrors).errors;
+    }
+    expect(errors.map((e) => e.message)).toEqual([
+      "endpoint 'peer': role must be one of: client, server",
+      expect.stringContaining("endpoint 'peer': address must be an IPv4 address"),
+      "endpoint 'peer': app must be one of: echo, chat, none",
+    ]);
+  });
+
+  test.each([
+    ['a number above 255', '10.0.0.256'],
+    ['five numbers', '10.0.0.1.1'],
+    ['999.1.1.1', '999.1.1.1'],
+  ])('an address with %s is an error at the address, not a crash at run time', (_why, address) => {
+    const error = firstError(`${base}endpoints:\n  client: { address: ${address} }\n  server: {}\n`);
+    expect(`${error.location.line}:${error.location.column}`).toBe('3:22');
+    expect(error.message).toContain('must be an IPv4 address');
+  });
 });

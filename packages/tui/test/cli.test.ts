@@ -46,7 +46,7 @@ describe('synack help and usage', () => {
     [['frob'], /unknown command 'frob'/],
     [['play', '--seed', 'abc'], /--seed wants a whole number/],
     [['play', '--lang', 'fr'], /--lang wants 'en' or 'zh'/],
-    [['list', '--bogus'], /Unknown option '--bogus'/],
+    [['list', '--bogus'], /unknown option '--bogus'/],
     [['export', 'blog-chat', '--format', 'png'], /--format must be one of pcap, jsonl, mermaid, text/],
     [['run'], /run needs at least one scenario/],
   ])('%j is a usage error: message, exit 2', async (argv, message) => {

@@ -12,7 +12,10 @@ export type ScenarioErrorCode =
   | 'SCENARIO_BAD_VALUE' // a value of the wrong type or out of range
   | 'SCENARIO_UNKNOWN_ACTION' // a timeline step names no known action
   | 'SCENARIO_UNKNOWN_ENDPOINT' // `by`, `to` or an expectation names an endpoint not declared
-  | 'SCENARIO_NOT_FOUND'; // neither a built-in name nor a readable file
+  | 'SCENARIO_NOT_FOUND' // neither a built-in name nor a readable file
+  | 'SCENARIO_TOO_LARGE' // over the size limit (source.ts)
+  | 'SCENARIO_NOT_UTF8' // bytes that are not UTF-8 text
+  | 'SCENARIO_TOO_DEEP'; // nested deeper than the language ever needs
 
 /**
  * A mistake in a scenario file. It names the file, line and column and what was expected, so the CLI

@@ -9,12 +9,14 @@
 import { isMap, isScalar, LineCounter, parseDocument } from 'yaml';
 import { didYouMean } from './did-you-mean.js';
 import { ScenarioError, ScenarioErrors } from './errors.js';
+import { findDeepNesting } from './nesting.js';
 import { readExpectations } from './parse-expect.js';
 import { readFaults } from './parse-faults.js';
 import { readLink } from './parse-link.js';
 import { readProfile } from './parse-profile.js';
 import { readTimeline } from './parse-timeline.js';
 import { Reader, type YamlNode } from './reader.js';
+import { MAX_SCENARIO_BYTES, tooLarge } from './source.js';
 import type { EndpointSpec, Scenario, ServerApp } from './types.js';
 
 const TOP_LEVEL = [
@@ -78,6 +80,9 @@ export class EndpointNames {
  * line and column; never anything else for bad input.
  */
 export function parseScenario(source: string, file = '<scenario>'): Scenario {
+  if (source.length > MAX_SCENARIO_BYTES) throw tooLarge(source.length, file);
+  const tooDeep = findDeepNesting(source, file);
+  if (tooDeep !== undefined) throw new ScenarioErrors([tooDeep]);
   const lines = new LineCounter();
   const doc = parseDocument(source, { lineCounter: lines, prettyErrors: false, uniqueKeys: true });
   if (doc.errors.length > 0) {
@@ -155,7 +160,17 @@ function readEndpoints(reader: Reader, node: YamlNode): EndpointSpec[] {
   let nextHost = 1;
   for (const { key, keyNode, value } of reader.map(node, 'endpoints') ?? []) {
     const spec = readEndpoint(reader, key, value, nextHost++);
-    if (spec) endpoints.push({ ...spec, at: reader.locate(keyNode) });
+    if (spec === undefined) continue;
+    const sameAddress = endpoints.find((e) => e.address === spec.address);
+    if (sameAddress !== undefined) {
+      reader.fail(
+        'SCENARIO_BAD_VALUE',
+        `endpoint '${key}' has the address ${spec.address} of endpoint '${sameAddress.name}'; each endpoint is a host with its own address`,
+        keyNode,
+      );
+      continue;
+    }
+    endpoints.push({ ...spec, at: reader.locate(keyNode) });
   }
   if (endpoints.length === 0)
     reader.fail('SCENARIO_MISSING_FIELD', 'endpoints must declare at least one endpoint', node);
@@ -180,19 +195,18 @@ function readEndpoint(
     roleNode === undefined
       ? inferred
       : reader.oneOf(roleNode, `${what}: role`, ['client', 'server'] as const);
-  if (role === undefined) {
-    if (roleNode === undefined)
-      reader.fail('SCENARIO_MISSING_FIELD', `${what} needs 'role: client' or 'role: server'`, node);
-    return undefined;
+  if (role === undefined && roleNode === undefined) {
+    reader.fail('SCENARIO_MISSING_FIELD', `${what} needs 'role: client' or 'role: server'`, node);
   }
+  // Without a valid role the other fields are still checked (as a client's), so one pass reports all.
   const address =
     field('address') === undefined
       ? `10.0.0.${hostNumber}`
       : reader.string(field('address'), `${what}: address`);
-  if (address !== undefined && !/^(\d{1,3})(\.\d{1,3}){3}$/.test(address)) {
+  if (address !== undefined && !isIpv4(address)) {
     reader.fail(
       'SCENARIO_BAD_VALUE',
-      `${what}: address must be an IPv4 address like 10.0.0.1`,
+      `${what}: address must be an IPv4 address like 10.0.0.1 (four numbers 0-255), not '${address}'`,
       field('address'),
     );
   }
@@ -231,7 +245,7 @@ function readEndpoint(
   const paused = pausedNode === undefined ? undefined : reader.boolean(pausedNode, `${what}: paused`);
   const acceptsNode = field('accepts');
   const accepts = acceptsNode === undefined ? undefined : reader.boolean(acceptsNode, `${what}: accepts`);
-  if (address === undefined || app === undefined) return undefined;
+  if (role === undefined || address === undefined || app === undefined) return undefined;
   return {
     name,
     role,
@@ -244,6 +258,12 @@ function readEndpoint(
     ...(paused === undefined ? {} : { paused }),
     ...(accepts === undefined ? {} : { accepts }),
   };
+}
+
+/** Dotted quad, each number 0-255 (tcp-sim takes nothing else). */
+function isIpv4(text: string): boolean {
+  const parts = text.split('.');
+  return parts.length === 4 && parts.every((p) => /^\d{1,3}$/.test(p) && Number(p) <= 255);
 }
 
 function firstLine(message: string): string {

@@ -14,14 +14,14 @@ import {
   exportRun,
   formatReport,
   listScenarios,
-  loadScenario,
   profileView,
   profileYaml,
   reportJson,
   runScenario,
 } from '@synack/scenarios';
+import { loadScenario as loadFromDisk } from '@synack/scenarios/node';
 import { connectCommand, serveCommand } from '../commands/index.js';
-import { type CliIo, colorEnabled, UsageError } from './io.js';
+import { type CliIo, colorEnabled, UsageError, UserError } from './io.js';
 import { HELP_OPTION, JSON_OPTION, LANG_OPTION, parseLang, parseSeed, SEED_OPTION } from './options.js';
 
 export interface Parsed {
@@ -34,7 +34,32 @@ export interface Command {
   readonly summary: string;
   readonly usage: string;
   readonly options: NonNullable<ParseArgsConfig['options']>;
+  /** At most this many positional arguments; more are a usage error (commands without it check their own). */
+  readonly maxPositionals?: number;
   run(args: Parsed, io: CliIo): Promise<number>;
+}
+
+/** A built-in name, or a scenario file with its path taken from the user's folder (`io.cwd`). */
+function loadScenario(nameOrPath: string, io: CliIo) {
+  return loadFromDisk(nameOrPath, { cwd: io.cwd });
+}
+
+/** Writes `-o FILE` (relative to the user's folder); a folder that is missing or a directory given is exit 2. */
+function writeOutput(io: CliIo, file: string, data: string | Uint8Array): void {
+  try {
+    writeFileSync(resolve(io.cwd, file), data);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    const why =
+      code === 'ENOENT'
+        ? 'its folder does not exist'
+        : code === 'EISDIR'
+          ? 'it is a directory'
+          : code === 'EACCES' || code === 'EPERM'
+            ? 'permission denied'
+            : (code ?? (error as Error).message);
+    throw new UserError(`cannot write '${file}': ${why}`);
+  }
 }
 
 const str = (v: Parsed['values'][string]): string | undefined => (typeof v === 'string' ? v : undefined);
@@ -47,11 +72,12 @@ const play: Command = {
 Opens the terminal UI on a built-in scenario or a scenario file. When stdout is not a terminal, prints
 the text ladder of the whole run instead and exits 0. Press ? in the UI for every key.`,
   options: { ...SEED_OPTION, ...LANG_OPTION, ...HELP_OPTION, paused: { type: 'boolean' } },
+  maxPositionals: 1,
   async run(args, io) {
     const name = args.positionals[0] ?? DEFAULT_SCENARIO;
     const seed = parseSeed(str(args.values.seed));
     const lang = parseLang(str(args.values.lang), io);
-    const scenario = loadScenario(name);
+    const scenario = loadScenario(name, io);
     if (io.stdout.isTTY !== true) {
       const session = createSession(scenario, seed === undefined ? {} : { seed });
       io.stdout.write(session.ladder({ width: io.stdout.columns ?? 100, lang }));
@@ -59,7 +85,7 @@ the text ladder of the whole run instead and exits 0. Press ? in the UI for ever
     }
     // Ink is loaded only for the interactive UI, after cli.tsx has applied NO_COLOR.
     const { playInteractive } = await import('./interactive.js');
-    return playInteractive({ name, seed, lang, paused: args.values.paused === true });
+    return playInteractive({ name, seed, lang, paused: args.values.paused === true, cwd: io.cwd });
   },
 };
 
@@ -68,6 +94,7 @@ const list: Command = {
   summary: 'built-in scenarios with one-line descriptions',
   usage: 'synack list [--json]',
   options: { ...JSON_OPTION, ...HELP_OPTION },
+  maxPositionals: 0,
   async run(args, io) {
     const all = listScenarios().map(({ name, title, description }) => ({ name, title, description }));
     if (args.values.json === true) {
@@ -91,7 +118,7 @@ the file:line:col it was written at). Exit status 1 if any expectation fails.`,
   async run(args, io) {
     if (args.positionals.length === 0) throw new UsageError('run needs at least one scenario name or file');
     const seed = parseSeed(str(args.values.seed));
-    const scenarios = args.positionals.map((p) => loadScenario(p));
+    const scenarios = args.positionals.map((p) => loadScenario(p, io));
     const runs = scenarios.map((s) => runScenario(s, seed === undefined ? {} : { seed }));
     if (args.values.json === true) {
       io.stdout.write(`${JSON.stringify(runs.map(reportJson), null, 2)}\n`);
@@ -118,6 +145,7 @@ it is binary, so it needs -o FILE or a redirected stdout. --lang sets the words 
     output: { type: 'string', short: 'o' },
     width: { type: 'string' },
   },
+  maxPositionals: 1,
   async run(args, io) {
     const target = args.positionals[0];
     if (target === undefined) throw new UsageError('export needs a scenario name or file');
@@ -132,13 +160,13 @@ it is binary, so it needs -o FILE or a redirected stdout. --lang sets the words 
       throw new UsageError('pcap is binary: give -o FILE or redirect stdout');
     }
     const lang = parseLang(str(args.values.lang), io);
-    const result = runScenario(loadScenario(target), seed === undefined ? {} : { seed });
+    const result = runScenario(loadScenario(target, io), seed === undefined ? {} : { seed });
     const data = exportRun(result, format, {
       ...(width === undefined ? {} : { width: Number(width) }),
       lang,
     });
     if (out === undefined) io.stdout.write(data);
-    else writeFileSync(resolve(io.cwd, out), data);
+    else writeOutput(io, out, data);
     return 0;
   },
 };
@@ -153,12 +181,13 @@ language: the named base profile (default rfc), or the one a scenario runs with,
 marked. Paste it into a scenario and change what you need. --json prints { base, overridden, values }
 (times in ms). A scenario file named rfc or linux: give its path (./rfc).`,
   options: { ...JSON_OPTION, ...HELP_OPTION },
+  maxPositionals: 1,
   async run(args, io) {
     const target = args.positionals[0] ?? 'rfc';
     const view =
       target === 'rfc' || target === 'linux'
         ? profileView(target)
-        : profileView(loadScenario(target).profile);
+        : profileView(loadScenario(target, io).profile);
     io.stdout.write(args.values.json === true ? `${JSON.stringify(view, null, 2)}\n` : profileYaml(view));
     return 0;
   },

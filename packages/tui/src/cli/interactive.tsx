@@ -6,7 +6,8 @@
  * 'resize' (Ink 6 has no size hook), sessions come from @synack/scenarios, and the process exit status
  * is 0 when the person quits.
  */
-import { createSession, listScenarios, loadScenario, type Scenario } from '@synack/scenarios';
+import { createSession, listScenarios, type Scenario } from '@synack/scenarios';
+import { loadScenario } from '@synack/scenarios/node';
 import { render, useStdout } from 'ink';
 import { useEffect, useState } from 'react';
 import { App, type AppProps } from '../app.js';
@@ -18,6 +19,8 @@ export interface InteractiveOptions {
   readonly seed: number | undefined;
   readonly lang: Lang;
   readonly paused: boolean;
+  /** The user's folder: scenario paths (also those opened with `o`) are relative to it. */
+  readonly cwd: string;
 }
 
 function useTerminalSize(): { columns: number; rows: number } {
@@ -46,7 +49,7 @@ export async function playInteractive(options: InteractiveOptions): Promise<numb
   const open = (name: string, seed: number | undefined): PlaybackSession => {
     let scenario = loaded.get(name);
     if (scenario === undefined) {
-      scenario = loadScenario(name);
+      scenario = loadScenario(name, { cwd: options.cwd });
       loaded.set(name, scenario);
     }
     return createSession(scenario, seed === undefined ? {} : { seed });
