@@ -41,7 +41,7 @@ export {
   type Trimmed,
   trimToWindow,
   windowUpdateAllowed,
-} from './endpoint/segment-arrives.js';
+} from './endpoint/segment-rules.js';
 export { isSynchronized, TCP_STATES, type TcpState } from './endpoint/states.js';
 export type { Tcb, TcbSnapshot } from './endpoint/tcb.js';
 export {

@@ -1,440 +1,403 @@
 /**
  * SEGMENT ARRIVES, RFC 9293 3.10.7, in the RFC's order: one function per state group and, for the
- * synchronized states, one per step (sequence, RST, SYN, ACK, text, FIN). The arithmetic lives in the
- * exported pure predicates at the top, which the tests call directly; the step functions apply them
- * to a connection and send the machine the state-relevant events, each with the rule as its cause.
+ * synchronized states, one per step (sequence, RST, SYN, ACK, text, FIN).
+ *
+ * Each step DECIDES and does nothing: it reads a narrow, read-only view of the connection
+ * (`StepContext`) and the segment, and returns the decisions (send an ACK, send a reset, acknowledge,
+ * accept the text, send the machine an event...) with the rule that produced each, plus whether
+ * processing goes on to the next step. The connection carries the decisions out in one place
+ * (`Connection.carryOut`) before the next step runs, so each step sees the effects of the previous
+ * ones, as in the RFC's text, and each step is a pure function a test can call with a hand-made
+ * context. The arithmetic lives in segment-rules.ts.
  */
 
-import { seqAdd, seqDiff, seqGe, seqGt, seqInWindow, seqLe, seqLt } from '../wire/seq.js';
+import { seqAdd, seqLe, seqLt } from '../wire/seq.js';
 import { ACK, FIN, RST, SYN, type TcpSegment } from '../wire/tcp-segment.js';
-import type { Connection } from './connection.js';
+import type { TcpMachineEvent } from './machine.js';
+import {
+  classifyAck,
+  classifyRst,
+  isDuplicateAck,
+  isSegmentAcceptable,
+  synSentAckIsAcceptable,
+  type Trimmed,
+  trimToWindow,
+  windowUpdateAllowed,
+} from './segment-rules.js';
+import type { TcpState } from './states.js';
 import type { Tcb } from './tcb.js';
+import type { TimerProfile } from './timers.js';
 
-// ---------------------------------------------------------------------------------------------
-// Pure rules
-
-/**
- * 3.10.7.4 first step, the acceptability table:
- *   len 0, wnd 0: SEG.SEQ = RCV.NXT
- *   len 0, wnd>0: RCV.NXT =< SEG.SEQ < RCV.NXT+RCV.WND
- *   len>0, wnd 0: not acceptable
- *   len>0, wnd>0: RCV.NXT =< SEG.SEQ < RCV.NXT+RCV.WND or RCV.NXT =< SEG.SEQ+SEG.LEN-1 < RCV.NXT+RCV.WND
- */
-export function isSegmentAcceptable(rcvNxt: number, rcvWnd: number, seq: number, segLen: number): boolean {
-  if (segLen === 0) return rcvWnd === 0 ? seq === rcvNxt : seqInWindow(seq, rcvNxt, rcvWnd);
-  if (rcvWnd === 0) return false;
-  return seqInWindow(seq, rcvNxt, rcvWnd) || seqInWindow(seqAdd(seq, segLen - 1), rcvNxt, rcvWnd);
+/** What a step may read: the state, the TCB and a few derived numbers, never anything to call. */
+export interface StepContext {
+  readonly state: TcpState;
+  /** The connection came from a passive OPEN. */
+  readonly passive: boolean;
+  readonly tcb: Readonly<Tcb>;
+  readonly profile: TimerProfile;
+  /** RCV.WND: the window the acceptability test uses. */
+  readonly rcvWnd: number;
+  /** SEQ of our FIN once CLOSE queued it, else undefined. */
+  readonly finSeq: number | undefined;
+  /** SEG.WND as octets (scaled by Snd.Wind.Shift except on a SYN, RFC 7323 2.2). */
+  peerWindow(seg: TcpSegment): number;
 }
 
-/** RFC 5961 3.2: a RST is acted on only when SEG.SEQ = RCV.NXT; elsewhere in the window it draws a challenge ACK. */
-export function classifyRst(rcvNxt: number, rcvWnd: number, seq: number): 'exact' | 'in-window' | 'outside' {
-  if (seq === rcvNxt) return 'exact';
-  return seqInWindow(seq, rcvNxt, Math.max(rcvWnd, 1)) ? 'in-window' : 'outside';
+/** One thing to be done, with the rule behind it where the trace shows it. */
+export type Decision =
+  /** Send the machine an event (the state change carries the event's cause). */
+  | { readonly type: 'event'; readonly event: TcpMachineEvent }
+  /** <SEQ=SND.NXT><ACK=RCV.NXT><CTL=ACK>, now. */
+  | { readonly type: 'ack'; readonly cause: string }
+  /** Acknowledge at the end of this segment's processing (piggybacked on data if any goes out). */
+  | { readonly type: 'ack-at-end'; readonly cause: string }
+  /** RFC 5961 challenge ACK. */
+  | { readonly type: 'challenge-ack'; readonly cause: string }
+  /** "Send a reset" formed from the offending segment (segment-rules.ts resetFor). */
+  | { readonly type: 'reset'; readonly cause: string }
+  /** Send our SYN,ACK again. */
+  | { readonly type: 'resend-syn-ack'; readonly cause: string }
+  /** Take the peer's SYN: IRS, RCV.NXT, the receive window, the options; `selectIss` in LISTEN. */
+  | { readonly type: 'take-syn'; readonly selectIss: boolean }
+  /** SND.UNA advances to `ack`. */
+  | { readonly type: 'acknowledge'; readonly ack: number }
+  /** RFC 5681 duplicate ACK. */
+  | { readonly type: 'duplicate-ack' }
+  /** The peer answered an acceptable ACK (probes and keep-alives count from zero). */
+  | { readonly type: 'ack-heard'; readonly window: number }
+  /** SND.WND, SND.WL1, SND.WL2 := window, seq, ack. */
+  | { readonly type: 'update-window'; readonly window: number; readonly seq: number; readonly ack: number }
+  /** Run the ACK step on this segment, trimmed as given (a special allowance of the first step). */
+  | { readonly type: 'process-ack'; readonly trimmed: Trimmed }
+  /** Seventh step: keep the trimmed text. */
+  | { readonly type: 'accept-text'; readonly trimmed: Trimmed }
+  /** Drop the segment. */
+  | { readonly type: 'discard'; readonly cause: string };
+
+export interface StepResult {
+  readonly decisions: readonly Decision[];
+  /** Whether processing continues with the next step. */
+  readonly proceed: boolean;
 }
 
-/** 3.10.7.3 first step: in SYN-SENT an ACK is unacceptable if SEG.ACK =< ISS or SEG.ACK > SND.NXT. */
-export function synSentAckIsAcceptable(tcb: Readonly<Tcb>, ack: number): boolean {
-  return seqGt(ack, tcb.iss) && seqLe(ack, tcb.sndNxt);
+const GO_ON: StepResult = Object.freeze({ decisions: [], proceed: true });
+
+function stop(...decisions: Decision[]): StepResult {
+  return { decisions, proceed: false };
 }
 
-/**
- * 3.10.7.4 fifth step, ESTABLISHED: SND.UNA < SEG.ACK =< SND.NXT acknowledges new data; SEG.ACK =<
- * SND.UNA is a duplicate (ignored); SEG.ACK > SND.NXT acknowledges something not yet sent. After a
- * retransmission timeout SND.NXT is pulled back to SND.UNA (go-back), so "sent" means up to the
- * highest sequence number ever sent (`sndMax`).
- */
-export function classifyAck(tcb: Readonly<Tcb>, ack: number): 'duplicate' | 'acceptable' | 'not-yet-sent' {
-  if (seqLe(ack, tcb.sndUna)) return 'duplicate';
-  if (seqLe(ack, tcb.sndMax)) return 'acceptable';
-  return 'not-yet-sent';
+function event(e: TcpMachineEvent): Decision {
+  return { type: 'event', event: e };
 }
 
-/**
- * RFC 5681 2, DUPLICATE ACKNOWLEDGMENT: (a) data is outstanding, (b) the ACK carries no data, (c) no
- * SYN or FIN, (d) SEG.ACK = SND.UNA, (e) the window equals the last advertised one. A zero window
- * is a flow-control answer (a probe reply), never a loss signal.
- */
-export function isDuplicateAck(tcb: Readonly<Tcb>, seg: TcpSegment, window = seg.window): boolean {
-  return (
-    tcb.sndMax !== tcb.sndUna &&
-    seg.payload.length === 0 &&
-    (seg.flags & (SYN | FIN)) === 0 &&
-    seg.ack === tcb.sndUna &&
-    window === tcb.sndWnd &&
-    window > 0
-  );
-}
-
-/** 3.10.7.4 fifth step: update the send window if SND.WL1 < SEG.SEQ or (SND.WL1 = SEG.SEQ and SND.WL2 =< SEG.ACK). */
-export function windowUpdateAllowed(tcb: Readonly<Tcb>, seq: number, ack: number): boolean {
-  return seqLt(tcb.sndWl1, seq) || (tcb.sndWl1 === seq && seqLe(tcb.sndWl2, ack));
-}
-
-export interface ResetReply {
-  readonly seq: number;
-  readonly ack: number;
-  readonly flags: number;
-}
-
-/**
- * 3.10.7.1 (CLOSED) and the "send a reset" rules: if the ACK bit is off, <SEQ=0><ACK=SEG.SEQ+SEG.LEN>
- * <CTL=RST,ACK>; if on, <SEQ=SEG.ACK><CTL=RST>. An incoming RST is never answered (undefined).
- */
-export function resetFor(seg: TcpSegment): ResetReply | undefined {
-  if (seg.flags & RST) return undefined;
-  if (seg.flags & ACK) return { seq: seg.ack, ack: 0, flags: RST };
-  const len = seg.payload.length + (seg.flags & SYN ? 1 : 0) + (seg.flags & FIN ? 1 : 0);
-  return { seq: 0, ack: seqAdd(seg.seq, len), flags: RST | ACK };
-}
-
-export interface Trimmed {
-  /** Sequence number of the first payload octet kept. */
-  readonly seq: number;
-  /** Kept payload range [start, end) within seg.payload. */
-  readonly start: number;
-  readonly end: number;
-  /** The FIN survives trimming (it lies inside the window). */
-  readonly fin: boolean;
-}
-
-/**
- * 3.10.7.4 first step: "segments are trimmed so that only the portion within the window is processed":
- * octets before RCV.NXT (already received) and after RCV.NXT+RCV.WND are cut; a SYN before RCV.NXT is
- * cut with them; a FIN beyond the window is cut.
- */
-export function trimToWindow(rcvNxt: number, rcvWnd: number, seg: TcpSegment): Trimmed {
-  let dataSeq = seg.flags & SYN ? seqAdd(seg.seq, 1) : seg.seq;
-  let start = 0;
-  let end = seg.payload.length;
-  const early = seqDiff(rcvNxt, dataSeq);
-  if (early > 0) {
-    start = Math.min(early, end);
-    dataSeq = seqAdd(dataSeq, start);
-  }
-  const right = seqAdd(rcvNxt, rcvWnd);
-  const room = Math.max(0, seqDiff(right, dataSeq));
-  if (end - start > room) end = start + room;
-  const finSeq = seqAdd(seg.flags & SYN ? seqAdd(seg.seq, 1) : seg.seq, seg.payload.length);
-  const fin =
-    (seg.flags & FIN) !== 0 &&
-    end === seg.payload.length &&
-    seqGe(finSeq, rcvNxt) &&
-    seqLt(finSeq, seqAdd(right, 1));
-  return { seq: dataSeq, start, end, fin };
+function segLength(seg: TcpSegment): number {
+  return seg.payload.length + (seg.flags & SYN ? 1 : 0) + (seg.flags & FIN ? 1 : 0);
 }
 
 // ---------------------------------------------------------------------------------------------
 // 3.10.7.2 LISTEN
 
-/** Returns false when the segment did not create a connection (the caller answers or drops). */
-export function listenSegmentArrives(conn: Connection, seg: TcpSegment): void {
+export function listenStep(_ctx: StepContext, seg: TcpSegment): readonly Decision[] {
   // First: "An incoming RST segment could not be valid ... should be ignored."
-  if (seg.flags & RST) return;
+  if (seg.flags & RST) return [{ type: 'discard', cause: '3.10.7.2 first: RST in LISTEN' }];
   // Second: "Any acknowledgment is bad if it arrives on a connection still in the LISTEN state."
-  if (seg.flags & ACK) {
-    conn.sendResetFor(seg, '3.10.7.2 second: ACK in LISTEN');
-    return;
-  }
+  if (seg.flags & ACK) return [{ type: 'reset', cause: '3.10.7.2 second: ACK in LISTEN' }];
   // Third: SYN. "Set RCV.NXT to SEG.SEQ+1, IRS is set to SEG.SEQ ... ISS should be selected and a SYN
   // segment sent of the form <SEQ=ISS><ACK=RCV.NXT><CTL=SYN,ACK>. SND.NXT is set to ISS+1 and SND.UNA to ISS."
   if (seg.flags & SYN) {
-    const tcb = conn.tcb;
-    tcb.irs = seg.seq;
-    tcb.rcvNxt = seqAdd(seg.seq, 1);
-    conn.initReceiveWindow();
-    conn.selectIss();
-    conn.takePeerOptions(seg);
-    tcb.sndWnd = seg.window;
-    tcb.sndWl1 = seg.seq;
-    tcb.sndWl2 = seg.ack;
-    conn.dispatch({ type: 'RCV.SYN', cause: '3.10.7.2 third: SYN in LISTEN' });
+    return [
+      { type: 'take-syn', selectIss: true },
+      { type: 'update-window', window: seg.window, seq: seg.seq, ack: seg.ack },
+      event({ type: 'RCV.SYN', cause: '3.10.7.2 third: SYN in LISTEN' }),
+    ];
   }
   // Fourth: "Any other control or text-bearing segment (not containing SYN) must have an ACK and
   // thus would be discarded by the ACK processing."
+  return [{ type: 'discard', cause: '3.10.7.2 fourth: no SYN in LISTEN' }];
 }
 
 // ---------------------------------------------------------------------------------------------
 // 3.10.7.3 SYN-SENT
 
-export function synSentSegmentArrives(conn: Connection, seg: TcpSegment): void {
-  const tcb = conn.tcb;
+export function synSentStep(ctx: StepContext, seg: TcpSegment): readonly Decision[] {
+  const tcb = ctx.tcb;
   const hasAck = (seg.flags & ACK) !== 0;
   // First: the ACK bit.
   if (hasAck && !synSentAckIsAcceptable(tcb, seg.ack)) {
-    if (!(seg.flags & RST)) conn.sendResetFor(seg, '3.10.7.3 first: unacceptable ACK in SYN-SENT');
-    conn.discard('unacceptable');
-    return;
+    const cause = '3.10.7.3 first: unacceptable ACK in SYN-SENT';
+    return seg.flags & RST ? [{ type: 'discard', cause }] : [{ type: 'reset', cause }];
   }
   // Second: the RST bit. "If the ACK was acceptable, then signal 'error: connection reset', drop the
   // segment, enter CLOSED state ... Otherwise (no ACK), drop the segment and return."
   if (seg.flags & RST) {
     if (hasAck)
-      conn.dispatch({ type: 'RCV.RST', cause: '3.10.7.3 second: RST with acceptable ACK in SYN-SENT' });
-    else conn.discard('unacceptable');
-    return;
+      return [event({ type: 'RCV.RST', cause: '3.10.7.3 second: RST with acceptable ACK in SYN-SENT' })];
+    return [{ type: 'discard', cause: '3.10.7.3 second: RST without ACK in SYN-SENT' }];
   }
   // Fourth: the SYN bit.
   if (seg.flags & SYN) {
-    tcb.irs = seg.seq;
-    tcb.rcvNxt = seqAdd(seg.seq, 1);
-    conn.initReceiveWindow();
-    conn.takePeerOptions(seg);
-    if (hasAck) conn.acknowledge(seg.ack);
-    tcb.sndWnd = seg.window;
-    tcb.sndWl1 = seg.seq;
-    tcb.sndWl2 = seg.ack;
-    if (seqGt(tcb.sndUna, tcb.iss)) {
+    const decisions: Decision[] = [{ type: 'take-syn', selectIss: false }];
+    if (hasAck) decisions.push({ type: 'acknowledge', ack: seg.ack });
+    decisions.push({ type: 'update-window', window: seg.window, seq: seg.seq, ack: seg.ack });
+    if (hasAck) {
       // "If SND.UNA > ISS (our SYN has been ACKed), change the connection state to ESTABLISHED, form
-      // an ACK segment <SEQ=SND.NXT><ACK=RCV.NXT><CTL=ACK> and send it."
-      conn.dispatch({ type: 'RCV.SYN-ACK', cause: '3.10.7.3 fourth: SYN,ACK acknowledging our SYN' });
-      conn.sendAck();
+      // an ACK segment <SEQ=SND.NXT><ACK=RCV.NXT><CTL=ACK> and send it." (An acceptable ACK here is
+      // above ISS, so SND.UNA > ISS once it is taken.)
+      decisions.push(
+        event({ type: 'RCV.SYN-ACK', cause: '3.10.7.3 fourth: SYN,ACK acknowledging our SYN' }),
+        { type: 'ack', cause: '3.10.7.3 fourth: acknowledge the SYN,ACK' },
+      );
     } else {
       // Simultaneous open: "enter SYN-RECEIVED, form a SYN,ACK segment <SEQ=ISS><ACK=RCV.NXT><CTL=SYN,ACK>".
-      conn.dispatch({ type: 'RCV.SYN', cause: '3.10.7.3 fourth: SYN without ACK (simultaneous open)' });
+      decisions.push(
+        event({ type: 'RCV.SYN', cause: '3.10.7.3 fourth: SYN without ACK (simultaneous open)' }),
+      );
     }
-    return;
+    return decisions;
   }
   // Fifth: "If neither of the SYN or RST bits is set, then drop the segment and return."
-  conn.discard('unacceptable');
+  return [{ type: 'discard', cause: '3.10.7.3 fifth: neither SYN nor RST in SYN-SENT' }];
 }
 
 // ---------------------------------------------------------------------------------------------
 // 3.10.7.4 Other states
 
-export function synchronizedSegmentArrives(conn: Connection, seg: TcpSegment): void {
-  const trimmed = checkSequence(conn, seg);
-  if (!trimmed) return;
-  if (!checkRst(conn, seg)) return;
-  if (!checkSyn(conn, seg)) return;
-  if (!checkAck(conn, seg, trimmed)) return;
-  const finReached = processText(conn, seg, trimmed);
-  if (finReached) processFin(conn);
-  conn.afterSegment();
-}
-
-/** First step: acceptability, then trimming. Returns undefined when the segment is dropped. */
-export function checkSequence(conn: Connection, seg: TcpSegment): Trimmed | undefined {
-  const tcb = conn.tcb;
-  const rcvWnd = conn.advertisedWindow();
-  const segLen = seg.payload.length + (seg.flags & SYN ? 1 : 0) + (seg.flags & FIN ? 1 : 0);
-  if (!isSegmentAcceptable(tcb.rcvNxt, rcvWnd, seg.seq, segLen)) {
-    if (
-      conn.state === 'TIME-WAIT' &&
-      seg.flags & FIN &&
-      !(seg.flags & RST) &&
-      seqAdd(seg.seq, segLen) === tcb.rcvNxt
-    ) {
-      // 3.10.7.4 eighth step, TIME-WAIT: "The only thing that can arrive in this state is a
-      // retransmission of the remote FIN. Acknowledge it, and restart the 2 MSL timeout." (The FIN
-      // lies before RCV.NXT, so it reaches us here rather than through the FIN step.)
-      processFin(conn);
-      return undefined;
-    }
-    // RFC 5961 3.2 / 4.2: a RST or SYN outside the window is dropped silently for RST; otherwise
-    // "an acknowledgment should be sent in reply (unless the RST bit is set)".
-    if (!(seg.flags & RST)) {
-      // With a zero window, valid ACKs must still be processed ("special allowance").
-      if (rcvWnd === 0 && seg.seq === tcb.rcvNxt && seg.flags & ACK && !(seg.flags & SYN)) {
-        checkAck(conn, seg, { seq: seg.seq, start: 0, end: 0, fin: false });
-      }
-      if (conn.state === 'SYN-RCVD' && seg.flags & SYN && seg.seq === tcb.irs) {
-        if (seg.flags & ACK && seqLt(tcb.sndUna, seg.ack) && seqLe(seg.ack, tcb.sndNxt)) {
-          // Simultaneous open (RFC 9293 3.5, figure 7, line 6): the peer's SYN,ACK repeats the SYN we
-          // already took and acknowledges ours. Trimmed of its old SYN it is the ACK of our SYN: enter
-          // ESTABLISHED, nothing more to send (Linux accepts the same segment in SYN_RECV).
-          checkAck(conn, seg, { seq: seqAdd(seg.seq, 1), start: 0, end: 0, fin: false });
-          return undefined;
-        }
-        // A retransmitted SYN: our SYN,ACK was lost. Answer with the SYN,ACK again (as Linux does).
-        conn.retransmitSynAck();
-      } else {
-        conn.sendAck('3.10.7.4 first: unacceptable segment');
-      }
-    }
-    conn.discard('unacceptable');
-    return undefined;
+/** First step: acceptability, then trimming. `trimmed` is set when processing continues. */
+export function checkSequence(
+  ctx: StepContext,
+  seg: TcpSegment,
+): StepResult & { readonly trimmed?: Trimmed } {
+  const tcb = ctx.tcb;
+  const rcvWnd = ctx.rcvWnd;
+  const segLen = segLength(seg);
+  if (isSegmentAcceptable(tcb.rcvNxt, rcvWnd, seg.seq, segLen)) {
+    return { decisions: [], proceed: true, trimmed: trimToWindow(tcb.rcvNxt, rcvWnd, seg) };
   }
-  return trimToWindow(tcb.rcvNxt, rcvWnd, seg);
+  if (
+    ctx.state === 'TIME-WAIT' &&
+    seg.flags & FIN &&
+    !(seg.flags & RST) &&
+    seqAdd(seg.seq, segLen) === tcb.rcvNxt
+  ) {
+    // 3.10.7.4 eighth step, TIME-WAIT: "The only thing that can arrive in this state is a
+    // retransmission of the remote FIN. Acknowledge it, and restart the 2 MSL timeout." (The FIN
+    // lies before RCV.NXT, so it reaches us here rather than through the FIN step.)
+    return stop(...processFin(ctx));
+  }
+  const decisions: Decision[] = [];
+  // RFC 5961 3.2 / 4.2: a RST outside the window is dropped silently; otherwise "an acknowledgment
+  // should be sent in reply (unless the RST bit is set)".
+  if (!(seg.flags & RST)) {
+    // With a zero window, valid ACKs must still be processed ("special allowance").
+    if (rcvWnd === 0 && seg.seq === tcb.rcvNxt && seg.flags & ACK && !(seg.flags & SYN)) {
+      decisions.push({ type: 'process-ack', trimmed: { seq: seg.seq, start: 0, end: 0, fin: false } });
+    }
+    if (ctx.state === 'SYN-RCVD' && seg.flags & SYN && seg.seq === tcb.irs) {
+      if (seg.flags & ACK && seqLt(tcb.sndUna, seg.ack) && seqLe(seg.ack, tcb.sndNxt)) {
+        // Simultaneous open (RFC 9293 3.5, figure 7, line 6): the peer's SYN,ACK repeats the SYN we
+        // already took and acknowledges ours. Trimmed of its old SYN it is the ACK of our SYN: enter
+        // ESTABLISHED, nothing more to send (Linux accepts the same segment in SYN_RECV).
+        return stop({
+          type: 'process-ack',
+          trimmed: { seq: seqAdd(seg.seq, 1), start: 0, end: 0, fin: false },
+        });
+      }
+      // A retransmitted SYN: our SYN,ACK was lost. Answer with the SYN,ACK again (as Linux does).
+      decisions.push({ type: 'resend-syn-ack', cause: '3.10.7.4 first: retransmitted SYN in SYN-RCVD' });
+    } else {
+      decisions.push({ type: 'ack', cause: '3.10.7.4 first: unacceptable segment' });
+    }
+  }
+  decisions.push({ type: 'discard', cause: '3.10.7.4 first: unacceptable segment' });
+  return { decisions, proceed: false };
 }
 
-/** Second step: the RST bit, validated per RFC 5961 3.2. Returns false when processing stops. */
-export function checkRst(conn: Connection, seg: TcpSegment): boolean {
-  if (!(seg.flags & RST)) return true;
-  const tcb = conn.tcb;
-  const kind = classifyRst(tcb.rcvNxt, conn.advertisedWindow(), seg.seq);
-  if (kind === 'in-window' && conn.profile.rfc5961) {
+/** Second step: the RST bit, validated per RFC 5961 3.2. */
+export function checkRst(ctx: StepContext, seg: TcpSegment): StepResult {
+  if (!(seg.flags & RST)) return GO_ON;
+  const state = ctx.state;
+  const kind = classifyRst(ctx.tcb.rcvNxt, ctx.rcvWnd, seg.seq);
+  if (kind === 'in-window' && ctx.profile.rfc5961) {
     // RFC 5961 3.2: "If the RST bit is set and the sequence number does not exactly match the next
     // expected sequence value, yet is within the current receive window, TCP MUST send an ACK
     // (challenge ACK)."
-    conn.sendChallengeAck('RFC 5961 3.2: RST in window but not at RCV.NXT');
-    return false;
+    return stop({ type: 'challenge-ack', cause: 'RFC 5961 3.2: RST in window but not at RCV.NXT' });
   }
-  if (kind === 'outside') return false;
-  if (conn.state === 'TIME-WAIT' && conn.profile.rstInTimeWait === 'ignore') return false; // RFC 1337
+  if (kind === 'outside') return stop({ type: 'discard', cause: 'RFC 5961 3.2: RST outside the window' });
+  if (state === 'TIME-WAIT' && ctx.profile.rstInTimeWait === 'ignore')
+    return stop({ type: 'discard', cause: 'RFC 1337: RST in TIME-WAIT ignored' });
   // Without RFC 5961 (RFC 793's rule): any RST in the window resets the connection.
-  if (conn.state === 'SYN-RCVD') {
-    conn.dispatch({
-      type: 'RCV.RST',
-      cause: conn.passive
-        ? '3.10.7.4 step 2: RST in SYN-RCVD from passive OPEN, return to LISTEN'
-        : '3.10.7.4 step 2: RST in SYN-RCVD from active OPEN, connection refused',
-    });
-  } else {
-    conn.dispatch({
-      type: 'RCV.RST',
-      cause: `3.10.7.4 step 2: RST in window (SEG.SEQ = RCV.NXT) in ${conn.state}`,
-    });
+  if (state === 'SYN-RCVD') {
+    return stop(
+      event({
+        type: 'RCV.RST',
+        cause: ctx.passive
+          ? '3.10.7.4 step 2: RST in SYN-RCVD from passive OPEN, return to LISTEN'
+          : '3.10.7.4 step 2: RST in SYN-RCVD from active OPEN, connection refused',
+      }),
+    );
   }
-  return false;
+  return stop(
+    event({ type: 'RCV.RST', cause: `3.10.7.4 step 2: RST in window (SEG.SEQ = RCV.NXT) in ${state}` }),
+  );
 }
 
-/** Fourth step: the SYN bit. Returns false when processing stops. */
-export function checkSyn(conn: Connection, seg: TcpSegment): boolean {
-  if (!(seg.flags & SYN)) return true;
-  if (conn.state === 'SYN-RCVD' && conn.passive) {
+/** Fourth step: the SYN bit. */
+export function checkSyn(ctx: StepContext, seg: TcpSegment): StepResult {
+  if (!(seg.flags & SYN)) return GO_ON;
+  const state = ctx.state;
+  if (state === 'SYN-RCVD' && ctx.passive) {
     // "If the connection was initiated with a passive OPEN, then return this connection to the
     // LISTEN state and return."
-    conn.dispatch({
-      type: 'RCV.SYN',
-      cause: '3.10.7.4 step 4: SYN in SYN-RCVD from passive OPEN, return to LISTEN',
-    });
-    return false;
+    return stop(
+      event({
+        type: 'RCV.SYN',
+        cause: '3.10.7.4 step 4: SYN in SYN-RCVD from passive OPEN, return to LISTEN',
+      }),
+    );
   }
-  if (!conn.profile.rfc5961) {
+  if (!ctx.profile.rfc5961) {
     // RFC 793 / RFC 9293 3.10.7.4 fourth step without the mitigation: "If the SYN is in the window it
     // is an error, send a reset, ... enter the CLOSED state, delete the TCB, and return."
-    conn.sendResetFor(seg, `3.10.7.4 step 4: SYN in window in ${conn.state} (RFC 5961 off), send reset`);
-    conn.dispatch({
-      type: 'RCV.RST',
-      cause: `3.10.7.4 step 4: SYN in window in ${conn.state}, connection reset`,
-    });
-    return false;
+    return stop(
+      { type: 'reset', cause: `3.10.7.4 step 4: SYN in window in ${state} (RFC 5961 off), send reset` },
+      event({ type: 'RCV.RST', cause: `3.10.7.4 step 4: SYN in window in ${state}, connection reset` }),
+    );
   }
   // RFC 5961 4.2: any SYN in a synchronized state draws a challenge ACK and is dropped.
-  conn.sendChallengeAck(`RFC 5961 4.2: SYN in ${conn.state}`);
-  return false;
+  return stop({ type: 'challenge-ack', cause: `RFC 5961 4.2: SYN in ${state}` });
 }
 
-/** Fifth step: the ACK field. Returns false when processing stops. */
-export function checkAck(conn: Connection, seg: TcpSegment, trimmed: Trimmed): boolean {
-  if (!(seg.flags & ACK)) {
-    conn.discard('unacceptable'); // "if the ACK bit is off, drop the segment and return"
-    return false;
-  }
-  const tcb = conn.tcb;
-  if (conn.state === 'SYN-RCVD') {
-    // "If SND.UNA < SEG.ACK =< SND.NXT, then enter ESTABLISHED state and continue processing";
-    // "If the segment acknowledgment is not acceptable, form a reset segment <SEQ=SEG.ACK><CTL=RST>".
-    if (!(seqLt(tcb.sndUna, seg.ack) && seqLe(seg.ack, tcb.sndNxt))) {
-      conn.sendResetFor(seg, '3.10.7.4 step 5: unacceptable ACK in SYN-RCVD');
-      return false;
-    }
-    tcb.sndWnd = conn.peerWindow(seg);
-    tcb.sndWl1 = seg.seq;
-    tcb.sndWl2 = seg.ack;
-    conn.acknowledge(seg.ack);
-    conn.dispatch({ type: 'RCV.ACK-OF-SYN', cause: '3.10.7.4 step 5: ACK of our SYN in SYN-RCVD' });
-  }
+/**
+ * Fifth step, first part: the ACK bit, and SYN-RCVD. "If the ACK bit is off, drop the segment and
+ * return." In SYN-RCVD: "If SND.UNA < SEG.ACK =< SND.NXT, then enter ESTABLISHED state and continue
+ * processing"; "If the segment acknowledgment is not acceptable, form a reset segment <SEQ=SEG.ACK><CTL=RST>".
+ */
+export function checkAckOfSyn(ctx: StepContext, seg: TcpSegment): StepResult {
+  if (!(seg.flags & ACK)) return stop({ type: 'discard', cause: '3.10.7.4 step 5: ACK bit off' });
+  if (ctx.state !== 'SYN-RCVD') return GO_ON;
+  const tcb = ctx.tcb;
+  if (!(seqLt(tcb.sndUna, seg.ack) && seqLe(seg.ack, tcb.sndNxt)))
+    return stop({ type: 'reset', cause: '3.10.7.4 step 5: unacceptable ACK in SYN-RCVD' });
+  return {
+    proceed: true,
+    decisions: [
+      { type: 'update-window', window: ctx.peerWindow(seg), seq: seg.seq, ack: seg.ack },
+      { type: 'acknowledge', ack: seg.ack },
+      event({ type: 'RCV.ACK-OF-SYN', cause: '3.10.7.4 step 5: ACK of our SYN in SYN-RCVD' }),
+    ],
+  };
+}
+
+/** Fifth step, the ACK field in the synchronized states (after checkAckOfSyn). */
+export function checkAck(ctx: StepContext, seg: TcpSegment, trimmed: Trimmed): StepResult {
+  const tcb = ctx.tcb;
   const kind = classifyAck(tcb, seg.ack);
   if (kind === 'not-yet-sent') {
     // "If the ACK acks something not yet sent (SEG.ACK > SND.NXT), then send an ACK, drop the segment, and return."
-    conn.sendAck('3.10.7.4 step 5: ACK of data not yet sent');
-    return false;
+    return stop({ type: 'ack', cause: '3.10.7.4 step 5: ACK of data not yet sent' });
   }
-  conn.ackHeard(seg.window);
-  if (kind === 'acceptable') conn.acknowledge(seg.ack);
-  else if (isDuplicateAck(tcb, seg, conn.peerWindow(seg))) conn.duplicateAck();
+  const decisions: Decision[] = [{ type: 'ack-heard', window: seg.window }];
+  const window = ctx.peerWindow(seg);
+  if (kind === 'acceptable') decisions.push({ type: 'acknowledge', ack: seg.ack });
+  else if (isDuplicateAck(tcb, seg, window)) decisions.push({ type: 'duplicate-ack' });
+  const sndUna = kind === 'acceptable' ? seg.ack : tcb.sndUna;
   // "If SND.UNA =< SEG.ACK =< SND.NXT, the send window should be updated" (WL1/WL2 guard stale segments).
   // As Linux does (tcp_may_update_window), an ACK that advanced SND.UNA also updates the window: a
   // retransmitted segment carries an older SEQ than SND.WL1 but the newest window.
   if (
-    seqLe(tcb.sndUna, seg.ack) &&
+    seqLe(sndUna, seg.ack) &&
     seqLe(seg.ack, tcb.sndMax) &&
     (kind === 'acceptable' || windowUpdateAllowed(tcb, seg.seq, seg.ack))
   ) {
-    conn.updateSendWindow(conn.peerWindow(seg), seg.seq, seg.ack);
+    decisions.push({ type: 'update-window', window, seq: seg.seq, ack: seg.ack });
   }
-  if (conn.ourFinIsAcknowledged()) {
-    // A FIN in this same segment that is reached in sequence now takes FIN-WAIT-1 straight to
-    // TIME-WAIT in the eighth step ("If our FIN has been ACKed (perhaps in this segment)").
-    const finNow = trimmed.fin && trimmed.seq === tcb.rcvNxt;
-    switch (conn.state) {
+  const finAcked = ctx.finSeq !== undefined && seqLt(ctx.finSeq, sndUna);
+  if (finAcked) {
+    switch (ctx.state) {
       case 'FIN-WAIT-1':
-        if (!finNow) {
-          conn.dispatch({
-            type: 'RCV.ACK-OF-FIN',
-            cause: '3.10.7.4 step 5: our FIN acknowledged in FIN-WAIT-1',
-          });
-        }
+        // A FIN in this same segment that is reached in sequence now takes FIN-WAIT-1 straight to
+        // TIME-WAIT in the eighth step ("If our FIN has been ACKed (perhaps in this segment)").
+        if (!(trimmed.fin && trimmed.seq === tcb.rcvNxt))
+          decisions.push(
+            event({ type: 'RCV.ACK-OF-FIN', cause: '3.10.7.4 step 5: our FIN acknowledged in FIN-WAIT-1' }),
+          );
         break;
       case 'CLOSING':
-        conn.dispatch({ type: 'RCV.ACK-OF-FIN', cause: '3.10.7.4 step 5: our FIN acknowledged in CLOSING' });
-        return false;
+        decisions.push(
+          event({ type: 'RCV.ACK-OF-FIN', cause: '3.10.7.4 step 5: our FIN acknowledged in CLOSING' }),
+        );
+        return stop(...decisions);
       case 'LAST-ACK':
-        conn.dispatch({ type: 'RCV.ACK-OF-FIN', cause: '3.10.7.4 step 5: our FIN acknowledged in LAST-ACK' });
-        return false;
+        decisions.push(
+          event({ type: 'RCV.ACK-OF-FIN', cause: '3.10.7.4 step 5: our FIN acknowledged in LAST-ACK' }),
+        );
+        return stop(...decisions);
       default:
         break;
     }
   }
-  return true;
+  return { decisions, proceed: true };
 }
 
 /**
  * Seventh step: segment text, in ESTABLISHED, FIN-WAIT-1 and FIN-WAIT-2 only ("This should not occur
- * since a FIN has been received from the remote side" in the others). Returns true when the peer's
- * FIN has been reached in sequence (possibly after a hole filled).
+ * since a FIN has been received from the remote side" in the others).
  */
-export function processText(conn: Connection, seg: TcpSegment, trimmed: Trimmed): boolean {
-  const state = conn.state;
-  const receiving = state === 'ESTABLISHED' || state === 'FIN-WAIT-1' || state === 'FIN-WAIT-2';
-  const hasText = trimmed.end > trimmed.start;
-  if (receiving) {
-    if (!hasText && !trimmed.fin) return false;
-    return conn.receiveText(seg, trimmed);
-  }
-  return false;
+export function processText(ctx: StepContext, trimmed: Trimmed): readonly Decision[] {
+  const state = ctx.state;
+  if (state !== 'ESTABLISHED' && state !== 'FIN-WAIT-1' && state !== 'FIN-WAIT-2') return [];
+  if (trimmed.end === trimmed.start && !trimmed.fin) return [];
+  return [{ type: 'accept-text', trimmed }];
 }
 
 /** Eighth step: the FIN bit, once the FIN is in sequence. */
-export function processFin(conn: Connection): void {
-  const state = conn.state;
+export function processFin(ctx: StepContext): readonly Decision[] {
+  const state = ctx.state;
+  const ack: Decision = { type: 'ack-at-end', cause: `3.10.7.4 step 8: acknowledge the FIN in ${state}` };
   switch (state) {
     case 'SYN-RCVD':
     case 'ESTABLISHED':
-      conn.dispatch({
-        type: 'RCV.FIN',
-        ourFinAcked: false,
-        cause: `3.10.7.4 step 8: FIN in ${state}, enter CLOSE-WAIT`,
-      });
-      break;
+      return [
+        event({
+          type: 'RCV.FIN',
+          ourFinAcked: false,
+          cause: `3.10.7.4 step 8: FIN in ${state}, enter CLOSE-WAIT`,
+        }),
+        ack,
+      ];
     case 'FIN-WAIT-1': {
-      const acked = conn.ourFinIsAcknowledged();
-      conn.dispatch({
-        type: 'RCV.FIN',
-        ourFinAcked: acked,
-        cause: acked
-          ? '3.10.7.4 step 8: FIN in FIN-WAIT-1 with our FIN acknowledged, enter TIME-WAIT'
-          : '3.10.7.4 step 8: FIN in FIN-WAIT-1, our FIN not acknowledged, enter CLOSING (simultaneous close)',
-      });
-      break;
+      const acked = ctx.finSeq !== undefined && seqLt(ctx.finSeq, ctx.tcb.sndUna);
+      return [
+        event({
+          type: 'RCV.FIN',
+          ourFinAcked: acked,
+          cause: acked
+            ? '3.10.7.4 step 8: FIN in FIN-WAIT-1 with our FIN acknowledged, enter TIME-WAIT'
+            : '3.10.7.4 step 8: FIN in FIN-WAIT-1, our FIN not acknowledged, enter CLOSING (simultaneous close)',
+        }),
+        ack,
+      ];
     }
     case 'FIN-WAIT-2':
-      conn.dispatch({
-        type: 'RCV.FIN',
-        ourFinAcked: true,
-        cause: '3.10.7.4 step 8: FIN in FIN-WAIT-2, enter TIME-WAIT',
-      });
-      break;
+      return [
+        event({
+          type: 'RCV.FIN',
+          ourFinAcked: true,
+          cause: '3.10.7.4 step 8: FIN in FIN-WAIT-2, enter TIME-WAIT',
+        }),
+        ack,
+      ];
     case 'TIME-WAIT':
-      conn.dispatch({
-        type: 'RCV.FIN',
-        ourFinAcked: true,
-        cause: '3.10.7.4 step 8: FIN retransmitted in TIME-WAIT, restart 2MSL',
-      });
-      break;
+      return [
+        event({
+          type: 'RCV.FIN',
+          ourFinAcked: true,
+          cause: '3.10.7.4 step 8: FIN retransmitted in TIME-WAIT, restart 2MSL',
+        }),
+        ack,
+      ];
     default:
-      break; // CLOSE-WAIT, CLOSING, LAST-ACK: "Remain in the ... state."
+      return [ack]; // CLOSE-WAIT, CLOSING, LAST-ACK: "Remain in the ... state."
   }
-  conn.scheduleAck();
 }

@@ -9,7 +9,7 @@
 
 import type { CongestionFactory } from '../endpoint/congestion.js';
 import { basicSegmentView, Connection, type EndpointEnvironment, TcpError } from '../endpoint/connection.js';
-import { resetFor } from '../endpoint/segment-arrives.js';
+import { resetFor } from '../endpoint/segment-rules.js';
 import type { TcpState } from '../endpoint/states.js';
 import type { TimerProfile } from '../endpoint/timers.js';
 import type { SegmentView, TraceEventInput } from '../trace/events.js';
@@ -458,7 +458,7 @@ export class SimHost {
     } else if (origin && to === 'ESTABLISHED') {
       this.passiveOrigin.delete(conn);
     }
-    if (to === 'CLOSED' || conn.isReleased) {
+    if (to === 'CLOSED' || conn.released) {
       this.connections.delete(conn.localPort, conn.remoteAddressNumber, conn.remotePort, conn);
     }
   }
