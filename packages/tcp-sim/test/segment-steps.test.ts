@@ -36,7 +36,10 @@ const TCB: Tcb = Object.freeze({
   rcvMss: 1000,
 });
 
-function ctx(state: TcpState, over: Partial<Omit<StepContext, 'tcb'>> & { tcb?: Partial<Tcb> } = {}): StepContext {
+function ctx(
+  state: TcpState,
+  over: Partial<Omit<StepContext, 'tcb'>> & { tcb?: Partial<Tcb> } = {},
+): StepContext {
   const { tcb, ...rest } = over;
   return Object.freeze({
     state,
