@@ -6,5 +6,6 @@ const conditions = ['source', 'module', 'node', 'development|production'];
 export default defineProject({
   resolve: { conditions },
   ssr: { resolve: { conditions } },
-  test: { name: 'tui', include: ['test/**/*.test.{ts,tsx}'] },
+  // Rendering tests are CPU-bound: on a shared, loaded machine 5 s is too little for some of them.
+  test: { name: 'tui', include: ['test/**/*.test.{ts,tsx}'], testTimeout: 30_000 },
 });

@@ -36,7 +36,7 @@ export type { ReportOptions } from './report/report.js';
 export { describeEvent, formatReport, reportJson, traceAround } from './report/report.js';
 export type { ExpectationResult, RunRecord } from './runner/expect.js';
 export type { Intervention, LiveRun, RunOptions, ScenarioRun } from './runner/run.js';
-export { runScenario, startRun } from './runner/run.js';
+export { interventionFailurePrefix, runScenario, startRun } from './runner/run.js';
 export type { SessionOptions } from './session.js';
 export { createSession, Session } from './session.js';
 export type * from './trace/events.js';

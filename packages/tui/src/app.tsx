@@ -7,6 +7,8 @@
  * cursor, and every pane is a function of the view. The only timer is one setTimeout per tick, armed
  * only while playing: a paused UI schedules nothing.
  */
+
+import { textWidth } from '@synack/scenarios';
 import { Box, Text, useApp, useInput, useStdin } from 'ink';
 import { type ReactNode, useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { endpointRows } from './components/endpoint.js';
@@ -17,12 +19,21 @@ import { type Arrivals, arrivalTimes, selectedIndex } from './components/ladder.
 import { Picker, type ScenarioEntry } from './components/Picker.js';
 import { Profile } from './components/Profile.js';
 import { StateDiagram } from './components/StateDiagram.js';
-import { type Color, Lines, type Row, span } from './components/spans.js';
+import { type Color, Lines, type Row, type Span, span } from './components/spans.js';
+import { formatTime } from './format.js';
 import { annotatePacket, bytesFromHex } from './inspect/annotate.js';
 import { type Layout, layoutFor } from './layout.js';
-import type { EndpointView, PlaybackSession, ProfileView, View } from './model.js';
+import {
+  type EndpointView,
+  type Intervention,
+  interventionFailurePrefix,
+  type PlaybackSession,
+  type ProfileView,
+  type TraceEntry,
+  type View,
+} from './model.js';
 import type { Strings } from './narration/strings.js';
-import { actionFor, keyName } from './state/keymap.js';
+import { actionFor, keyNames } from './state/keymap.js';
 import {
   initialPlayerState,
   type PlayerAction,
@@ -45,7 +56,20 @@ export interface AppProps {
   /** Start playing at once (the default) or paused. */
   readonly autoplay?: boolean;
   readonly onQuit?: () => void;
+  /** Where playback ticks are scheduled: the real timers, or a test's fake clock. */
+  readonly clock?: TickClock;
 }
+
+/** The one timer the UI arms (one tick at a time, only while playing). */
+export interface TickClock {
+  setTimeout(run: () => void, ms: number): unknown;
+  clearTimeout(id: unknown): void;
+}
+
+const REAL_CLOCK: TickClock = {
+  setTimeout: (run, ms) => setTimeout(run, ms),
+  clearTimeout: (id) => clearTimeout(id as ReturnType<typeof setTimeout>),
+};
 
 const ENDPOINT_COLORS: readonly Color[] = ['green', 'cyan', 'magenta', 'yellow'];
 
@@ -90,15 +114,40 @@ export function App(props: AppProps) {
   const dispatch = useCallback((action: PlayerAction) => {
     setState((s) => (ctxRef.current === undefined ? s : playerReducer(s, action, ctxRef.current)));
   }, []);
+  /** Every key of one read, in order, each looked up in the keymap of the overlay it meets. */
+  const press = useCallback((names: readonly string[]) => {
+    setState((s) => {
+      const ctx = ctxRef.current;
+      if (ctx === undefined) return s;
+      let out = s;
+      for (const name of names) {
+        const action = actionFor(name, out.overlay);
+        if (action !== undefined) out = playerReducer(out, action, ctx);
+      }
+      return out;
+    });
+  }, []);
+
+  // An intervention the run could not carry out records why in the trace: take it back and say so.
+  const seen = useRef<{ session: PlaybackSession; count: number } | undefined>(undefined);
+  useEffect(() => {
+    const before = seen.current;
+    seen.current = { session, count: state.interventions.length };
+    const last = state.interventions.at(-1);
+    if (before === undefined || last === undefined || state.interventions.length <= before.count) return;
+    const why = refusal(before.session.trace, session.trace, last);
+    if (why !== undefined) dispatch({ type: 'intervention-refused', message: why });
+  }, [session, state.interventions, dispatch]);
 
   // One tick at a time, armed only while playing; each tick moves time or the cursor, which changes
   // `tickKey` and arms the next one. Paused, `tickKey` is undefined and nothing is scheduled.
   const tickKey = state.playing ? `${state.cursor}@${state.time}` : undefined;
+  const clock = props.clock ?? REAL_CLOCK;
   useEffect(() => {
     if (tickKey === undefined) return;
-    const id = setTimeout(() => dispatch({ type: 'tick', elapsed: TICK_MS }), TICK_MS);
-    return () => clearTimeout(id);
-  }, [tickKey, dispatch]);
+    const id = clock.setTimeout(() => dispatch({ type: 'tick', elapsed: TICK_MS }), TICK_MS);
+    return () => clock.clearTimeout(id);
+  }, [tickKey, dispatch, clock]);
 
   const { exit } = useApp();
   const { onQuit } = props;
@@ -109,13 +158,7 @@ export function App(props: AppProps) {
   }, [state.quit, exit, onQuit]);
 
   const { isRawModeSupported } = useStdin();
-  useInput(
-    (input, key) => {
-      const action = actionFor(keyName(input, key), state.overlay);
-      if (action !== undefined) dispatch(action);
-    },
-    { isActive: isRawModeSupported === true },
-  );
+  useInput((input, key) => press(keyNames(input, key)), { isActive: isRawModeSupported === true });
 
   const layout = layoutFor(columns, rows, state.pane);
   if (layout.tooSmall) return <Text>{strings.ui.tooSmall}</Text>;
@@ -129,6 +172,7 @@ export function App(props: AppProps) {
       title={columns >= 140 ? title : ''}
       seed={session.seed}
       profile={profileLabel(session.profile)}
+      columns={columns}
     />
   );
   if (state.overlay !== 'none') {
@@ -164,6 +208,20 @@ export function App(props: AppProps) {
       arrivals={arrivals}
     />
   );
+}
+
+/** Why `intervention` could not be carried out, if the run with it records a failure the run before did not. */
+export function refusal(
+  before: readonly TraceEntry[],
+  after: readonly TraceEntry[],
+  intervention: Intervention,
+): string | undefined {
+  const prefix = `${interventionFailurePrefix(intervention)}: `;
+  const failures = (trace: readonly TraceEntry[]) =>
+    trace.filter((e) => e.type === 'scenario.failure' && e.message?.startsWith(prefix) === true);
+  const then = failures(before).length;
+  const now = failures(after);
+  return now.length > then ? now[then]?.message?.slice(prefix.length) : undefined;
 }
 
 export interface ScreenProps {
@@ -311,29 +369,54 @@ export function Header(props: {
   seed: number;
   /** The TCP profile's label; `t` shows its numbers. */
   profile?: string;
+  /** The terminal's width: parts that do not fit are left out, least important first. */
+  columns?: number;
 }) {
   const { state, view, strings } = props;
   const ui = strings.ui;
-  const row: Row = [
-    span(' synack ', { bold: true, inverse: true }),
-    span(` ${state.scenario} `, { bold: true }),
-    span(props.title === '' ? ' ' : `${props.title}  `, { dim: true }),
-    span(state.playing ? `> ${ui.playing}` : `|| ${ui.paused}`, {
-      color: state.playing ? 'green' : 'yellow',
-    }),
-    span(`  ${ui.speed} ${SPEEDS[state.speedIndex]}ms/s`),
-    span(`  t=${state.time.toFixed(3)}ms`),
-    span(`  ${ui.event} ${view.cursor + 1}/${view.total}`),
-    span(`  ${ui.seed} ${props.seed}`, { dim: true }),
-    span(props.profile === undefined ? '' : `  ${ui.profile} ${props.profile}`, { dim: true }),
-    span(state.loss ? `  ${ui.loss} 20%` : '', { color: 'red' }),
-    span(`  ${ui.help}`, { dim: true }),
+  // Each part with its priority: on a narrow terminal the lowest go first, so the state of play and
+  // the `? help` hint always fit (issue: at 80 columns the hint fell off the end).
+  const parts: [number, Span][] = [
+    [9, span(' synack ', { bold: true, inverse: true })],
+    [8, span(` ${state.scenario} `, { bold: true })],
+    [1, span(props.title === '' ? '' : `${props.title}  `, { dim: true })],
+    [
+      9,
+      span(state.playing ? `> ${ui.playing}` : `|| ${ui.paused}`, {
+        color: state.playing ? 'green' : 'yellow',
+      }),
+    ],
+    [3, span(`  ${ui.speed} ${SPEEDS[state.speedIndex]}ms/s`)],
+    [7, span(`  t=${formatTime(state.time)}`)],
+    [8, span(`  ${ui.event} ${view.cursor + 1}/${view.total}`)],
+    [2, span(`  ${ui.seed} ${props.seed}`, { dim: true })],
+    [4, span(props.profile === undefined ? '' : `  ${ui.profile} ${props.profile}`, { dim: true })],
+    [8, span(state.loss ? `  ${ui.loss} 20%` : '', { color: 'red' })],
+    [9, span(`  ${ui.help}`, { dim: true })],
   ];
-  return <Lines rows={[row]} />;
+  return <Lines rows={[fitByPriority(parts, props.columns ?? Number.POSITIVE_INFINITY)]} />;
+}
+
+/** Drops the lowest-priority parts (the latest of equals first) until the row fits `columns`. */
+export function fitByPriority(parts: readonly (readonly [number, Span])[], columns: number): Row {
+  const kept = [...parts];
+  const width = () => textWidth(kept.map(([, s]) => s.text).join(''));
+  while (width() > columns) {
+    let drop = -1;
+    for (let i = 0; i < kept.length; i++) {
+      const p = kept[i];
+      if (p === undefined || p[1].text === '') continue;
+      if (drop === -1 || p[0] <= (kept[drop]?.[0] ?? 0)) drop = i;
+    }
+    if (drop === -1 || (kept[drop]?.[0] ?? 0) >= 9) break;
+    kept.splice(drop, 1);
+  }
+  return kept.map(([, s]) => s);
 }
 
 function Footer({ state, strings }: { state: PlayerState; strings: Strings }) {
-  const text = state.notice === undefined ? '' : strings.notice[state.notice];
+  const words = state.notice === undefined ? '' : strings.notice[state.notice];
+  const text = state.noticeDetail === undefined ? words : `${words}: ${strings.failure(state.noticeDetail)}`;
   const pending = state.interventions.length === 0 ? '' : `  [${state.interventions.length}]`;
   return (
     <Text wrap="truncate-end" color="yellow">

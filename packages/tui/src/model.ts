@@ -25,11 +25,14 @@ export type {
   View,
   WsStateName,
 } from '@synack/scenarios';
+export { interventionFailurePrefix } from '@synack/scenarios';
 
 export interface TraceEntry {
   readonly time: number;
   readonly type: string;
   readonly segmentId?: number;
+  /** A `scenario.failure`'s words (an intervention the run could not carry out says why). */
+  readonly message?: string;
 }
 
 export interface PlaybackSession {

@@ -1,3 +1,4 @@
+import { textWidth } from '@synack/scenarios';
 import { render } from 'ink-testing-library';
 import { afterEach, describe, expect, it } from 'vitest';
 import { App } from '../src/app.js';
@@ -5,6 +6,7 @@ import type { PlaybackSession } from '../src/model.js';
 import { en } from '../src/narration/en.js';
 import { zh } from '../src/narration/zh.js';
 import { FakeSession } from './fake-session.js';
+import { FakeClock, flush } from './ui-driver.js';
 
 const SCENARIOS = [
   { name: 'blog-chat', title: "The blog's chat exchange" },
@@ -17,10 +19,11 @@ const open = (name: string, seed: number | undefined): PlaybackSession => {
   return new FakeSession(seed ?? 17122);
 };
 
-const tick = () => new Promise((r) => setTimeout(r, 30));
 let app: ReturnType<typeof render> | undefined;
+let clock = new FakeClock();
 
 async function start(opts: { rows?: number; columns?: number; lang?: 'zh' } = {}) {
+  clock = new FakeClock();
   app = render(
     <App
       scenarios={SCENARIOS}
@@ -30,23 +33,18 @@ async function start(opts: { rows?: number; columns?: number; lang?: 'zh' } = {}
       columns={opts.columns ?? 100}
       rows={opts.rows ?? 40}
       autoplay={false}
+      clock={clock}
     />,
   );
-  for (let i = 0; i < 100 && !app.lastFrame()?.includes('synack'); i++) await tick();
+  await flush();
   return app;
 }
 
-/** Waits (bounded) until the frame changes, so a loaded machine does not make the test flaky. */
-async function settle(before: string | undefined) {
-  for (let i = 0; i < 40 && app?.lastFrame() === before; i++) await new Promise((r) => setTimeout(r, 10));
-  await new Promise((r) => setTimeout(r, 5));
-}
-
+/** Each argument is one read of the terminal (so 'lll' is three keys in one read). */
 async function press(...keys: string[]) {
   for (const k of keys) {
-    const before = app?.lastFrame();
     app?.stdin.write(k);
-    await settle(before);
+    await flush();
   }
   return app?.lastFrame() ?? '';
 }
@@ -86,27 +84,37 @@ describe('the TUI at start', () => {
   });
 });
 
+describe('the header always ends with the help hint (issue: it fell off at 80 columns)', () => {
+  it.each([
+    [60, 'en'],
+    [80, 'en'],
+    [100, 'en'],
+    [80, 'zh'],
+    [120, 'zh'],
+  ] as const)('%i columns, %s: the first row fits and ends with the hint', async (columns, lang) => {
+    const f = (await start({ columns, rows: 24, ...(lang === 'zh' ? { lang } : {}) })).lastFrame() ?? '';
+    const header = f.split('\n')[0] ?? '';
+    expect(textWidth(header)).toBeLessThanOrEqual(columns);
+    expect(header.trimEnd().endsWith(lang === 'zh' ? '? 帮助' : '? help')).toBe(true);
+    expect(header).toContain('event 0/12'.replace('event', lang === 'zh' ? '事件' : 'event'));
+  });
+});
+
 describe('a paused UI does no work', () => {
-  it('paused: no frames and no timers over 300 ms; playing: ticks arm timers and draw frames', async () => {
+  it('paused: no timer armed and no frame drawn however long the clock runs; playing: ticks do both', async () => {
     const ui = await start();
-    const realSetTimeout = globalThis.setTimeout;
-    let armed = 0;
-    const count = async () => {
-      const frames = ui.frames.length;
-      armed = 0;
-      globalThis.setTimeout = ((fn: () => void, ms?: number) => {
-        armed++;
-        return realSetTimeout(fn, ms);
-      }) as typeof setTimeout;
-      await new Promise((r) => realSetTimeout(r, 300));
-      globalThis.setTimeout = realSetTimeout;
-      return { frames: ui.frames.length - frames, timers: armed };
-    };
-    expect(await count()).toEqual({ frames: 0, timers: 0 });
-    ui.stdin.write(' ');
-    const playing = await count();
-    expect(playing.frames).toBeGreaterThan(0);
-    expect(playing.timers).toBeGreaterThan(0);
+    const frames = ui.frames.length;
+    await clock.advance(10_000);
+    expect({ frames: ui.frames.length - frames, timers: clock.armed, pending: clock.pending }).toEqual({
+      frames: 0,
+      timers: 0,
+      pending: 0,
+    });
+    await press(' ');
+    expect(clock.pending).toBe(1);
+    await clock.advance(400);
+    expect(clock.armed).toBeGreaterThan(1);
+    expect(ui.frames.length - frames).toBeGreaterThan(2);
   });
 });
 
@@ -115,7 +123,7 @@ describe('key flows', () => {
     await start();
     const f = await press(RIGHT, RIGHT);
     expect(f).toContain('event 2/12');
-    expect(f).toMatch(/SYN seq=0 ack=0 len=0/);
+    expect(f).toMatch(/SYN seq=0 len=0/);
     expect(f).toContain('client sends the first handshake segment');
     expect(f).toMatch(/TCP SYN-SENT/);
   });
@@ -197,7 +205,7 @@ describe('key flows', () => {
   });
 
   it('r restarts with a new seed shown in the header', async () => {
-    await start();
+    await start({ columns: 140 });
     const f = await press('r');
     expect(opened.at(-1)?.seed).not.toBe(17122);
     expect(f).toContain(`seed ${opened.at(-1)?.seed}`);
@@ -212,18 +220,31 @@ describe('key flows', () => {
 
   it('space plays: ticks advance virtual time until the end, then stop', async () => {
     await start();
-    await press('G', 'g', '=', '=', '=', '=', '=', '=', ' ');
-    let f = app?.lastFrame() ?? '';
-    for (let i = 0; i < 100 && !f.includes('event 12/12'); i++) {
-      await tick();
-      f = app?.lastFrame() ?? '';
-    }
+    await press('G', 'g', '======', ' ');
+    await clock.advance(60_000);
+    const f = app?.lastFrame() ?? '';
     expect(f).toContain('event 12/12');
+    expect(clock.pending).toBe(0);
     expect(f).toContain('paused');
+  });
+
+  it('keys that arrive in one read all count: lll steps three events, as three reads do', async () => {
+    await start();
+    const coalesced = await press('lll');
+    expect(coalesced).toContain('event 3/12');
+    await press('g', 'l', 'l', 'l');
+    expect(app?.lastFrame()).toBe(coalesced);
+  });
+
+  it('a count before a key repeats it: 10l steps ten events, 3h three back, 5G goes to event 5', async () => {
+    await start();
+    expect(await press('10l')).toContain('event 10/12');
+    expect(await press('3', 'h')).toContain('event 7/12');
+    expect(await press('5G')).toContain('event 5/12');
   });
 
   it('narrates in Chinese with --lang zh', async () => {
     await start({ lang: 'zh' });
-    expect(await press(RIGHT, RIGHT)).toContain('发出握手的第一个报文段');
+    expect(await press(RIGHT, RIGHT)).toContain('发出三次握手的第一个报文段');
   });
 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { actionFor, keyName, PLAYBACK_BINDINGS } from '../src/state/keymap.js';
+import { actionFor, keyName, keyNames, PLAYBACK_BINDINGS } from '../src/state/keymap.js';
 
 describe('keyName turns an Ink key press into one name', () => {
   it.each([
@@ -57,5 +57,26 @@ describe('the keymap table', () => {
 
   it('an unbound key maps to nothing', () => {
     expect(actionFor('z', 'none')).toBeUndefined();
+  });
+});
+
+describe('keyNames: every key of one read (issue: jjj, pasted ll, key repeat over ssh)', () => {
+  it.each([
+    ['jjj', {}, ['j', 'j', 'j']],
+    ['ll', {}, ['l', 'l']],
+    ['10l', {}, ['1', '0', 'l']],
+    ['l l', {}, ['l', 'space', 'l']],
+    ['j\r', {}, ['j', 'enter']],
+    ['\u0003q', {}, ['ctrl+c', 'q']],
+    ['l', {}, ['l']],
+    ['', { rightArrow: true }, ['right']],
+    ['c', { ctrl: true }, ['ctrl+c']],
+  ])('%j with %j is %j', (input, key, names) => {
+    expect(keyNames(input, key)).toEqual(names);
+  });
+
+  it('digits map to a count and u to undo', () => {
+    expect(actionFor('7', 'none')).toEqual({ type: 'digit', digit: 7 });
+    expect(actionFor('u', 'none')).toEqual({ type: 'undo' });
   });
 });

@@ -117,7 +117,9 @@ describe('RFC 9293 3.6 and RFC 6455 5.3, 7.4.1: closing and masking narrated', (
       endpoint: 'server',
       transition: { from: 'ESTABLISHED', to: 'CLOSED', time: 0, cause: 'RST in window' },
     };
-    expect(en.narrate(n)).toBe('server goes from ESTABLISHED to CLOSED: RST in window.');
+    expect(en.narrate(n)).toBe(
+      'server goes straight from ESTABLISHED to CLOSED (RST in window): the connection is gone.',
+    );
   });
 
   it('a client frame is masked because clients must mask; a server frame is not', () => {
@@ -294,4 +296,106 @@ describe('the narration fits its two rows at 80 columns', () => {
       expect(long).toEqual([]);
     },
   );
+});
+
+describe('RFC 9293 3.8.1: only what takes sequence space is retransmitted', () => {
+  it.each([
+    ['a bare ACK', ack, /never retransmitted: a later ACK covers it/, /不带数据的 ACK 从不重传/],
+    [
+      'a RST',
+      arrow({ segmentId: 4, flags: ['RST'], seq: 1 }),
+      /a reset is never retransmitted/,
+      /RST 从不重传/,
+    ],
+    [
+      'data',
+      arrow({ segmentId: 5, flags: ['PSH', 'ACK'], seq: 1, ack: 1, len: 20 }),
+      /will send it again/,
+      /会重传它/,
+    ],
+    ['a SYN', syn, /will send it again/, /会重传它/],
+  ])('a lost %s is narrated as its fate really is', (_what, a, english, chinese) => {
+    const n: Narration = { key: 'segment-lost', arrow: { ...a, fate: 'dropped' }, reason: 'loss' };
+    expect(en.narrate(n)).toMatch(english);
+    expect(zh.narrate(n)).toMatch(chinese);
+  });
+
+  it('a lost bare ACK is never said to be resent, in any library run that loses one', () => {
+    const session = createSession(loadScenario('lost-handshake-ack'));
+    const said: string[] = [];
+    for (let c = 0; c < session.trace.length; c++) {
+      const n = session.viewAt(c).narration;
+      if (n?.key === 'segment-lost' && n.arrow.len === 0 && n.arrow.flags.join() === 'ACK')
+        said.push(en.narrate(n));
+    }
+    expect(said.length).toBeGreaterThan(0);
+    for (const s of said) expect(s).not.toMatch(/will (resend|send it again)/);
+  });
+});
+
+describe('RFC 6298 5.5: a retransmitted SYN is not the first handshake segment', () => {
+  it('lost-syn: the second SYN is narrated as sent again, with the same ISN', () => {
+    const session = createSession(loadScenario('lost-syn'));
+    const syns: string[] = [];
+    for (let c = 0; c < session.trace.length; c++) {
+      const n = session.viewAt(c).narration;
+      if (n?.key === 'segment-sent' && n.arrow.flags.join() === 'SYN')
+        syns.push(en.narrate(n), zh.narrate(n));
+    }
+    expect(syns[0]).toContain('sends the first handshake segment');
+    expect(syns[2]).toContain('sends its SYN again');
+    expect(syns[2]).not.toContain('first handshake segment');
+    expect(syns[3]).toContain('重传 SYN');
+  });
+});
+
+describe('Chinese reads as Chinese (a native-level pass)', () => {
+  it('"last transition" is 最近一次转换, not 上一步 (which means "the previous step")', () => {
+    expect(zh.ui.lastTransition).toBe('最近一次转换');
+  });
+
+  it.each([
+    [
+      "intervention after event 17: client's WebSocket is CONNECTING, not OPEN",
+      '第 18 个事件之后的干预：client 的 WebSocket 处于 CONNECTING 状态，而不是 OPEN',
+    ],
+    ['client has no connection to abort', 'client 没有可以执行 abort 的连接'],
+    ['something new', 'something new'],
+  ])("the runner's reason %j reads in Chinese as %j", (message, chinese) => {
+    expect(zh.failure(message)).toBe(chinese);
+    expect(en.failure(message)).toBe(message);
+  });
+
+  /** Words a Chinese sentence keeps as written: protocol names, fields, states, opcodes, API names. */
+  const KEPT = new Set(
+    (
+      'client server alice bob seq ack len ms cwnd ssthresh readyState WebSocket HTTP Upgrade websocket ' +
+      'Sec-WebSocket-Key Sec-WebSocket-Accept Sec-WebSocket-Version Switching Protocols Host Connection GET ' +
+      'base64 SHA key text binary close ping pong continuation masked cont WS RFC TCP SYN ACK FIN RST PSH URG ' +
+      'UTF connect connection end drain listen send abort shutdown RTO MSL Linux MTU'
+    ).split(' '),
+  );
+
+  it.each([
+    'blog-chat',
+    'lost-syn',
+    'lost-handshake-ack',
+    'closed-port',
+    'zero-window',
+    'invalid-utf8',
+    'half-close',
+  ])('%s: no English word is left inside a Chinese sentence', (name) => {
+    const session = createSession(loadScenario(name));
+    const english = new Set<string>();
+    for (let c = 0; c < session.trace.length; c++) {
+      const n = session.viewAt(c).narration;
+      if (n === undefined || n.key === 'ws-message') continue;
+      // Quoted text is the protocol's own (an HTTP start line, a close reason); f() is an API call.
+      const said = zh.narrate(n).replace(/"[^"]*"|'[^']*'|“[^”]*”|\w+\(\)|base64/g, '');
+      for (const w of said.match(/[A-Za-z][A-Za-z-]{2,}/g) ?? []) {
+        if (!KEPT.has(w) && !/^[A-Z0-9-]+$/.test(w)) english.add(w);
+      }
+    }
+    expect([...english]).toEqual([]);
+  });
 });

@@ -161,11 +161,11 @@ describe('selecting segments', () => {
 describe('interventions are recorded as data for a deterministic re-run', () => {
   const ctx = contextOf([0, 5, 10]);
 
-  it('drop-next and corrupt-next record the current virtual time', () => {
+  it('drop-next and corrupt-next happen after the event at the cursor (its index and its time)', () => {
     const s = run(ctx, [{ type: 'step' }, { type: 'step' }, { type: 'drop-next' }, { type: 'corrupt-next' }]);
     expect(s.interventions).toEqual([
-      { at: 5, kind: 'drop-next' },
-      { at: 5, kind: 'corrupt-next' },
+      { at: 5, after: 1, kind: 'drop-next' },
+      { at: 5, after: 1, kind: 'corrupt-next' },
     ]);
     expect(s.notice).toBe('corrupt-next');
   });
@@ -225,5 +225,81 @@ describe('overlays', () => {
 
   it('quit sets the quit flag', () => {
     expect(run(ctx, [{ type: 'quit' }]).quit).toBe(true);
+  });
+});
+
+describe('counts repeat the next key, as in vi (issue: 10l)', () => {
+  const ctx = contextOf(
+    Array.from({ length: 50 }, (_, i) => i * 2),
+    [],
+    [1, 2, 3, 4, 5, 6],
+  );
+  const digits = (n: string): PlayerAction[] => [...n].map((d) => ({ type: 'digit', digit: Number(d) }));
+
+  it('10 then step moves ten events in one move, and the count is used up', () => {
+    const s = run(ctx, [...digits('10'), { type: 'step' }], paused);
+    expect(s).toMatchObject({ cursor: 9, time: 18, count: undefined });
+    expect(run(ctx, [{ type: 'step' }], s).cursor).toBe(10);
+  });
+
+  it('a count past either end stops at the end or the start', () => {
+    expect(run(ctx, [...digits('999'), { type: 'step' }], paused).cursor).toBe(49);
+    const s = run(ctx, [...digits('5'), { type: 'step' }, ...digits('20'), { type: 'back' }], paused);
+    expect(s.cursor).toBe(-1);
+  });
+
+  it('NG goes to event N as the header numbers it; G alone goes to the end', () => {
+    expect(run(ctx, [...digits('12'), { type: 'seek', to: 'end' }], paused).cursor).toBe(11);
+    expect(run(ctx, [{ type: 'seek', to: 'end' }], paused).cursor).toBe(49);
+  });
+
+  it('a count moves the segment selection that many rows', () => {
+    expect(run(ctx, [...digits('3'), { type: 'select', delta: -1 }], paused).selected).toBe(3);
+  });
+
+  it('a leading 0 is not a count; toggles ignore a count and use it up', () => {
+    expect(run(ctx, digits('0'), paused).count).toBeUndefined();
+    const s = run(ctx, [...digits('3'), { type: 'toggle-help' }], paused);
+    expect(s).toMatchObject({ overlay: 'help', count: undefined });
+  });
+
+  it('property: n steps as a count end where n single steps do', () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 1, max: 80 }), fc.integer({ min: -1, max: 49 }), (n, from) => {
+        const start = { ...paused, cursor: from, time: ctx.timeAt(from) };
+        const counted = run(ctx, [...digits(String(n)), { type: 'step' }], start);
+        const one = run(
+          ctx,
+          Array.from({ length: n }, () => ({ type: 'step' }) as const),
+          start,
+        );
+        expect(counted.cursor).toBe(one.cursor);
+      }),
+    );
+  });
+});
+
+describe('undo and refused interventions (the list of changes is data)', () => {
+  const ctx = contextOf([0, 5, 10]);
+
+  it('u takes back the last intervention; with none it says so', () => {
+    const s = run(ctx, [{ type: 'drop-next' }, { type: 'toggle-loss' }, { type: 'undo' }], paused);
+    expect(s.interventions.map((i) => i.kind)).toEqual(['drop-next']);
+    expect(s).toMatchObject({ loss: false, notice: 'undone' });
+    expect(run(ctx, [{ type: 'undo' }], paused).notice).toBe('nothing-to-undo');
+  });
+
+  it('a refused intervention is taken back, playing stops, and the notice carries the reason', () => {
+    const s = run(
+      ctx,
+      [{ type: 'send-message' }, { type: 'intervention-refused', message: 'not OPEN' }],
+      paused,
+    );
+    expect(s).toMatchObject({
+      interventions: [],
+      playing: false,
+      notice: 'refused',
+      noticeDetail: 'not OPEN',
+    });
   });
 });

@@ -18,11 +18,31 @@ import { checkExpectations, type ExpectationResult, type RunRecord } from './exp
 import { seededRandom } from './random.js';
 import { type Endpoint, World } from './world.js';
 
-/** A change made while watching a run (the TUI's keys), applied at a virtual time. */
-export type Intervention =
-  | { readonly at: number; readonly kind: 'drop-next' | 'corrupt-next'; readonly from?: string }
-  | { readonly at: number; readonly kind: 'loss'; readonly probability: number }
-  | { readonly at: number; readonly kind: 'action'; readonly action: Action };
+/**
+ * When a change made while watching happens. `after`: right after the trace event with that index has
+ * been recorded (and whatever the same scheduler event records with it), so every event up to it stays
+ * exactly as the viewer saw it (DESIGN.md idea 7); -1 means before anything. Without `after`, at the
+ * start of virtual time `at`, before anything else scheduled for that instant.
+ */
+interface InterventionTiming {
+  readonly at: number;
+  readonly after?: number;
+}
+
+/** A change made while watching a run (the TUI's keys). */
+export type Intervention = InterventionTiming &
+  (
+    | { readonly kind: 'drop-next' | 'corrupt-next'; readonly from?: string }
+    | { readonly kind: 'loss'; readonly probability: number }
+    | { readonly kind: 'action'; readonly action: Action }
+  );
+
+/** The prefix of the failure a refused intervention records, so a viewer can tell the person why. */
+export function interventionFailurePrefix(intervention: Intervention): string {
+  return intervention.after === undefined
+    ? `intervention at ${intervention.at} ms`
+    : `intervention after event ${intervention.after}`;
+}
 
 export interface RunOptions {
   /** Overrides the scenario's seed. */
@@ -68,10 +88,18 @@ export function startRun(scenario: Scenario, options: RunOptions = {}): LiveRun 
   const trace: SynackEvent[] = [];
   const failures: string[] = [];
   const watchers = new Set<() => void>();
-  // The one place events enter the synack trace: stamped with their index, then every waiting
-  // `when:` condition is checked, whichever layer the event came from.
+  /** Interventions anchored to a trace index, by that index. */
+  const afterEvent = new Map<number, Intervention[]>();
+  // The one place events enter the synack trace: stamped with their index, then interventions that
+  // follow this event are queued (for now, behind whatever this instant already holds), then every
+  // waiting `when:` condition is checked, whichever layer the event came from.
   const append = (event: SynackEvent) => {
     trace.push(event);
+    const due = afterEvent.get(trace.length - 1);
+    if (due !== undefined) {
+      afterEvent.delete(trace.length - 1);
+      for (const intervention of due) sim.at(sim.now, () => intervene(intervention));
+    }
     for (const watch of [...watchers]) watch();
   };
   const emitWs = (event: WsTraceEventInput) =>
@@ -132,13 +160,18 @@ export function startRun(scenario: Scenario, options: RunOptions = {}): LiveRun 
     });
   };
 
-  world.start();
+  const intervene = (intervention: Intervention) => {
+    const problem = world.intervene(intervention);
+    if (problem !== undefined) fail(-1, `${interventionFailurePrefix(intervention)}: ${problem}`);
+  };
   for (const intervention of options.interventions ?? []) {
-    sim.at(intervention.at, () => {
-      const problem = world.intervene(intervention);
-      if (problem !== undefined) fail(-1, `intervention at ${intervention.at} ms: ${problem}`);
-    });
+    const { after } = intervention;
+    if (after === undefined) sim.at(intervention.at, () => intervene(intervention));
+    // Before anything, or after an event the world recorded while being built: at once.
+    else if (after < trace.length) sim.at(sim.now, () => intervene(intervention));
+    else afterEvent.set(after, [...(afterEvent.get(after) ?? []), intervention]);
   }
+  world.start();
   scheduleStep(0);
   const finish = (): ScenarioRun => {
     const stop = sim.run({ until: scenario.until, maxEvents: options.maxEvents ?? 5_000_000 });

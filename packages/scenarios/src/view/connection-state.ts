@@ -121,7 +121,7 @@ export class EndpointState {
           ? undefined
           : {
               iss: c.iss,
-              irs: c.irs ?? 0,
+              irs: c.irs,
               sndUna: c.sndUna,
               sndNxt: c.sndNxt,
               sndWnd: c.sndWnd,

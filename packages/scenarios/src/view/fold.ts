@@ -388,9 +388,13 @@ export class ViewBuilder {
     const { sent } = a;
     const { seg } = sent;
     const sender = this.byName.get(sent.from)?.known(sent.conn);
-    const relSeq = seg.relSeq ?? relative(seg.seq, sender?.iss);
-    // A segment sent without a TCB (a RST to a closed port) acknowledges the receiver's sequence space.
-    const irs = sender?.irs ?? this.peerIss(sent);
+    // A segment sent without a TCB (a RST from a host with no connection) takes its sequence number
+    // from the ACK field of the segment it answers (RFC 9293 3.10.7.1): that is the receiver's view of
+    // the sender's space, its IRS. Its ACK field acknowledges the receiver's own space, from its ISS.
+    // So every seq and ack in one column is relative, as a capture tool shows them.
+    const receiver = sender === undefined ? this.peerConnection(sent) : undefined;
+    const relSeq = seg.relSeq ?? relative(seg.seq, sender?.iss ?? receiver?.irs);
+    const irs = sender?.irs ?? receiver?.iss;
     const relAck = seg.relAck ?? (seg.flags.includes('ACK') ? relative(seg.ack, irs) : 0);
     return {
       segmentId: sent.segmentId,
@@ -412,9 +416,9 @@ export class ViewBuilder {
     };
   }
 
-  private peerIss(sent: Sent): number | undefined {
+  private peerConnection(sent: Sent): ConnectionState | undefined {
     const receiver = this.byName.get(sent.to);
-    return (receiver?.known(sent.conn) ?? receiver?.currentConnection())?.iss;
+    return receiver?.known(sent.conn) ?? receiver?.currentConnection();
   }
 }
 

@@ -13,7 +13,8 @@ export type { CwndPhase, TimerStopCause };
 /** SND.*, RCV.* as RFC 9293 3.3.1 names them, relative to the ISN/IRS (as Wireshark shows them). */
 export interface TcbView {
   readonly iss: number;
-  readonly irs: number;
+  /** Undefined until the peer's SYN arrives (in SYN-SENT there is none to show). */
+  readonly irs: number | undefined;
   readonly sndUna: number;
   readonly sndNxt: number;
   readonly sndWnd: number;

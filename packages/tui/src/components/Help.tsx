@@ -25,8 +25,18 @@ export function keyLabel(key: string): string {
   return names[key] ?? key;
 }
 
+/** One line per thing a key does; neighbouring bindings that do the same thing share a line (0-9). */
 export function helpLines(strings: Strings, bindings: readonly Binding[] = PLAYBACK_BINDINGS): string[] {
-  return bindings.map((b) => `${b.keys.map(keyLabel).join(' ').padEnd(14)} ${strings.help[b.help]}`);
+  const groups: { help: Binding['help']; keys: string[] }[] = [];
+  for (const b of bindings) {
+    const last = groups.at(-1);
+    if (last !== undefined && last.help === b.help && b.help === 'count') last.keys.push(...b.keys);
+    else groups.push({ help: b.help, keys: [...b.keys] });
+  }
+  return groups.map((g) => {
+    const keys = g.help === 'count' ? `${g.keys[0]}-${g.keys.at(-1)}` : g.keys.map(keyLabel).join(' ');
+    return `${keys.padEnd(14)} ${strings.help[g.help]}`;
+  });
 }
 
 /** Every key of the playback keymap, in one or two columns so that it fits `rows`. */

@@ -2,6 +2,7 @@
  * One endpoint's panel as rows: who it is, its TCP state and WebSocket readyState, its TCB variables
  * (RFC 9293 3.3.1, relative to ISS / IRS as the view gives them) and its running timers as countdown bars.
  */
+import { formatDuration, isSsthreshUnset } from '../format.js';
 import type { EndpointView, TcbView, TimerView } from '../model.js';
 import { type Color, fit, type Row, span } from './spans.js';
 
@@ -23,13 +24,15 @@ export function tcbRows(tcb: TcbView | undefined): Row[] {
   if (tcb === undefined) return [[span('  no TCB yet', { dim: true })]];
   const cc = [
     tcb.cwnd === undefined ? '' : `  cwnd ${tcb.cwnd}`,
-    tcb.ssthresh === undefined ? '' : `  ssthresh ${tcb.ssthresh}`,
-    tcb.srtt === undefined ? '' : `  SRTT ${tcb.srtt}`,
-    tcb.rto === undefined ? '' : `  RTO ${tcb.rto}`,
+    tcb.ssthresh === undefined ? '' : `  ssthresh ${isSsthreshUnset(tcb.ssthresh) ? 'unset' : tcb.ssthresh}`,
+    tcb.srtt === undefined ? '' : `  SRTT ${formatDuration(tcb.srtt)}`,
+    tcb.rto === undefined ? '' : `  RTO ${formatDuration(tcb.rto)}`,
   ].join('');
+  // IRS is learnt from the peer's SYN: in SYN-SENT there is none yet, and 0 would be a lie.
+  const irs = tcb.irs === undefined ? '-' : String(tcb.irs);
   return [
     [span(`  SND.UNA ${tcb.sndUna}  SND.NXT ${tcb.sndNxt}  SND.WND ${tcb.sndWnd}  ISS ${tcb.iss}`)],
-    [span(`  RCV.NXT ${tcb.rcvNxt}  RCV.WND ${tcb.rcvWnd}  IRS ${tcb.irs}`), span(cc, { dim: true })],
+    [span(`  RCV.NXT ${tcb.rcvNxt}  RCV.WND ${tcb.rcvWnd}  IRS ${irs}`), span(cc, { dim: true })],
   ];
 }
 
@@ -41,17 +44,13 @@ export function countdownBar(timer: TimerView, time: number, width: number): str
   return `${'#'.repeat(full)}${'.'.repeat(width - full)}`;
 }
 
-function formatMs(ms: number): string {
-  return ms >= 10_000 ? `${(ms / 1000).toFixed(1)}s` : `${ms.toFixed(ms < 10 ? 2 : 0)}ms`;
-}
-
 export function timerRows(timers: readonly TimerView[], time: number, width: number, none: string): Row[] {
   if (timers.length === 0) return [[span(`  ${none}`, { dim: true })]];
   const bar = Math.max(4, Math.min(20, width - 26));
   return timers.map((t) => [
     span(`  ${fit(t.kind, 11).padEnd(11)} `),
     span(countdownBar(t, time, bar), { color: t.kind === '2MSL' ? 'magenta' : 'yellow' }),
-    span(` ${formatMs(Math.max(0, t.deadline - time))}`),
+    span(` ${formatDuration(Math.max(0, t.deadline - time))}`),
   ]);
 }
 

@@ -6,6 +6,7 @@
  * their own stroke, colour and tag, so they can be told apart without colour too (NO_COLOR). Strokes are
  * ASCII: Ink measures every non-ASCII character on every frame, and the ladder is most of the screen.
  */
+import { formatTime, numbersText } from '../format.js';
 import type { ArrowView, TraceEntry } from '../model.js';
 import { type Color, fit, type Row, span } from './spans.js';
 
@@ -19,20 +20,33 @@ export interface LadderLayout {
 interface Stroke {
   readonly line: string;
   readonly head: string;
-  readonly tag: string;
+  /** Every mark that applies, fate first: a lost retransmission is `LOST RTX`. */
+  readonly tags: readonly string[];
   readonly color: Color | undefined;
 }
 
 function strokeOf(a: ArrowView): Stroke {
-  // 'refused' (reached the host, which discarded it) is newer than some view models: compare as text.
-  const fate: string = a.fate;
-  if (fate === 'refused') return { line: '-', head: 'X', tag: 'RFSD', color: 'red' };
-  if (a.fate === 'dropped') return { line: '-', head: 'X', tag: 'LOST', color: 'red' };
-  if (a.fate === 'corrupted') return { line: '~', head: 'X', tag: 'BAD ', color: 'red' };
-  if (a.copy > 0 || a.fate === 'duplicate') return { line: '=', head: '>', tag: 'DUP ', color: 'magenta' };
-  if (a.retransmission) return { line: '-', head: '>', tag: 'RTX ', color: 'yellow' };
-  if (a.fate === 'in-flight') return { line: '-', head: '>', tag: '    ', color: 'cyan' };
-  return { line: '-', head: '>', tag: '    ', color: undefined };
+  const rtx = a.retransmission ? ['RTX'] : [];
+  const dup = a.copy > 0 ? ['DUP'] : [];
+  if (a.fate === 'refused') return { line: '-', head: 'X', tags: ['RFSD', ...dup, ...rtx], color: 'red' };
+  if (a.fate === 'dropped') return { line: '-', head: 'X', tags: ['LOST', ...dup, ...rtx], color: 'red' };
+  if (a.fate === 'corrupted') return { line: '~', head: 'X', tags: ['BAD', ...dup, ...rtx], color: 'red' };
+  if (a.copy > 0 || a.fate === 'duplicate')
+    return { line: '=', head: '>', tags: ['DUP', ...rtx], color: 'magenta' };
+  if (a.retransmission) return { line: '-', head: '>', tags: rtx, color: 'yellow' };
+  if (a.fate === 'in-flight') return { line: '-', head: '>', tags: [], color: 'cyan' };
+  return { line: '-', head: '>', tags: [], color: undefined };
+}
+
+/** Room for the longest set of marks (`LOST DUP RTX`), so the labels start in one column. */
+export const MARKS_WIDTH = 13;
+
+/** The marks of a segment, padded to one width and always followed by a space before its flags. */
+export function marksText(a: ArrowView): string {
+  return strokeOf(a)
+    .tags.join(' ')
+    .padEnd(MARKS_WIDTH - 1)
+    .concat(' ');
 }
 
 /** When each segment's trip ends (its first delivery, drop or refusal), by segment id. */
@@ -80,11 +94,7 @@ export function linkCells(
 
 export function arrowText(a: ArrowView): string {
   const carries = a.carries === undefined ? '' : ` | ${a.carries}`;
-  return `${a.flags.join(',') || '-'} seq=${a.seq} ack=${a.ack} len=${a.len}${carries}`;
-}
-
-function formatTime(ms: number): string {
-  return ms < 10_000 ? `${ms.toFixed(3)}` : `${(ms / 1000).toFixed(2)}s`;
+  return `${a.flags.join(',') || '-'} ${numbersText(a)}${carries}`;
 }
 
 /** Index of the first row to draw so the selected (or latest) segment is on screen. */
@@ -101,7 +111,8 @@ export function selectedIndex(arrows: readonly ArrowView[], selected: number | u
   return arrows.length - 1;
 }
 
-const TIME_COLUMN = 10;
+/** `9999.999ms` or `86400.000s` and a space. */
+const TIME_COLUMN = 11;
 
 /** Header row plus at most `height - 1` segment rows. */
 export function ladderRows(
@@ -112,7 +123,7 @@ export function ladderRows(
   arrivals?: Arrivals,
 ): Row[] {
   const link = Math.max(8, Math.min(36, Math.floor(layout.width * 0.34)));
-  const labelWidth = Math.max(0, layout.width - TIME_COLUMN - link - 4 - 5);
+  const labelWidth = Math.max(0, layout.width - TIME_COLUMN - link - 4 - MARKS_WIDTH);
   const right =
     arrows.find((a) => a.from !== layout.left)?.from ?? arrows.find((a) => a.to !== layout.left)?.to;
   const header: Row = [
@@ -138,7 +149,7 @@ export function ladderRows(
       span('|'),
       span(cells, s.color === undefined ? {} : { color: s.color }),
       span('| '),
-      span(s.tag, s.color === undefined ? {} : { color: s.color, bold: true }),
+      span(marksText(a), s.color === undefined ? {} : { color: s.color, bold: true }),
       span(fit(arrowText(a), labelWidth), { inverse: isSelected }),
     ]);
   }

@@ -3,14 +3,30 @@
  * (TCP) and RFC 6455 (WebSocket). Sequence numbers in the view are relative to each side's initial
  * sequence number, as Wireshark shows them, so the client's ISN "x" appears as seq=0.
  */
+
+import { isSsthreshUnset, numbersText, roundMs } from '../format.js';
 import type { ArrowView, Narration, TimerStopCause, TimerView, TransitionView } from '../model.js';
-import { CLOSE_CODES, durationMs, errorText, flagText, type Strings, unknownPhase } from './strings.js';
+import {
+  CLOSE_CODES,
+  DROP_REASONS,
+  errorText,
+  flagText,
+  type Strings,
+  takesNoSequenceSpace,
+  unknownPhase,
+} from './strings.js';
 
 function carries(a: ArrowView): string {
   return a.carries === undefined ? '' : `, carrying ${a.carries}`;
 }
 
 function segmentSent(a: ArrowView, first: 1 | 2 | 3 | undefined): string {
+  if (first === 1 && a.retransmission) {
+    return `${a.from} sends its SYN again (seq=${a.seq}, the same ISN x): no SYN+ACK came before its retransmission timer expired; the timeout doubles (RFC 6298 5.5).`;
+  }
+  if (first === 2 && a.retransmission) {
+    return `${a.from} sends its SYN+ACK again (ack=${a.ack}): the ACK of its SYN did not come in time, or the client's SYN arrived again.`;
+  }
   if (first === 1) {
     return `${a.from} sends the first handshake segment: SYN with its initial sequence number x (seq=${a.seq} relative) and no data; ${a.from} enters SYN-SENT.`;
   }
@@ -20,9 +36,9 @@ function segmentSent(a: ArrowView, first: 1 | 2 | 3 | undefined): string {
   if (first === 3) {
     return `${a.from} sends the third handshake segment: ACK with ack=y+1 (${a.ack}); ${a.from} is ESTABLISHED, and the server will be too when this arrives.`;
   }
-  const what = `${a.from} sends ${flagText(a.flags)} seq=${a.seq} ack=${a.ack} len=${a.len}${carries(a)}`;
+  const what = `${a.from} sends ${flagText(a.flags)} ${numbersText(a)}${carries(a)}`;
   if (a.retransmission) {
-    return `${what}. This is a retransmission: the earlier copy was not acknowledged before the retransmission timer expired.`;
+    return `${what}. A retransmission: the earlier copy went unacknowledged (an RTO, or duplicate ACKs said it was missing).`;
   }
   if (a.flags.includes('RST')) return `${what}. RST aborts the connection at once; nobody answers a reset.`;
   if (a.flags.includes('FIN')) {
@@ -36,18 +52,23 @@ function segmentSent(a: ArrowView, first: 1 | 2 | 3 | undefined): string {
 
 function segmentDelivered(a: ArrowView): string {
   const dup = a.copy > 0 ? ` (a duplicate copy the link made; TCP discards the repeated bytes)` : '';
-  return `${a.to} receives ${flagText(a.flags)} seq=${a.seq} ack=${a.ack} len=${a.len} from ${a.from}${carries(a)}${dup}.`;
+  return `${a.to} receives ${flagText(a.flags)} ${numbersText(a)} from ${a.from}${carries(a)}${dup}.`;
 }
 
 function segmentLost(a: ArrowView, reason: string): string {
-  const fate: string = a.fate;
-  if (fate === 'refused') {
-    return `${flagText(a.flags)} from ${a.from} reaches ${a.to}, which discards it (${reason}).`;
-  }
+  const why = DROP_REASONS[reason]?.en ?? reason;
+  const seg = `${flagText(a.flags)} ${numbersText(a)}`;
+  // Only what occupies sequence space is retransmitted (RFC 9293 3.8.1); RST is never answered or resent.
+  const after = a.flags.includes('RST')
+    ? 'a reset is never retransmitted'
+    : takesNoSequenceSpace(a.flags, a.len)
+      ? 'an ACK that carries no data is never retransmitted: a later ACK covers it'
+      : `${a.from} will send it again when its RTO expires or duplicate ACKs report it`;
+  if (a.fate === 'refused') return `${seg} from ${a.from} reaches ${a.to}, which discards it (${why}).`;
   if (a.fate === 'corrupted') {
-    return `${flagText(a.flags)} from ${a.from} arrives damaged (${reason}); ${a.to} finds the checksum wrong and discards it silently, so ${a.from} must retransmit.`;
+    return `${seg} from ${a.from} arrives damaged; ${a.to} finds the checksum wrong and discards it silently, as if it were lost: ${after}.`;
   }
-  return `The link loses ${flagText(a.flags)} from ${a.from} to ${a.to} (${reason}); ${a.from} will resend it when its retransmission timer expires.`;
+  return `The link loses ${seg} from ${a.from} to ${a.to} (${why}); ${after}.`;
 }
 
 const TRANSITIONS: Readonly<Record<string, (ep: string) => string>> = {
@@ -86,11 +107,13 @@ const TRANSITIONS: Readonly<Record<string, (ep: string) => string>> = {
 function stateChange(ep: string, t: TransitionView): string {
   const known = TRANSITIONS[`${t.from}>${t.to}`];
   if (known !== undefined) return known(ep);
+  if (t.to === 'CLOSED')
+    return `${ep} goes straight from ${t.from} to CLOSED (${t.cause}): the connection is gone.`;
   return `${ep} goes from ${t.from} to ${t.to}: ${t.cause}.`;
 }
 
 function timerSet(ep: string, t: TimerView): string {
-  const ms = durationMs(t.deadline - t.setAt);
+  const ms = roundMs(t.deadline - t.setAt);
   switch (t.kind) {
     case 'RTO':
     case 'SYN':
@@ -193,12 +216,9 @@ function segmentFault(a: ArrowView, fault: string, delay: number): string {
   }
 }
 
-/** ssthresh starts "arbitrarily high" (RFC 5681 3.1); tcp-sim uses 2^31 - 1 until the first loss. */
-const SSTHRESH_UNSET = 2 ** 31 - 1;
-
 function cwnd(n: Extract<Narration, { key: 'cwnd' }>): string {
   const { endpoint: ep, cwnd, ssthresh, flight } = n;
-  const threshold = ssthresh >= SSTHRESH_UNSET ? 'no loss yet, ssthresh unset' : `ssthresh ${ssthresh}`;
+  const threshold = isSsthreshUnset(ssthresh) ? 'no loss yet, ssthresh unset' : `ssthresh ${ssthresh}`;
   switch (n.phase) {
     case 'initial':
       return `${ep}'s congestion window starts at ${cwnd} bytes, its initial window (RFC 5681 3.1); ${threshold}.`;
@@ -356,6 +376,7 @@ function wsState(ep: string, from: string, to: string): string {
 export const en: Strings = {
   lang: 'en',
   narrate,
+  failure: (message) => message,
   unnarrated: (type) =>
     ({
       'scenario.step': 'The scenario timeline runs its next step.',
@@ -390,6 +411,8 @@ export const en: Strings = {
     profile: "the TCP profile's numbers (timers, Linux vs RFC)",
     help: 'this help',
     quit: 'quit',
+    count: 'a count for the next key: 10l steps ten events, 120G goes to event 120',
+    undo: 'undo the last change (drop, send, close...)',
   },
   notice: {
     'drop-next': 'the next segment will be dropped',
@@ -404,6 +427,9 @@ export const en: Strings = {
     'at-end': 'end of the trace',
     'at-start': 'start of the trace',
     'no-state-change': 'no further state change',
+    refused: 'not done',
+    undone: 'the last change is undone',
+    'nothing-to-undo': 'no change to undo',
   },
   ui: {
     playing: 'playing',

@@ -46,6 +46,8 @@ export interface UiWords {
 export interface Strings {
   readonly lang: Lang;
   narrate(n: Narration): string;
+  /** Why a step or an intervention could not run (the runner says it in English), in this language. */
+  failure(message: string): string;
   /** For trace events the view model does not narrate (scenario steps, cancelled timers...). */
   unnarrated(type: string): string;
   readonly help: Readonly<Record<HelpKey, string>>;
@@ -75,10 +77,28 @@ export const CLOSE_CODES: Readonly<Record<number, { en: string; zh: string }>> =
   1011: { en: 'internal error', zh: '服务器内部错误' },
 };
 
-/** A duration from the trace as people read it: whole microseconds at most (no 1000.0000000000001). */
-export function durationMs(ms: number): number {
-  return Math.round(ms * 1000) / 1000;
+/**
+ * A segment that takes no sequence space: no data, no SYN, no FIN. RFC 9293 3.8.1 retransmits only
+ * what occupies sequence space, so a lost bare ACK (or RST) is never sent again; a later cumulative ACK
+ * says everything it said.
+ */
+export function takesNoSequenceSpace(flags: readonly string[], len: number): boolean {
+  return len === 0 && !flags.includes('SYN') && !flags.includes('FIN');
 }
+
+/** Why a segment was dropped (tcp-sim's DropReason), in words; a reason from a newer trace as it is. */
+export const DROP_REASONS: Readonly<Record<string, { en: string; zh: string }>> = {
+  loss: { en: 'random loss on the link', zh: '链路随机丢包' },
+  fault: { en: 'an injected fault', zh: '人为注入的故障' },
+  partition: { en: 'the network is partitioned', zh: '网络分区' },
+  checksum: { en: 'bad checksum', zh: '校验和错误' },
+  malformed: { en: 'malformed header', zh: '报头格式错误' },
+  mtu: { en: 'larger than the path MTU', zh: '超过路径 MTU' },
+  'no-route': { en: 'no route to the host', zh: '没有到达该主机的路由' },
+  'no-listener': { en: 'nothing listens on that port', zh: '该端口上没有监听者' },
+  backlog: { en: 'the listen backlog is full', zh: '监听队列已满' },
+  unacceptable: { en: 'not acceptable in its state', zh: '在当前状态下不可接受' },
+};
 
 /** An error's code and message, without saying the code twice when the message starts with it. */
 export function errorText(code: string, message: string): string {

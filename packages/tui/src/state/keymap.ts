@@ -48,7 +48,9 @@ export type HelpKey =
   | 'picker'
   | 'profile'
   | 'help'
-  | 'quit';
+  | 'quit'
+  | 'count'
+  | 'undo';
 
 export interface Binding {
   /** Key names as `keyName` produces them; the first is the one shown in help. */
@@ -78,12 +80,23 @@ export const PLAYBACK_BINDINGS: readonly Binding[] = [
   { keys: ['m'], action: { type: 'send-message' }, help: 'send' },
   { keys: ['x'], action: { type: 'close' }, help: 'close' },
   { keys: ['a'], action: { type: 'abort' }, help: 'abort' },
+  { keys: ['u'], action: { type: 'undo' }, help: 'undo' },
   { keys: ['r'], action: { type: 'restart' }, help: 'restart' },
   { keys: ['o'], action: { type: 'open-picker' }, help: 'picker' },
   { keys: ['t'], action: { type: 'toggle-profile' }, help: 'profile' },
   { keys: ['?'], action: { type: 'toggle-help' }, help: 'help' },
   { keys: ['q', 'ctrl+c'], action: { type: 'quit' }, help: 'quit' },
+  ...digitBindings(),
 ];
+
+/** 0-9 build a count for the next key (the help shows one line for all of them). */
+function digitBindings(): Binding[] {
+  return Array.from({ length: 10 }, (_, d) => ({
+    keys: [String(d)],
+    action: { type: 'digit', digit: d } as const,
+    help: 'count' as const,
+  }));
+}
 
 const PICKER_BINDINGS: readonly Binding[] = [
   { keys: ['up', 'k'], action: { type: 'picker-move', delta: -1 }, help: 'select-up' },
@@ -130,6 +143,38 @@ export function keyName(input: string, key: KeyFlags): string {
   if (key.ctrl) return `ctrl+${input.toLowerCase()}`;
   if (input === ' ') return 'space';
   return input;
+}
+
+/**
+ * Every key in one read of the terminal, in order. Ink 6 hands `useInput` a whole read as one string
+ * when it holds no escape sequence: `jjj` typed fast, `ll` pasted, key repeat over ssh all arrive as one
+ * call. Escape sequences (arrows, mouse reports) arrive one per call, already split by Ink.
+ */
+export function keyNames(input: string, key: KeyFlags): string[] {
+  const named = keyName(input, key);
+  if (named !== input || [...input].length <= 1) return [named];
+  return [...input].map(charName);
+}
+
+/** The name of one character of a multi-key read, as `keyName` would name it alone. */
+function charName(ch: string): string {
+  switch (ch) {
+    case ' ':
+      return 'space';
+    case '\r':
+    case '\n':
+      return 'enter';
+    case '\t':
+      return 'tab';
+    case '\u007f':
+    case '\b':
+      return 'backspace';
+    default: {
+      const code = ch.codePointAt(0) ?? 0;
+      // C0 controls are ctrl+letter: 0x03 is ctrl+c.
+      return code > 0 && code < 0x20 ? `ctrl+${String.fromCharCode(code + 0x60)}` : ch;
+    }
+  }
 }
 
 export function actionFor(name: string, overlay: Overlay): PlayerAction | undefined {

@@ -12,8 +12,13 @@
  * same instant are still shown one at a time. Long quiet gaps (2MSL is minutes of virtual time) are
  * crossed in at most `MAX_GAP_REAL_MS` of real time.
  *
- * Interventions (drop the next segment, send a message...) are recorded as data; the app re-derives the
- * session from them (the same seed re-run with one more action), so the reducer stays pure.
+ * Interventions (drop the next segment, send a message...) are recorded as data, anchored to the event
+ * at the cursor: they happen after it, so everything already on screen stays as it was (DESIGN.md idea
+ * 7). The app re-derives the session from them (the same seed re-run with one more action), so the
+ * reducer stays pure; one the run could not carry out is taken back and its reason shown.
+ *
+ * Counts: digits typed before a key repeat it, as in vi (`10l` steps ten events, `3k` selects three
+ * segments up, `120G` goes to event 120).
  */
 import type { Intervention } from '../model.js';
 
@@ -59,7 +64,13 @@ export type Notice =
   | 'no-client'
   | 'at-end'
   | 'at-start'
-  | 'no-state-change';
+  | 'no-state-change'
+  | 'refused'
+  | 'undone'
+  | 'nothing-to-undo';
+
+/** The largest count a run of digits may give (more digits are ignored): bounded work per key. */
+export const MAX_COUNT = 1_000_000;
 
 export interface PlayerState {
   readonly cursor: number;
@@ -81,6 +92,10 @@ export interface PlayerState {
   readonly loss: boolean;
   readonly messagesSent: number;
   readonly notice: Notice | undefined;
+  /** What the notice is about, when it needs more than its fixed words (why an intervention was refused). */
+  readonly noticeDetail: string | undefined;
+  /** Digits typed so far as a count for the next key; undefined when none. */
+  readonly count: number | undefined;
   readonly quit: boolean;
 }
 
@@ -109,6 +124,9 @@ export type PlayerAction =
   | { readonly type: 'close' }
   | { readonly type: 'abort' }
   | { readonly type: 'restart' }
+  | { readonly type: 'digit'; readonly digit: number }
+  | { readonly type: 'undo' }
+  | { readonly type: 'intervention-refused'; readonly message: string }
   | { readonly type: 'quit' };
 
 export type PlayerActionType = PlayerAction['type'];
@@ -130,6 +148,8 @@ export function initialPlayerState(scenario: string, seed?: number, playing = tr
     loss: false,
     messagesSent: 0,
     notice: undefined,
+    noticeDetail: undefined,
+    count: undefined,
     quit: false,
   };
 }
@@ -140,14 +160,53 @@ export function nextSeed(seed: number): number {
   return (Math.imul(seed ^ (seed >>> 16), 0x9e3779b1) + 0x6d2b79f5) >>> 0;
 }
 
+/** Actions a count repeats; the others ignore it (a count never toggles anything n times). */
+const COUNTED: ReadonlySet<PlayerActionType> = new Set([
+  'step',
+  'back',
+  'select',
+  'scroll-inspector',
+  'picker-move',
+]);
+
 export function playerReducer(state: PlayerState, action: PlayerAction, ctx: PlayerContext): PlayerState {
-  const s = clampToSession(state, ctx);
+  const before = clampToSession(state, ctx);
+  if (action.type === 'digit') {
+    // A leading 0 is not a count (vi: 0 is a motion of its own); 0 after a digit is.
+    if (before.count === undefined && action.digit === 0) return before;
+    const count = (before.count ?? 0) * 10 + action.digit;
+    return { ...before, count: count > MAX_COUNT ? before.count : count };
+  }
+  if (action.type === 'tick') return tick(before, action.elapsed, ctx);
+  const count = before.count;
+  const s: PlayerState = count === undefined ? before : { ...before, count: undefined };
+  if (count !== undefined) {
+    if (action.type === 'step' || action.type === 'back') {
+      // One move, not `count` of them: a count of a million costs what one step does.
+      const delta = action.type === 'step' ? count : -count;
+      const to = Math.max(-1, Math.min(ctx.total - 1, s.cursor + delta));
+      if (to === s.cursor) return reduce(s, action, ctx);
+      return moveTo(s, to, ctx);
+    }
+    if (action.type === 'seek' && action.to === 'end') {
+      // `NG` goes to event N (as numbered in the header, from 1).
+      return moveTo(s, Math.max(-1, Math.min(ctx.total - 1, count - 1)), ctx);
+    }
+    if (action.type === 'select') return select(s, action.delta * count, ctx);
+    if (COUNTED.has(action.type)) {
+      let out = s;
+      for (let i = 0; i < Math.min(count, 1000); i++) out = reduce(out, action, ctx);
+      return out;
+    }
+  }
+  return reduce(s, action, ctx);
+}
+
+function reduce(s: PlayerState, action: PlayerAction, ctx: PlayerContext): PlayerState {
   switch (action.type) {
     case 'toggle-play':
       if (!s.playing && s.cursor >= ctx.total - 1) return { ...s, notice: 'at-end' };
       return { ...s, playing: !s.playing, notice: undefined };
-    case 'tick':
-      return tick(s, action.elapsed, ctx);
     case 'step':
       if (s.cursor >= ctx.total - 1) return { ...s, playing: false, notice: 'at-end' };
       return moveTo(s, s.cursor + 1, ctx);
@@ -194,12 +253,16 @@ export function playerReducer(state: PlayerState, action: PlayerAction, ctx: Pla
     case 'close-overlay':
       return { ...s, overlay: 'none' };
     case 'drop-next':
-      return intervene(s, { at: s.time, kind: 'drop-next' }, 'drop-next');
+      return intervene(s, { ...anchor(s, ctx), kind: 'drop-next' }, 'drop-next');
     case 'corrupt-next':
-      return intervene(s, { at: s.time, kind: 'corrupt-next' }, 'corrupt-next');
+      return intervene(s, { ...anchor(s, ctx), kind: 'corrupt-next' }, 'corrupt-next');
     case 'toggle-loss': {
       const probability = s.loss ? 0 : LIVE_LOSS;
-      const next = intervene(s, { at: s.time, kind: 'loss', probability }, s.loss ? 'loss-off' : 'loss-on');
+      const next = intervene(
+        s,
+        { ...anchor(s, ctx), kind: 'loss', probability },
+        s.loss ? 'loss-off' : 'loss-on',
+      );
       return { ...next, loss: !s.loss };
     }
     case 'send-message':
@@ -213,9 +276,40 @@ export function playerReducer(state: PlayerState, action: PlayerAction, ctx: Pla
         pane: s.pane,
         notice: 'restarted',
       };
+    case 'undo': {
+      if (s.interventions.length === 0) return { ...s, notice: 'nothing-to-undo', noticeDetail: undefined };
+      const interventions = s.interventions.slice(0, -1);
+      return {
+        ...s,
+        interventions,
+        loss: lossAfter(interventions),
+        notice: 'undone',
+        noticeDetail: undefined,
+      };
+    }
+    case 'intervention-refused': {
+      const interventions = s.interventions.slice(0, -1);
+      return {
+        ...s,
+        interventions,
+        loss: lossAfter(interventions),
+        playing: false,
+        notice: 'refused',
+        noticeDetail: action.message,
+      };
+    }
+    case 'digit':
+    case 'tick':
+      return s;
     case 'quit':
       return { ...s, playing: false, quit: true };
   }
+}
+
+/** Whether random loss is on once these interventions have happened (the last loss switch wins). */
+function lossAfter(interventions: readonly Intervention[]): boolean {
+  const last = interventions.findLast((i) => i.kind === 'loss');
+  return last !== undefined && last.kind === 'loss' && last.probability > 0;
 }
 
 /** A session re-derived after an intervention may be shorter; keep the cursor inside it. */
@@ -226,7 +320,14 @@ function clampToSession(s: PlayerState, ctx: PlayerContext): PlayerState {
 }
 
 function moveTo(s: PlayerState, cursor: number, ctx: PlayerContext): PlayerState {
-  return { ...s, cursor, time: ctx.timeAt(cursor), playing: false, notice: undefined };
+  return {
+    ...s,
+    cursor,
+    time: ctx.timeAt(cursor),
+    playing: false,
+    notice: undefined,
+    noticeDetail: undefined,
+  };
 }
 
 function tick(s: PlayerState, elapsed: number, ctx: PlayerContext): PlayerState {
@@ -244,7 +345,7 @@ function tick(s: PlayerState, elapsed: number, ctx: PlayerContext): PlayerState 
   return { ...s, cursor, time: nextTime, playing: cursor < last };
 }
 
-function select(s: PlayerState, delta: 1 | -1, ctx: PlayerContext): PlayerState {
+function select(s: PlayerState, delta: number, ctx: PlayerContext): PlayerState {
   const ids = ctx.segmentIdsAt(s.cursor);
   if (ids.length === 0) return s;
   const at = s.selected === undefined ? -1 : ids.indexOf(s.selected);
@@ -254,8 +355,13 @@ function select(s: PlayerState, delta: 1 | -1, ctx: PlayerContext): PlayerState 
   return { ...s, selected: ids[index], inspectorScroll: 0 };
 }
 
+/** What every intervention carries: it happens right after the event at the cursor. */
+function anchor(s: PlayerState, ctx: PlayerContext): { readonly at: number; readonly after: number } {
+  return { at: ctx.timeAt(s.cursor), after: s.cursor };
+}
+
 function intervene(s: PlayerState, intervention: Intervention, notice: Notice): PlayerState {
-  return { ...s, interventions: [...s.interventions, intervention], notice };
+  return { ...s, interventions: [...s.interventions, intervention], notice, noticeDetail: undefined };
 }
 
 function userCall(s: PlayerState, call: 'send-message' | 'close' | 'abort', ctx: PlayerContext): PlayerState {
@@ -267,7 +373,7 @@ function userCall(s: PlayerState, call: 'send-message' | 'close' | 'abort', ctx:
       const payload = { kind: 'text', text: `hello #${n} from the TUI` } as const;
       const next = intervene(
         s,
-        { at: s.time, kind: 'action', action: { type: 'send', by, payload, fragments: 1 } },
+        { ...anchor(s, ctx), kind: 'action', action: { type: 'send', by, payload, fragments: 1 } },
         'message-sent',
       );
       return { ...next, messagesSent: n, playing: true };
@@ -276,14 +382,14 @@ function userCall(s: PlayerState, call: 'send-message' | 'close' | 'abort', ctx:
       return {
         ...intervene(
           s,
-          { at: s.time, kind: 'action', action: { type: 'close', by, code: 1000 } },
+          { ...anchor(s, ctx), kind: 'action', action: { type: 'close', by, code: 1000 } },
           'close-sent',
         ),
         playing: true,
       };
     case 'abort':
       return {
-        ...intervene(s, { at: s.time, kind: 'action', action: { type: 'abort', by } }, 'abort-sent'),
+        ...intervene(s, { ...anchor(s, ctx), kind: 'action', action: { type: 'abort', by } }, 'abort-sent'),
         playing: true,
       };
   }
