@@ -16,7 +16,7 @@ if (!HAVE_CHROMIUM) {
   console.warn(message);
 }
 
-/** From shared/NOTES.md: there is no network, so everything that would phone home is off. */
+/** CI machines have no network, so everything that would phone home is off. */
 export const CHROMIUM_ARGS: readonly string[] = [
   '--no-sandbox',
   '--disable-gpu',

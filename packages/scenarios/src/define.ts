@@ -3,7 +3,7 @@
  * (so a mistake still names the field and suggests the nearest one), plus helpers for patterns.
  */
 import { isScalar, LineCounter, parseDocument, stringify } from 'yaml';
-import { ScenarioErrors } from './language/errors.js';
+import { ScenarioError, ScenarioErrors, type SourceLocation } from './language/errors.js';
 import { EndpointNames, parseScenario } from './language/parse.js';
 import { readSegmentPattern } from './language/parse-expect.js';
 import { Reader } from './language/reader.js';
@@ -89,10 +89,56 @@ export interface ScenarioInput {
 
 /**
  * Builds a validated scenario from a plain object shaped like a scenario file. Throws `ScenarioErrors`
- * (positions refer to the object's YAML rendering, which `error.format()` names as `name.yaml`).
+ * placed at the caller's `defineScenario(...)` call (file:line:col of its source), each message naming
+ * the field as the object reads in YAML.
  */
 export function defineScenario(input: ScenarioInput): Scenario {
-  return parseScenario(stringify(input), `${input.name}.yaml`);
+  const yaml = stringify(input);
+  try {
+    return parseScenario(yaml, `${input.name}.yaml`);
+  } catch (error) {
+    if (!(error instanceof ScenarioErrors)) throw error;
+    throw atCaller(error, yaml, callerLocation());
+  }
+}
+
+/**
+ * The errors of an object scenario placed at the `defineScenario` call in the caller's source (there is
+ * no YAML file to point at), each naming the field as it reads in the object's YAML form.
+ */
+function atCaller(error: ScenarioErrors, yaml: string, caller: SourceLocation | undefined): ScenarioErrors {
+  if (caller === undefined) return error;
+  const lines = yaml.split('\n');
+  return new ScenarioErrors(
+    error.errors.map((e) => {
+      const written = lines[e.location.line - 1]?.trim();
+      const where =
+        written === undefined || written === '' ? '' : ` (at \`${written}\` in the scenario object)`;
+      return new ScenarioError(e.code, `${e.message}${where}`, caller, e.suggestion);
+    }),
+  );
+}
+
+/** file:line:col of the first stack frame outside this module: the code that called defineScenario. */
+function callerLocation(): SourceLocation | undefined {
+  const here = import.meta.url;
+  const herePath = here.startsWith('file://') ? fileURLToPathSafe(here) : here;
+  for (const line of (new Error().stack ?? '').split('\n').slice(1)) {
+    const match = /\(?((?:file:\/\/)?[^()\s]+):(\d+):(\d+)\)?\s*$/.exec(line);
+    if (match === null) continue;
+    const file = match[1]!.startsWith('file://') ? fileURLToPathSafe(match[1]!) : match[1]!;
+    if (file === herePath || file === here || file.startsWith('node:')) continue;
+    return { file, line: Number(match[2]), column: Number(match[3]) };
+  }
+  return undefined;
+}
+
+function fileURLToPathSafe(url: string): string {
+  try {
+    return decodeURIComponent(new URL(url).pathname);
+  } catch {
+    return url;
+  }
 }
 
 /** Parses `client>server SYN,ACK seq=0 ack=1` for the given endpoints; throws `ScenarioErrors`. */

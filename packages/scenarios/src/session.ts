@@ -2,7 +2,7 @@
  * A session is one deterministic run that a viewer moves through: `viewAt(cursor)` re-derives the
  * world at any trace index, and changes made while watching (drop the next segment, send a message)
  * produce a new session by re-running the same seed with the intervention added, so the past up to
- * the intervention is identical and only the future differs (DESIGN.md: time travel by replay).
+ * the intervention is identical and only the future differs (ARCHITECTURE.md: time travel by replay).
  */
 import type { Scenario } from './language/types.js';
 import { type ProfileView, profileView } from './profile.js';

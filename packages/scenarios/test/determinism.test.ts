@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, test } from 'vitest';
 import { exportRun, loadScenario, runScenario } from '../src/index.js';
 
-describe('determinism (DESIGN.md: one seed)', () => {
+describe('determinism (ARCHITECTURE.md: one seed)', () => {
   test.each([['blog-chat'], ['lossy-1mib'], ['lost-last-ack'], ['fragmented-ping']])(
     '%s: the same file and seed give the same JSON Lines, byte for byte',
     (name) => {

@@ -306,4 +306,23 @@ describe('scenario files: every mistake names file, line, column and what was ex
     expect(`${error.location.line}:${error.location.column}`).toBe('3:22');
     expect(error.message).toContain('must be an IPv4 address');
   });
+
+  test.each([
+    [
+      'after an earlier at',
+      'timeline:\n  - at: 100ms\n    open: client\n  - at: 50ms\n    close: client\n',
+      '5:5',
+      100,
+    ],
+    [
+      'after waits that add up',
+      'timeline:\n  - open: client\n  - wait: 1s\n  - at: 500ms\n    close: client\n',
+      '5:5',
+      1000,
+    ],
+  ])('an at: earlier than the step before it is an error (%s)', (_why, timeline, at, earliest) => {
+    const error = firstError(`${base}${timeline}`);
+    expect(`${error.location.line}:${error.location.column}`).toBe(at);
+    expect(error.message).toContain(`earlier than the step before it (${earliest} ms at the soonest)`);
+  });
 });

@@ -1,7 +1,7 @@
 import { describe, expect, test } from 'vitest';
 import { createSession, foldTrace, loadScenario } from '../src/index.js';
 
-describe('sessions: time travel by replay (DESIGN.md 7)', () => {
+describe('sessions: time travel by replay (ARCHITECTURE.md)', () => {
   const session = createSession(loadScenario('lossy-1mib'));
   const { trace } = session;
 

@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { describe, expect, test } from 'vitest';
 import { defineScenario, runScenario, ScenarioErrors } from '../src/index.js';
 import { synackMatchers } from '../src/vitest/matchers.js';
@@ -60,5 +62,22 @@ describe('scenarios from TypeScript, checked with the vitest matchers', () => {
       });
     expect(bad).toThrow(ScenarioErrors);
     expect(bad).toThrow(/no endpoint named 'clinet'.*did you mean 'client'/);
+  });
+
+  test("a mistake in a TypeScript scenario points at the caller's defineScenario call, not a YAML file", () => {
+    let error: ScenarioErrors | undefined;
+    try {
+      defineScenario({ name: 'bad', timeline: [{ close: { by: 'clinet' } }] }); // the call is on this line
+    } catch (e) {
+      error = e as ScenarioErrors;
+    }
+    const line = readFileSync(new URL(import.meta.url), 'utf8')
+      .split('\n')
+      .findIndex((l) => l.includes('// the call is on this line'));
+    const [first] = error?.errors ?? [];
+    expect(first?.location.file).toBe(fileURLToPath(import.meta.url));
+    expect(first?.location.line).toBe(line + 1);
+    expect(first?.message).toContain("no endpoint named 'clinet'");
+    expect(first?.message).toContain('(at `by: clinet` in the scenario object)');
   });
 });

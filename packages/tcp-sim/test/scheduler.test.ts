@@ -30,7 +30,7 @@ const op: fc.Arbitrary<Op> = fc.oneof(
   fc.record({ kind: fc.constant('step' as const) }),
 );
 
-describe('scheduler: the order of one instant (DESIGN.md, one virtual clock)', () => {
+describe('scheduler: the order of one instant (ARCHITECTURE.md, one virtual clock)', () => {
   it('runs events by (time, phase, insertion order), skipping cancelled ones, as one sorted queue would', () => {
     fc.assert(
       fc.property(fc.array(op, { maxLength: 80 }), (ops) => {

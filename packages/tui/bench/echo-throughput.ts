@@ -1,6 +1,6 @@
 /**
  * Echo throughput of `synack serve --mode echo` against a `ws` server doing the same, under the same
- * load generator, in one run (DESIGN.md: speed targets live in benchmarks, never in tests).
+ * load generator, in one run (ARCHITECTURE.md: speed targets live in benchmarks, never in tests).
  *
  * Each server runs in its own child process. The load generator opens 100 loopback connections with a
  * raw handshake and keeps WINDOW binary messages in flight on each: it writes pre-masked frames and only

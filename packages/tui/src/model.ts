@@ -1,7 +1,7 @@
 /**
  * The one place the TUI names the scenarios package's view model and session contract.
  *
- * The TUI reads only the trace-derived view model (DESIGN.md, "the trace is the spine"), never the
+ * The TUI reads only the trace-derived view model (ARCHITECTURE.md, "the trace is the spine"), never the
  * machines. `PlaybackSession` is the subset of @synack/scenarios' `Session` that the TUI calls, declared
  * structurally so a real session satisfies it and tests can hand-build one from `View` values.
  */

@@ -1,5 +1,5 @@
 /**
- * DESIGN.md idea 7: a live intervention happens after the event at the cursor, so everything the person
+ * ARCHITECTURE.md, time travel by replay: a live intervention happens after the event at the cursor, so everything the person
  * has already seen stays exactly as it was. Checked on the real runner for every library scenario small
  * enough to re-run many times, every kind of intervention the keys make, at any cursor.
  */
@@ -45,7 +45,7 @@ const KINDS: Readonly<Record<string, Make>> = {
 
 const json = (events: readonly unknown[]) => events.map((e) => JSON.stringify(e));
 
-describe('DESIGN.md idea 7: an intervention never rewrites what is already shown', () => {
+describe('time travel by replay: an intervention never rewrites what is already shown', () => {
   it('for any run and any intervention at any cursor, the events up to the cursor are unchanged', {
     timeout: 120_000,
   }, () => {

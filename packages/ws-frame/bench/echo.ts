@@ -1,5 +1,5 @@
 /**
- * The real server's echo rate against a `ws` server under the same load (DESIGN.md, checks): the same
+ * The real server's echo rate against a `ws` server under the same load (ARCHITECTURE.md, measurements): the same
  * `ws` client drives each server over loopback, keeping WINDOW messages in flight, for 1 KiB and
  * 64 KiB messages. Servers take turns round after round; best round reported, in messages per second.
  */

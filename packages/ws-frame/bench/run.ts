@@ -1,5 +1,5 @@
 /**
- * Benchmarks against `ws` in the same process, on identical bytes (DESIGN.md: speed targets live here,
+ * Benchmarks against `ws` in the same process, on identical bytes (ARCHITECTURE.md: speed targets live here,
  * never in tests). Prints tables of ratios; the README records the latest figures.
  *
  * 1. Frame decoding: our FrameParser (with a sink that makes each payload contiguous, as ws does)

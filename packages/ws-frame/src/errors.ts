@@ -1,6 +1,6 @@
 /**
  * Every way a peer can break RFC 6455, each with a stable code and the close code it is answered with.
- * This table is the ONE place where errors are mapped to the protocol's answer (STYLE.md principle 8):
+ * This table is the ONE place where errors are mapped to the protocol's answer (ARCHITECTURE.md, errors):
  * the frame parser, the message assembler and the connection only name the code.
  */
 export const ERROR_CLOSE_CODES = {

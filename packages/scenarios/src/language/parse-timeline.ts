@@ -58,9 +58,22 @@ const OPCODE_NAMES = Object.keys(OPCODES) as (keyof typeof OPCODES)[];
 
 export function readTimeline(reader: Reader, node: YamlNode, names: EndpointNames): TimelineStep[] {
   const steps: TimelineStep[] = [];
+  // The earliest virtual time the previous step can run at: steps run in order, so an `at` before it
+  // would silently mean "right after the previous step", not the time written.
+  let earliest = 0;
   for (const item of reader.seq(node, 'timeline') ?? []) {
     const step = readStep(reader, item, names);
-    if (step) steps.push(step);
+    if (step === undefined) continue;
+    const { at, after = 0 } = step.timing;
+    if (at !== undefined && at < earliest) {
+      reader.fail(
+        'SCENARIO_BAD_VALUE',
+        `at: ${at} ms is earlier than the step before it (${earliest} ms at the soonest); steps run in order`,
+        item,
+      );
+    }
+    earliest = at !== undefined ? Math.max(at, earliest) : earliest + after;
+    steps.push(step);
   }
   return steps;
 }

@@ -8,6 +8,7 @@
  */
 
 import { isMap, isScalar, LineCounter, parseDocument } from 'yaml';
+import { expandAliases } from './aliases.js';
 import { didYouMean } from './did-you-mean.js';
 import { ScenarioError, ScenarioErrors } from './errors.js';
 import { findDeepNesting } from './nesting.js';
@@ -101,6 +102,7 @@ export function parseScenario(source: string, file = '<scenario>'): Scenario {
     );
   }
   const reader = new Reader(file, lines);
+  if (!expandAliases(doc, reader)) throw new ScenarioErrors(reader.errors);
   const scenario = readScenario(reader, doc.contents as YamlNode, file);
   if (reader.errors.length > 0 || scenario === undefined) {
     throw new ScenarioErrors(reader.errors.length > 0 ? reader.errors : [noScenario(file)]);

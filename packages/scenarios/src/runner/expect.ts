@@ -24,6 +24,12 @@ export interface RunRecord {
   readonly received: ReadonlyMap<string, readonly (string | Uint8Array)[]>;
   /** TCP bytes written by `from` and delivered to `to`'s application, keyed `from>to`. */
   readonly streams: ReadonlyMap<string, { readonly written: Uint8Array; readonly delivered: Uint8Array }>;
+  /**
+   * The last virtual time the run observed: its `until` bound (a run that goes quiet earlier stays as
+   * it is until then), or the time it stopped at when it hit its event limit. A check `at` a later time
+   * saw nothing and fails. Absent: no bound is known.
+   */
+  readonly horizon?: number;
 }
 
 export interface ExpectationResult {
@@ -54,6 +60,13 @@ function check(run: RunRecord, final: View, e: Expectation): Verdict {
   switch (e.type) {
     case 'state':
     case 'ready-state': {
+      const layerName = e.type === 'state' ? 'TCP state' : 'WebSocket readyState';
+      if (e.at !== undefined && run.horizon !== undefined && e.at > run.horizon) {
+        return {
+          pass: false,
+          message: `${e.endpoint} ${layerName} at ${e.at} ms: the run ended at ${run.horizon} ms, so nothing was seen then`,
+        };
+      }
       const view = e.at === undefined ? final : fold(run, lastIndexAtOrBefore(run.trace, e.at));
       const endpoint = view.endpoints.find((x) => x.name === e.endpoint);
       const actual = e.type === 'state' ? endpoint?.tcp : (endpoint?.ws ?? 'none');

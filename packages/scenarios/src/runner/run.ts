@@ -21,7 +21,7 @@ import { type Endpoint, World } from './world.js';
 /**
  * When a change made while watching happens. `after`: right after the trace event with that index has
  * been recorded (and whatever the same scheduler event records with it), so every event up to it stays
- * exactly as the viewer saw it (DESIGN.md idea 7); -1 means before anything. Without `after`, at the
+ * exactly as the viewer saw it (ARCHITECTURE.md, time travel by replay); -1 means before anything. Without `after`, at the
  * start of virtual time `at`, before anything else scheduled for that instant.
  */
 interface InterventionTiming {
@@ -118,7 +118,10 @@ export function startRun(scenario: Scenario, options: RunOptions = {}): LiveRun 
     if (problem !== undefined) fail(index, problem);
   };
 
+  // Steps that ran or failed; at the end, any other step could not run (the run ended first).
+  const reached = new Set<number>();
   const runStep = (index: number) => {
+    reached.add(index);
     const step = scenario.timeline[index] as TimelineStep;
     emitWs({
       type: 'scenario.step',
@@ -155,6 +158,7 @@ export function startRun(scenario: Scenario, options: RunOptions = {}): LiveRun 
     sim.schedule(timeout, () => {
       if (!watchers.has(watch)) return;
       watchers.delete(watch);
+      reached.add(index);
       fail(index, `waited ${timeout} ms from ${started} ms for ${describeCondition(when)}; it never held`);
       scheduleStep(index + 1);
     });
@@ -175,11 +179,20 @@ export function startRun(scenario: Scenario, options: RunOptions = {}): LiveRun 
   scheduleStep(0);
   const finish = (): ScenarioRun => {
     const stop = sim.run({ until: scenario.until, maxEvents: options.maxEvents ?? 5_000_000 });
+    scenario.timeline.forEach((step, index) => {
+      if (reached.has(index)) return;
+      const why =
+        stop.reason === 'until' ? `its until (${scenario.until} ms)` : `${stop.reason} at ${sim.now} ms`;
+      fail(index, `${step.action.type} (line ${step.source.line}) never ran: the run ended first, at ${why}`);
+    });
+    // A run observes up to its until (when it goes quiet earlier, nothing changes until then).
+    const horizon = stop.reason === 'maxEvents' ? sim.now : scenario.until;
     const record: RunRecord = {
       trace,
       endpoints: scenario.endpoints,
       received: world.receivedMessages(),
       streams: world.streams(),
+      horizon,
     };
     const results = checkExpectations(record, scenario.expect);
     return {

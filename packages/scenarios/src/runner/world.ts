@@ -166,10 +166,11 @@ export class World {
         return undefined;
       }
       case 'loss':
-        for (const [from, to] of this.directions()) {
-          this.sim.setLink(this.host(from), this.host(to), {
-            ...this.linkFor(from, to),
-            loss: intervention.probability,
+        // Both directions of every pair, each keeping its own other settings.
+        for (const [a, b] of this.pairs()) {
+          this.sim.setLink(this.host(a), this.host(b), {
+            forward: { ...this.linkFor(a, b), loss: intervention.probability },
+            backward: { ...this.linkFor(b, a), loss: intervention.probability },
           });
         }
         return undefined;
@@ -305,9 +306,17 @@ export class World {
       : {};
   }
 
+  /**
+   * Each pair of hosts once, with each direction's own settings: tcp-sim's setLink given one config
+   * sets both directions, so setting it per ordered pair would let the later direction overwrite the
+   * earlier one (a `server>client` block would then apply both ways, a `client>server` one not at all).
+   */
   private configureLinks(): void {
-    for (const [from, to] of this.directions()) {
-      this.sim.setLink(this.host(from), this.host(to), this.linkFor(from, to));
+    for (const [a, b] of this.pairs()) {
+      this.sim.setLink(this.host(a), this.host(b), {
+        forward: this.linkFor(a, b),
+        backward: this.linkFor(b, a),
+      });
     }
   }
 
@@ -315,9 +324,11 @@ export class World {
     return { ...(this.scenario.link['*'] ?? {}), ...(this.scenario.link[`${from}>${to}`] ?? {}) };
   }
 
-  private *directions(): Generator<[string, string]> {
+  /** Every unordered pair of endpoints, once. */
+  private *pairs(): Generator<[string, string]> {
     const names = [...this.endpoints.keys()];
-    for (const a of names) for (const b of names) if (a !== b) yield [a, b];
+    for (let i = 0; i < names.length; i++)
+      for (let j = i + 1; j < names.length; j++) yield [names[i]!, names[j]!];
   }
 
   private host(name: string): Host {

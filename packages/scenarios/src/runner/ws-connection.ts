@@ -65,6 +65,8 @@ export class WsConnection {
   private handlers: WsConnectionEvents = {};
   /** The message being received came compressed (RSV1 on its first frame, RFC 7692 6). */
   private incomingCompressed = false;
+  /** The protocol asked to end the transport; done at the next pump, after the bytes queued before it. */
+  private endRequested = false;
 
   constructor(options: WsConnectionOptions) {
     this.options = options;
@@ -94,6 +96,13 @@ export class WsConnection {
             },
             ...limits,
           });
+    // Each event is handled as it happens, not after the whole read: a message and the peer's Close in
+    // one segment reach the application (an echo answers it) before the Close ends our sending (5.5.1),
+    // as on a real socket (ws-frame's node adapter does the same).
+    this.protocol.setEventListener((event) => {
+      if (event.type === 'end-transport') this.endRequested = true;
+      else this.record(event);
+    });
     const { socket } = options;
     socket.on('data', (chunk) => {
       this.protocol.receive(chunk);
@@ -178,20 +187,15 @@ export class WsConnection {
   }
 
   /**
-   * Moves the protocol's events to the trace and its output to the socket. A request to end the
-   * transport is carried out last, so a FIN never overtakes the close frame it follows.
+   * Moves the protocol's output to the socket (its events were handled as they happened). A request
+   * to end the transport is carried out last, so a FIN never overtakes the close frame it follows.
    */
   private pump(): void {
-    let endTransport = false;
-    for (const event of this.protocol.takeEvents()) {
-      if (event.type === 'end-transport') endTransport = true;
-      else this.record(event);
-    }
     for (const chunk of this.protocol.takeOutgoing()) {
       this.written += chunk.length;
       this.options.socket.write(chunk);
     }
-    if (endTransport && !this.ended) {
+    if (this.endRequested && !this.ended) {
       this.ended = true;
       this.options.socket.end();
     }

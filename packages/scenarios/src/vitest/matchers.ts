@@ -10,6 +10,9 @@
  * Each matcher builds the same expectation a scenario file would and checks it the same way, so the
  * failure messages match `synack run`'s.
  */
+// Brings vitest's declarations into the program, so the `declare module 'vitest'` below augments them
+// when this file is compiled on its own (the package build), not only beside the tests.
+import type {} from 'vitest';
 import { segmentPattern } from '../define.js';
 import type { SourceLocation } from '../language/errors.js';
 import type { Expectation, MessageMatch, TcpStateName, WsStateName } from '../language/types.js';

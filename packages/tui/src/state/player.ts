@@ -4,7 +4,7 @@
  * Theory of operation: the player holds a cursor (the index of the last trace event shown, -1 before the
  * first) and the virtual time on screen, which may run ahead of the cursor's event so that segments in
  * flight can be drawn part-way across the link. Nothing here keeps history: stepping back moves the
- * cursor and the view is re-derived from the session (DESIGN.md idea 7, time travel by replay).
+ * cursor and the view is re-derived from the session (ARCHITECTURE.md, time travel by replay).
  *
  * Time only moves on `tick` actions, which the app schedules with one setTimeout per tick and only while
  * `playing` is true; a paused player receives no ticks and does no work. A tick advances virtual time at
@@ -13,8 +13,8 @@
  * crossed in at most `MAX_GAP_REAL_MS` of real time.
  *
  * Interventions (drop the next segment, send a message...) are recorded as data, anchored to the event
- * at the cursor: they happen after it, so everything already on screen stays as it was (DESIGN.md idea
- * 7). The app re-derives the session from them (the same seed re-run with one more action), so the
+ * at the cursor: they happen after it, so everything already on screen stays as it was (ARCHITECTURE.md,
+ * time travel by replay). The app re-derives the session from them (the same seed re-run with one more action), so the
  * reducer stays pure; one the run could not carry out is taken back and its reason shown.
  *
  * Counts: digits typed before a key repeat it, as in vi (`10l` steps ten events, `3k` selects three
