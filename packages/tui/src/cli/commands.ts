@@ -23,6 +23,7 @@ import { loadScenario as loadFromDisk } from '@synack/scenarios/node';
 import { connectCommand, serveCommand } from '../commands/index.js';
 import { type CliIo, colorEnabled, UsageError, UserError } from './io.js';
 import { HELP_OPTION, JSON_OPTION, LANG_OPTION, parseLang, parseSeed, SEED_OPTION } from './options.js';
+import { exportRecorded, isRecordedRun, loadRecordedRun } from './recorded.js';
 
 export interface Parsed {
   readonly values: Readonly<Record<string, string | boolean | (string | boolean)[] | undefined>>;
@@ -67,16 +68,23 @@ const str = (v: Parsed['values'][string]): string | undefined => (typeof v === '
 const play: Command = {
   name: 'play',
   summary: 'the terminal UI on a scenario (default: blog-chat)',
-  usage: `synack play [NAME|FILE] [--seed N] [--lang en|zh] [--paused]
+  usage: `synack play [NAME|FILE|RUN.trace.jsonl] [--seed N] [--lang en|zh] [--paused]
 
 Opens the terminal UI on a built-in scenario or a scenario file. When stdout is not a terminal, prints
-the text ladder of the whole run instead and exits 0. Press ? in the UI for every key.`,
+the text ladder of the whole run instead and exits 0. Press ? in the UI for every key. A recorded run
+(the .trace.jsonl a failing withSimulatedNetwork test writes) is printed as its text ladder.`,
   options: { ...SEED_OPTION, ...LANG_OPTION, ...HELP_OPTION, paused: { type: 'boolean' } },
   maxPositionals: 1,
   async run(args, io) {
     const name = args.positionals[0] ?? DEFAULT_SCENARIO;
     const seed = parseSeed(str(args.values.seed));
     const lang = parseLang(str(args.values.lang), io);
+    if (isRecordedRun(name)) {
+      // A recorded run (a failing simulated-network test's trace) is shown as it happened: its ladder.
+      const recorded = loadRecordedRun(name, io.cwd);
+      io.stdout.write(exportRecorded(recorded, 'text', { width: io.stdout.columns ?? 100, lang }));
+      return 0;
+    }
     const scenario = loadScenario(name, io);
     if (io.stdout.isTTY !== true) {
       const session = createSession(scenario, seed === undefined ? {} : { seed });
@@ -132,9 +140,10 @@ the file:line:col it was written at). Exit status 1 if any expectation fails.`,
 const exportCommand: Command = {
   name: 'export',
   summary: 'write a run as pcap, JSON Lines, Mermaid or a text ladder',
-  usage: `synack export NAME|FILE --format pcap|jsonl|mermaid|text [-o FILE] [--seed N] [--width N] [--lang en|zh]
+  usage: `synack export NAME|FILE|RUN.trace.jsonl --format pcap|jsonl|mermaid|text [-o FILE] [--seed N] [--width N] [--lang en|zh]
 
-Writes one run of the scenario. pcap opens in Wireshark (real IPv4/TCP bytes, virtual timestamps);
+Writes one run of the scenario, or a recorded run (RUN.trace.jsonl from a failing withSimulatedNetwork
+test; its pcap is the RUN.pcap written beside it). pcap opens in Wireshark (real IPv4/TCP bytes, virtual timestamps);
 it is binary, so it needs -o FILE or a redirected stdout. --lang sets the words of the text ladder
 (default: from the locale).`,
   options: {
@@ -160,11 +169,10 @@ it is binary, so it needs -o FILE or a redirected stdout. --lang sets the words 
       throw new UsageError('pcap is binary: give -o FILE or redirect stdout');
     }
     const lang = parseLang(str(args.values.lang), io);
-    const result = runScenario(loadScenario(target, io), seed === undefined ? {} : { seed });
-    const data = exportRun(result, format, {
-      ...(width === undefined ? {} : { width: Number(width) }),
-      lang,
-    });
+    const options = { ...(width === undefined ? {} : { width: Number(width) }), lang };
+    const data = isRecordedRun(target)
+      ? exportRecorded(loadRecordedRun(target, io.cwd), format, options)
+      : exportRun(runScenario(loadScenario(target, io), seed === undefined ? {} : { seed }), format, options);
     if (out === undefined) io.stdout.write(data);
     else writeOutput(io, out, data);
     return 0;
