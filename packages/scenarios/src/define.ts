@@ -63,6 +63,16 @@ export interface ScenarioInput {
       app?: 'echo' | 'chat' | 'none';
       maxMessageSize?: number;
       protocols?: string[];
+      /** permessage-deflate (RFC 7692): true for the defaults, or its parameters. */
+      deflate?:
+        | boolean
+        | {
+            threshold?: number;
+            serverNoContextTakeover?: boolean;
+            clientNoContextTakeover?: boolean;
+            serverMaxWindowBits?: number;
+            clientMaxWindowBits?: number;
+          };
       paused?: boolean;
       accepts?: boolean;
     }

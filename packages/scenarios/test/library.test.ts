@@ -26,6 +26,7 @@ describe('the built-in scenario library', () => {
       'unmasked-client-frame',
       'full-backlog',
       'abort-mid-message',
+      'compressed-chat',
     ]) {
       expect(names).toContain(name);
     }

@@ -33,8 +33,23 @@ import {
   MAX_CLOSE_REASON_BYTES,
   parseClosePayload,
 } from './close.js';
-import { WebSocketError, WebSocketUsageError } from './errors.js';
-import { encodeFrame, encodeFrameParts, type FrameInput, isControlOpcode, Opcode } from './frame.js';
+import { WebSocketError, WebSocketUsageError, wsError } from './errors.js';
+import {
+  extensionSelector,
+  offerHeader,
+  type PerMessageDeflateOptions,
+  type PerMessageDeflateSession,
+  RSV1,
+  startSession,
+} from './extensions/permessage-deflate.js';
+import {
+  encodeFrame,
+  encodeFrameHeader,
+  encodeFrameParts,
+  type FrameInput,
+  isControlOpcode,
+  Opcode,
+} from './frame.js';
 import { concatBytes, type FrameHeader, FrameParser, type FrameSink } from './frame-parser.js';
 import type { ClientRequestOptions, ServerHandshakeOptions } from './handshake.js';
 import { DEFAULT_LIMITS, MessageAssembler } from './message.js';
@@ -88,6 +103,11 @@ interface CommonOptions {
   maxPayload?: number;
   /** Most fragments in one message. Default 65,536. */
   maxFragments?: number;
+  /**
+   * RFC 7692 permessage-deflate: offered by a client, accepted by a server (the first acceptable offer)
+   * when given. The compressor is injected (`pakoCodec`, or `nodeZlibCodec` from the node adapter).
+   */
+  perMessageDeflate?: PerMessageDeflateOptions;
 }
 
 export interface SendOptions {
@@ -136,20 +156,39 @@ export class WebSocketProtocol implements FrameSink {
   private protocolValue = '';
   private eventListener: ((event: ProtocolEvent) => void) | null = null;
   private extensionsValue = '';
+  private readonly deflateOptions: PerMessageDeflateOptions | null;
+  private readonly maxPayload: number;
+  /** permessage-deflate once agreed in the handshake (RFC 7692), else null. */
+  private deflate: PerMessageDeflateSession | null = null;
+  /** The message being received is compressed: its first frame had RSV1 (RFC 7692 6.2). */
+  private inflating = false;
 
   constructor(options: WebSocketProtocolOptions) {
     this.role = options.role;
     this.random = options.role === 'client' ? options.random : null;
     const maxPayload = options.maxPayload ?? DEFAULT_LIMITS.maxPayload;
+    this.maxPayload = maxPayload;
+    this.deflateOptions = options.perMessageDeflate ?? null;
     this.assembler = new MessageAssembler({
       maxPayload,
       maxFragments: options.maxFragments ?? DEFAULT_LIMITS.maxFragments,
     });
-    this.parser = new FrameParser(this, { role: options.role, maxPayload });
+    this.parser = new FrameParser(this, {
+      role: options.role,
+      maxPayload,
+      // RSV1 is checked frame by frame in onHeader once we know whether permessage-deflate was agreed.
+      allowedRsv: this.deflateOptions ? RSV1 : 0,
+    });
     if (options.role === 'client') {
       if (options.handshake === 'skip') this.open('', '');
       else {
-        const { opening, steps } = startClientOpening(options.handshake, options.random);
+        const handshake = this.deflateOptions
+          ? {
+              ...options.handshake,
+              extensions: joinOffers(options.handshake.extensions, offerHeader(this.deflateOptions)),
+            }
+          : options.handshake;
+        const { opening, steps } = startClientOpening(handshake, options.random);
         this.opening = opening;
         this.runOpeningSteps(steps);
       }
@@ -157,7 +196,12 @@ export class WebSocketProtocol implements FrameSink {
       const hs = options.handshake ?? {};
       if (hs === 'skip') this.open('', '');
       else if ('status' in hs) this.runOpeningSteps(acceptedServerSteps(hs));
-      else this.opening = startServerOpening(hs);
+      else
+        this.opening = startServerOpening(
+          this.deflateOptions && !hs.selectExtensions
+            ? { ...hs, selectExtensions: extensionSelector(this.deflateOptions) }
+            : hs,
+        );
     }
   }
 
@@ -245,6 +289,7 @@ export class WebSocketProtocol implements FrameSink {
   send(data: string | Uint8Array, options?: SendOptions): boolean {
     this.requireNotConnecting('send');
     if (this.stateValue !== 'OPEN') return false;
+    if (this.deflate !== null) return this.sendMessage(this.deflate, data);
     if (typeof data === 'string') this.queueFrame({ opcode: Opcode.Text, payload: encodeUtf8(data) });
     else this.queueFrame({ opcode: options?.binary === false ? Opcode.Text : Opcode.Binary, payload: data });
     return true;
@@ -319,12 +364,24 @@ export class WebSocketProtocol implements FrameSink {
       headerLength: h.headerLength,
       offset: h.offset,
     });
+    // RFC 7692 6.1: RSV1 only on the first frame of a data message, and only once agreed.
+    if (
+      h.rsv !== 0 &&
+      (this.deflate === null || isControlOpcode(h.opcode) || h.opcode === Opcode.Continuation)
+    ) {
+      this.fail(wsError('WS_ERR_UNEXPECTED_RSV', 'RSV1 set on a frame that cannot be compressed'));
+      return;
+    }
     if (isControlOpcode(h.opcode)) {
       this.controlPieces = [];
       return;
     }
     const error = this.assembler.begin(h);
     if (error) this.fail(error);
+    else if (h.opcode !== Opcode.Continuation) {
+      this.inflating = h.rsv !== 0;
+      if (this.inflating) this.deflate?.beginMessage();
+    }
   }
 
   onPayload(chunk: Uint8Array, h: FrameHeader): void {
@@ -333,16 +390,28 @@ export class WebSocketProtocol implements FrameSink {
       this.controlPieces.push(new Uint8Array(chunk));
       return;
     }
+    if (this.inflating) {
+      const error = this.deflate!.inflate(chunk, this.takeInflated);
+      if (error) this.fail(error);
+      return;
+    }
     const error = this.assembler.data(chunk);
     if (error) this.fail(error);
   }
 
   payloadTarget(h: FrameHeader, _payloadOffset: number, length: number): Uint8Array | null {
-    return isControlOpcode(h.opcode) ? null : this.assembler.target(length);
+    // A compressed payload is inflated, not kept: the parser unmasks it in place.
+    return isControlOpcode(h.opcode) || this.inflating ? null : this.assembler.target(length);
   }
 
   onFrameEnd(h: FrameHeader): void {
     if (!isControlOpcode(h.opcode)) {
+      if (this.inflating && h.fin) {
+        this.inflating = false;
+        const error = this.deflate!.endMessage(this.takeInflated);
+        if (error) this.fail(error);
+        if (this.parser.failed) return;
+      }
       const result = this.assembler.end(h);
       if (result === null) return;
       if ('code' in result) this.fail(result);
@@ -375,6 +444,31 @@ export class WebSocketProtocol implements FrameSink {
 
   // ---- internals ---------------------------------------------------------------------------------
 
+  /** Inflated message bytes (RFC 7692 7.2.2) go on to reassembly and UTF-8 checks, as they come. */
+  private readonly takeInflated = (piece: Uint8Array): void => {
+    if (this.parser.failed) return;
+    const error = this.assembler.data(piece);
+    if (error) this.fail(error);
+  };
+
+  /** RFC 7692 7.2.1: a message compressed (RSV1 on its frame) unless below the threshold. */
+  private sendMessage(deflate: PerMessageDeflateSession, data: string | Uint8Array): boolean {
+    const opcode = typeof data === 'string' ? Opcode.Text : Opcode.Binary;
+    const payload = typeof data === 'string' ? encodeUtf8(data) : data;
+    const compressed = deflate.compress(payload);
+    this.queueFrame(compressed === null ? { opcode, payload } : { opcode, payload: compressed, rsv: RSV1 });
+    return true;
+  }
+
+  /** The extensions the handshake agreed on: permessage-deflate's session, or why the client must fail. */
+  private startExtensions(extensions: string): WebSocketError | null {
+    if (this.deflateOptions === null) return null;
+    const session = startSession(this.role, this.deflateOptions, extensions, this.maxPayload);
+    if (session instanceof WebSocketError) return session;
+    this.deflate = session;
+    return null;
+  }
+
   /** Carries out the opening handshake's steps in order (see opening-handshake.ts). */
   private runOpeningSteps(steps: readonly OpeningStep[]): void {
     for (const step of steps) {
@@ -387,10 +481,16 @@ export class WebSocketProtocol implements FrameSink {
         case 'emit':
           this.emit(step.event);
           break;
-        case 'open':
+        case 'open': {
+          const error = this.startExtensions(step.extensions);
+          if (error) {
+            this.handshakeFailed(error);
+            return;
+          }
           this.open(step.protocol, step.extensions);
           if (step.rest.length > 0) this.parser.push(step.rest);
           break;
+        }
         case 'fail':
           this.handshakeFailed(step.error);
           break;
@@ -524,4 +624,9 @@ export class WebSocketProtocol implements FrameSink {
     if (this.eventListener !== null) this.eventListener(event);
     else this.events.push(event);
   }
+}
+
+/** Our permessage-deflate offers after any extensions the caller offers itself. */
+function joinOffers(own: string | undefined, offers: string): string {
+  return own === undefined || own.trim() === '' ? offers : `${own}, ${offers}`;
 }

@@ -28,6 +28,8 @@ export const ERROR_CLOSE_CODES = {
   WS_ERR_INVALID_CLOSE_CODE: 1002,
   /** RFC 6455 8.1: text messages and close reasons MUST be valid UTF-8. */
   WS_ERR_INVALID_UTF8: 1007,
+  /** RFC 7692 7.2.2: a compressed message that is not valid DEFLATE data (its payload is unusable). */
+  WS_ERR_INVALID_COMPRESSED_DATA: 1007,
   /** RFC 6455 10.4: a message (or frame) above the configured payload limit. */
   WS_ERR_MESSAGE_TOO_BIG: 1009,
   /** RFC 6455 10.4: more fragments in one message than the configured limit (fragment floods). */

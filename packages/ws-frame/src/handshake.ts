@@ -135,6 +135,12 @@ export interface ServerHandshakeOptions {
   /** Extra header lines for the 101 response. */
   headers?: ReadonlyArray<readonly [string, string]>;
   maxHeadBytes?: number;
+  /**
+   * Answers the client's Sec-WebSocket-Extensions (all its fields joined; null when absent) with the
+   * response's value ('' for none), as RFC 6455 9.1 lets the server choose. Without it every offer is
+   * declined.
+   */
+  selectExtensions?: (offered: string | null, request: HttpRequestHead) => string;
 }
 
 export type ServerHandshakeResult =
@@ -163,7 +169,7 @@ export type ServerHandshakeResult =
     };
 
 export type RequestDecision =
-  | { ok: true; key: string; protocol: string }
+  | { ok: true; key: string; protocol: string; extensions: string }
   | { ok: false; httpStatus: number; reason: string };
 
 /** RFC 6455 4.2.1: validates a parsed request; pure. */
@@ -194,7 +200,8 @@ export function validateClientRequest(
   const offered = h.tokens('Sec-WebSocket-Protocol');
   const chosen = offered.length > 0 ? options.selectProtocol?.(offered, request) : null;
   const protocol = chosen && offered.includes(chosen) ? chosen : '';
-  return { ok: true, key, protocol };
+  const extensions = options.selectExtensions?.(h.get('Sec-WebSocket-Extensions') ?? null, request) ?? '';
+  return { ok: true, key, protocol, extensions };
 }
 
 const REASONS: Readonly<Record<number, string>> = {
@@ -211,6 +218,7 @@ export function buildServerResponse(
   key: string,
   protocol: string,
   extra: ReadonlyArray<readonly [string, string]> = [],
+  extensions = '',
 ): Uint8Array {
   const fields: Array<readonly [string, string]> = [
     ['Upgrade', 'websocket'],
@@ -218,6 +226,7 @@ export function buildServerResponse(
     ['Sec-WebSocket-Accept', acceptKey(key)],
   ];
   if (protocol !== '') fields.push(['Sec-WebSocket-Protocol', protocol]);
+  if (extensions !== '') fields.push(['Sec-WebSocket-Extensions', extensions]);
   return serializeHead('HTTP/1.1 101 Switching Protocols', [...fields, ...extra]);
 }
 
@@ -271,9 +280,14 @@ export class ServerHandshake {
       status: 'accepted',
       request,
       requestBytes,
-      response: buildServerResponse(decision.key, decision.protocol, this.options.headers),
+      response: buildServerResponse(
+        decision.key,
+        decision.protocol,
+        this.options.headers,
+        decision.extensions,
+      ),
       protocol: decision.protocol,
-      extensions: '',
+      extensions: decision.extensions,
       rest,
     };
   }

@@ -21,6 +21,39 @@ export type { UsageErrorCode, WsErrorCode } from './errors.js';
 export { ERROR_CLOSE_CODES, WebSocketError, WebSocketUsageError, wsError } from './errors.js';
 export type { Listener } from './events.js';
 export { WsCloseEvent, WsErrorEvent, WsEvent, WsMessageEvent } from './events.js';
+export type {
+  DeflateCodec,
+  Deflater,
+  DeflaterOptions,
+  Inflater,
+  InflateStatus,
+} from './extensions/deflate-codec.js';
+export type { ExtensionElement, ExtensionParam } from './extensions/extension-header.js';
+export { formatExtension, parseExtensionHeader } from './extensions/extension-header.js';
+export { pakoCodec } from './extensions/pako-codec.js';
+export type {
+  PerMessageDeflateOptions,
+  PerMessageDeflateSessionOptions,
+} from './extensions/permessage-deflate.js';
+export {
+  DEFAULT_OFFERS,
+  DEFAULT_THRESHOLD,
+  DEFLATE_TAIL,
+  PerMessageDeflateSession,
+  RSV1,
+} from './extensions/permessage-deflate.js';
+export type {
+  DeflateAgreement,
+  DeflateOfferOptions,
+  OfferSelection,
+} from './extensions/permessage-deflate-negotiation.js';
+export {
+  acceptResponse,
+  agreementFromHeader,
+  buildOffers,
+  PERMESSAGE_DEFLATE,
+  selectOffer,
+} from './extensions/permessage-deflate-negotiation.js';
 export type { EncodeOptions, Frame, FrameInput, RsvBits } from './frame.js';
 export {
   encodeFrame,

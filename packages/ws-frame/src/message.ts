@@ -63,7 +63,8 @@ export class MessageAssembler {
         return wsError('WS_ERR_EXPECTED_CONTINUATION', 'new message before the last one ended');
       this.opcode = header.opcode;
       this.utf8 = header.opcode === Opcode.Text ? new Utf8Validator() : null;
-      this.expected = header.fin ? header.payloadLength : -1;
+      // A compressed payload (RSV1, RFC 7692) inflates to a size its header does not tell.
+      this.expected = header.fin && header.rsv === 0 ? header.payloadLength : -1;
     }
     this.fragments++;
     if (this.fragments > this.limits.maxFragments) {

@@ -10,6 +10,7 @@
  * unless `timers` is given (then a client that completed the closing handshake waits at most
  * `closeTimeoutMs` for the server's FIN before aborting, RFC 6455 7.1.1).
  */
+
 import type { ByteStream } from './byte-stream.js';
 import { type ProtocolEvent, WebSocketProtocol } from './connection.js';
 import { WebSocketUsageError } from './errors.js';
@@ -21,6 +22,7 @@ import {
   WsEvent,
   WsMessageEvent,
 } from './events.js';
+import type { PerMessageDeflateOptions } from './extensions/permessage-deflate.js';
 import { defaultRandom, type RandomSource } from './random.js';
 import { encodeUtf8 } from './utf8.js';
 
@@ -42,6 +44,8 @@ export interface WebSocketOptions {
   headers?: ReadonlyArray<readonly [string, string]>;
   maxPayload?: number;
   maxFragments?: number;
+  /** Offer permessage-deflate (RFC 7692), as browsers do; `extensions` then says what was agreed. */
+  perMessageDeflate?: PerMessageDeflateOptions;
   timers?: Timers;
   /** How long a client waits for the server to close TCP after the closing handshake. Default 5000. */
   closeTimeoutMs?: number;
@@ -116,6 +120,7 @@ export class WebSocket {
       },
       ...(options.maxPayload !== undefined ? { maxPayload: options.maxPayload } : {}),
       ...(options.maxFragments !== undefined ? { maxFragments: options.maxFragments } : {}),
+      ...(options.perMessageDeflate !== undefined ? { perMessageDeflate: options.perMessageDeflate } : {}),
     });
     this.stream = typeof options.transport === 'function' ? options.transport(parsed) : options.transport;
     this.stream.on('data', (chunk) => {

@@ -6,11 +6,13 @@
  * endpoints are read, so a misspelt `by: clinet` gets "did you mean 'client'".
  * The language is documented with examples in the package README.
  */
+
 import { isMap, isScalar, LineCounter, parseDocument } from 'yaml';
 import { expandAliases } from './aliases.js';
 import { didYouMean } from './did-you-mean.js';
 import { ScenarioError, ScenarioErrors } from './errors.js';
 import { findDeepNesting } from './nesting.js';
+import { readDeflate } from './parse-deflate.js';
 import { readExpectations } from './parse-expect.js';
 import { readFaults } from './parse-faults.js';
 import { readLink } from './parse-link.js';
@@ -42,6 +44,7 @@ const ENDPOINT_FIELDS = [
   'app',
   'maxMessageSize',
   'protocols',
+  'deflate',
   'paused',
   'accepts',
   'mss',
@@ -244,6 +247,8 @@ function readEndpoint(
       : (reader.seq(protocolsNode, `${what}: protocols`) ?? []).map(
           (p) => reader.string(p, `${what}: protocol`) ?? '',
         );
+  const deflateNode = field('deflate');
+  const deflate = deflateNode === undefined ? undefined : readDeflate(reader, deflateNode, what);
   const pausedNode = field('paused');
   const paused = pausedNode === undefined ? undefined : reader.boolean(pausedNode, `${what}: paused`);
   const acceptsNode = field('accepts');
@@ -263,6 +268,7 @@ function readEndpoint(
     ...(backlog === undefined ? {} : { backlog }),
     ...(maxMessageSize === undefined ? {} : { maxMessageSize }),
     ...(protocols === undefined ? {} : { protocols }),
+    ...(deflate === undefined || deflate === false ? {} : { deflate }),
     ...(paused === undefined ? {} : { paused }),
     ...(accepts === undefined ? {} : { accepts }),
     ...(mss === undefined ? {} : { mss }),

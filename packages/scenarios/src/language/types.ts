@@ -44,6 +44,8 @@ export interface EndpointSpec {
   readonly maxMessageSize?: number;
   /** Subprotocols a server accepts, in preference order. */
   readonly protocols?: readonly string[];
+  /** permessage-deflate (RFC 7692): a client offers it, a server accepts it. Absent = off. */
+  readonly deflate?: DeflateSpec;
   /** Start with reading paused: a slow reader whose receive window fills up. */
   readonly paused?: boolean;
   /** The MSS this endpoint's host announces and never exceeds (tcp-sim `HostOptions.mss`). */
@@ -51,6 +53,16 @@ export interface EndpointSpec {
   /** Server: false = the application never calls accept(), so the listen backlog fills up. */
   readonly accepts?: boolean;
   readonly at?: SourceLocation;
+}
+
+/** permessage-deflate's parameters for one endpoint (see parse-deflate.ts); {} = the defaults. */
+export interface DeflateSpec {
+  /** Messages shorter than this many bytes go uncompressed (default 1024). */
+  readonly threshold?: number;
+  readonly serverNoContextTakeover?: boolean;
+  readonly clientNoContextTakeover?: boolean;
+  readonly serverMaxWindowBits?: number;
+  readonly clientMaxWindowBits?: number;
 }
 
 /** A message body: text, or bytes given literally or generated deterministically from a size. */

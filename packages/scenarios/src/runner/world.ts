@@ -268,6 +268,7 @@ export class World {
       ...request,
       ...(endpoint.spec.protocols === undefined ? {} : { acceptProtocols: endpoint.spec.protocols }),
       ...(endpoint.spec.maxMessageSize === undefined ? {} : { maxMessageSize: endpoint.spec.maxMessageSize }),
+      ...(endpoint.spec.deflate === undefined ? {} : { deflate: endpoint.spec.deflate }),
     });
     endpoint.ws.push(ws);
     if (role === 'server') this.runApp(endpoint, ws, `${endpoint.spec.name}#${n}`);

@@ -14,11 +14,14 @@ import {
   encodeFrame,
   encodeUtf8,
   OPCODE_NAMES,
+  type PerMessageDeflateOptions,
   type ProtocolEvent,
+  pakoCodec,
   type RandomSource,
+  RSV1,
   WebSocketProtocol,
 } from '@synack/ws-frame';
-import type { WsStateName } from '../language/types.js';
+import type { DeflateSpec, WsStateName } from '../language/types.js';
 import type { WsTraceEventInput } from '../trace/events.js';
 
 export interface WsConnectionEvents {
@@ -40,6 +43,8 @@ export interface WsConnectionOptions {
   readonly protocols?: readonly string[];
   readonly acceptProtocols?: readonly string[];
   readonly maxMessageSize?: number;
+  /** permessage-deflate (RFC 7692) with the pure-JS codec, so runs stay deterministic. */
+  readonly deflate?: DeflateSpec;
 }
 
 const PREVIEW_CHARS = 200;
@@ -58,13 +63,20 @@ export class WsConnection {
   private rawBytes = 0;
   private ended = false;
   private handlers: WsConnectionEvents = {};
+  /** The message being received came compressed (RSV1 on its first frame, RFC 7692 6). */
+  private incomingCompressed = false;
   /** The protocol asked to end the transport; done at the next pump, after the bytes queued before it. */
   private endRequested = false;
 
   constructor(options: WsConnectionOptions) {
     this.options = options;
     // The scenario language calls the limit maxMessageSize; ws-frame calls it maxPayload (one name there).
-    const limits = options.maxMessageSize === undefined ? {} : { maxPayload: options.maxMessageSize };
+    const limits = {
+      ...(options.maxMessageSize === undefined ? {} : { maxPayload: options.maxMessageSize }),
+      ...(options.deflate === undefined
+        ? {}
+        : { perMessageDeflate: deflateOptions(options.deflate, options.role) }),
+    };
     this.protocol =
       options.role === 'client'
         ? new WebSocketProtocol({
@@ -216,6 +228,8 @@ export class WsConnection {
       case 'frame-sent':
       case 'frame-received': {
         const direction = event.type === 'frame-sent' ? 'sent' : 'received';
+        if (direction === 'received' && (event.opcode === 1 || event.opcode === 2))
+          this.incomingCompressed = (event.rsv & RSV1) !== 0;
         // The protocol counts from the end of the head and knows nothing of raw writes made around it.
         const offset =
           direction === 'sent'
@@ -250,6 +264,7 @@ export class WsConnection {
           kind: text === undefined ? 'binary' : 'text',
           length: text === undefined ? (data as Uint8Array).length : encodeUtf8(text).length,
           ...(text === undefined ? {} : { preview: preview(text) }),
+          ...(this.incomingCompressed ? { compressed: true } : {}),
         });
         this.handlers.onMessage?.(data);
         return;
@@ -284,6 +299,14 @@ export class WsConnection {
         return;
     }
   }
+}
+
+/** The endpoint's `deflate:` as ws-frame options: a client offers these parameters, a server accepts with them. */
+function deflateOptions(spec: DeflateSpec, role: 'client' | 'server'): PerMessageDeflateOptions {
+  const { threshold, ...params } = spec;
+  const base = { codec: pakoCodec, ...(threshold === undefined ? {} : { threshold }) };
+  if (role === 'server') return { ...base, accept: params };
+  return { ...base, offers: [{ ...params, clientMaxWindowBits: params.clientMaxWindowBits ?? true }] };
 }
 
 /** Splits a message into `fragments` frames of near-equal size (RFC 6455 5.4). */

@@ -57,6 +57,8 @@ export type WsTraceEvent = At &
         readonly length: number;
         /** The text, cut to 200 characters with an ellipsis when longer. */
         readonly preview?: string;
+        /** The message came compressed (permessage-deflate, RFC 7692): `length` is its inflated size. */
+        readonly compressed?: boolean;
       }
     | {
         readonly type: 'ws.state';

@@ -14,7 +14,7 @@ import {
 } from '../serve/index.js';
 import { type LiveCommand, nextSignal, type ParsedArgs, parseWholeNumber } from './command.js';
 
-const USAGE = `synack serve [--host H] [--port P] [--mode echo|chat] [--max-payload N] [--json]
+const USAGE = `synack serve [--host H] [--port P] [--mode echo|chat] [--max-payload N] [--no-deflate] [--json]
 
 A real WebSocket server (RFC 6455). Open its address in a browser for the blog's client page.
 Ctrl-C / SIGTERM stops it, closing every connection with 1001.
@@ -27,6 +27,7 @@ Ctrl-C / SIGTERM stops it, closing every connection with 1001.
   --ping-interval S     heartbeat ping every S seconds; no answer by the next one drops the peer
                         (default 30; 0 = off)
   --idle-timeout S      close with 1001 after S seconds without a message (default 600; 0 = off)
+  --no-deflate          refuse permessage-deflate (RFC 7692; accepted by default)
   --json                log JSON Lines instead of text`;
 
 const OPTIONS = {
@@ -37,6 +38,7 @@ const OPTIONS = {
   'max-handshake': { type: 'string' },
   'ping-interval': { type: 'string' },
   'idle-timeout': { type: 'string' },
+  'no-deflate': { type: 'boolean' },
   json: { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
 } as const;
@@ -73,6 +75,7 @@ export function parseServeOptions(args: ParsedArgs): ServeOptions {
     return typeof v === 'string' ? v : undefined;
   };
   const options: ServeOptions = {};
+  if (values['no-deflate'] === true) options.perMessageDeflate = false;
   const host = text('host');
   if (host !== undefined) options.host = host;
   const mode = text('mode');

@@ -5,8 +5,10 @@
  * must still say something useful about a corrupted or truncated packet, so every read is bounds-checked
  * and a short packet simply yields fewer fields. Offsets follow RFC 791 3.1 (IPv4 header), RFC 9293 3.1
  * (TCP header) and 3.2 (options), RFC 9110/9112 (HTTP/1.1 head) and RFC 6455 5.2 (base framing).
+ * A data frame with RSV1 (permessage-deflate, RFC 7692) is shown inflated when its payload inflates on
+ * its own; under context takeover a message may refer back to earlier ones, and the inspector says so.
  */
-import { OPCODE_NAMES } from '@synack/ws-frame';
+import { DEFLATE_TAIL, OPCODE_NAMES, pakoCodec, RSV1 } from '@synack/ws-frame';
 
 export type FieldGroup =
   | 'ip'
@@ -183,9 +185,13 @@ function httpHead(b: Uint8Array, at: number, f: Fields): number {
   return i;
 }
 
-/** A byte that can start a frame: known opcode, and RSV bits clear (no extension is negotiated here). */
+/**
+ * A byte that can start a frame: a known opcode, RSV2 and RSV3 clear, and RSV1 only on a text or binary
+ * frame (RFC 7692 6: "Per-Message Compressed" marks the first frame of a compressed message).
+ */
 function looksLikeFrameStart(byte: number | undefined): boolean {
-  return byte !== undefined && (byte & 0x70) === 0 && OPCODE_NAMES[byte & 0x0f] !== undefined;
+  if (byte === undefined || (byte & 0x30) !== 0 || OPCODE_NAMES[byte & 0x0f] === undefined) return false;
+  return (byte & 0x40) === 0 || (byte & 0x0f) === 1 || (byte & 0x0f) === 2;
 }
 
 /** RFC 6455 5.2: one frame, as much of it as this packet holds. Returns the offset after it. */
@@ -199,7 +205,7 @@ function wsFrame(b: Uint8Array, at: number, f: Fields): number {
     1,
     'ws-header',
     'WS FIN / RSV / opcode',
-    `FIN=${b0 >> 7} RSV=${rsv} opcode=${b0 & 0x0f} (${opcode})`,
+    `FIN=${b0 >> 7} RSV=${rsv} opcode=${b0 & 0x0f} (${opcode})${compressed(b0) ? ' RSV1: per-message compressed (RFC 7692)' : ''}`,
   );
   const masked = (b1 & 0x80) !== 0;
   const len7 = b1 & 0x7f;
@@ -233,8 +239,47 @@ function wsFrame(b: Uint8Array, at: number, f: Fields): number {
     for (let j = 0; j < payload.length; j++) payload[j] = (payload[j] ?? 0) ^ (key[j % 4] ?? 0);
   const partial = available < length ? ` (${available} of ${length} bytes here)` : '';
   const label = masked ? 'WS masked payload' : 'WS payload';
-  f.add(i, available, 'ws-payload', `${label}${partial}`, payloadText(b0 & 0x0f, payload));
+  const text =
+    compressed(b0) && available === length
+      ? inflatedText(b0 & 0x0f, payload)
+      : payloadText(b0 & 0x0f, payload);
+  f.add(
+    i,
+    available,
+    'ws-payload',
+    compressed(b0) ? `WS compressed payload${partial}` : `${label}${partial}`,
+    text,
+  );
   return i + available;
+}
+
+/** RSV1 on a text or binary frame: the message is compressed (RFC 7692 6). */
+function compressed(b0: number): boolean {
+  return (b0 & (RSV1 << 4)) !== 0 && ((b0 & 0x0f) === 1 || (b0 & 0x0f) === 2);
+}
+
+/** Shown inflated at most this much (the inspector is a view, not a decoder). */
+const INFLATE_LIMIT = 64 * 1024;
+
+/**
+ * RFC 7692 7.2.2: the payload with 0x00 0x00 0xff 0xff appended, inflated on its own. A message that
+ * refers back into earlier ones (context takeover, 7.2.3.2) or a fragment cannot be read alone.
+ */
+function inflatedText(opcode: number, payload: Uint8Array): string {
+  const inflater = pakoCodec.createInflater();
+  const pieces: Uint8Array[] = [];
+  const take = (p: Uint8Array) => pieces.push(p);
+  const status = inflater.inflate(payload, INFLATE_LIMIT, take);
+  const tail = status === 'ok' ? inflater.inflate(DEFLATE_TAIL, INFLATE_LIMIT, take) : status;
+  if (tail !== 'ok')
+    return `${payload.length} bytes compressed; refers to earlier messages (context takeover) or is cut`;
+  const inflated = new Uint8Array(pieces.reduce((n, p) => n + p.length, 0));
+  let at = 0;
+  for (const p of pieces) {
+    inflated.set(p, at);
+    at += p.length;
+  }
+  return `${payloadText(opcode, inflated)} inflated from ${payload.length} bytes`;
 }
 
 /** What a person reads: text as text (unmasked), a close frame as code + reason, anything else as size. */

@@ -6,7 +6,15 @@
 
 export type ServeLogEntry =
   | { event: 'listening'; url: string; host: string; port: number; mode: string }
-  | { event: 'open'; id: number; remote: string; path: string; protocol: string }
+  | {
+      event: 'open';
+      id: number;
+      remote: string;
+      path: string;
+      protocol: string;
+      /** The agreed Sec-WebSocket-Extensions (permessage-deflate, RFC 7692), when any. */
+      extensions?: string;
+    }
   | {
       event: 'close';
       id: number;
@@ -45,8 +53,15 @@ export interface PeerFacts {
   transportNote: string | null;
 }
 
-export function openEntry(peer: PeerFacts, protocol: string): ServeLogEntry {
-  return { event: 'open', id: peer.id, remote: peer.remote, path: peer.path, protocol };
+export function openEntry(peer: PeerFacts, protocol: string, extensions?: string): ServeLogEntry {
+  return {
+    event: 'open',
+    id: peer.id,
+    remote: peer.remote,
+    path: peer.path,
+    protocol,
+    ...(extensions ? { extensions } : {}),
+  };
 }
 
 /**
@@ -88,7 +103,10 @@ export function formatTextLine(entry: TimedLogEntry): string {
     case 'listening':
       return `${time} listening on ${entry.url} (mode ${entry.mode})`;
     case 'open':
-      return `${time} open  #${entry.id} ${entry.remote} ${entry.path}${entry.protocol ? ` protocol=${entry.protocol}` : ''}`;
+      return (
+        `${time} open  #${entry.id} ${entry.remote} ${entry.path}${entry.protocol ? ` protocol=${entry.protocol}` : ''}` +
+        (entry.extensions ? ` extensions=${JSON.stringify(entry.extensions)}` : '')
+      );
     case 'close': {
       const reason = entry.reason ? ` ${JSON.stringify(entry.reason)}` : '';
       const note = entry.note ? ` (${entry.note})` : '';

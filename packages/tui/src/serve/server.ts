@@ -64,6 +64,8 @@ export interface ServeOptions {
   closeTimeoutMs?: number;
   /** Receives every log entry; default: none. */
   log?: LogSink;
+  /** Accept permessage-deflate (RFC 7692) offers, as browsers make on every connection. Default true. */
+  perMessageDeflate?: boolean;
 }
 
 export interface ServeHandle {
@@ -101,6 +103,7 @@ export async function startServer(options: ServeOptions = {}): Promise<ServeHand
     port: options.port ?? 17122,
     maxPayload,
     closeTimeoutMs,
+    perMessageDeflate: options.perMessageDeflate ?? true,
     handshakeTimeoutMs: options.handshakeTimeoutMs ?? 10_000,
     ...(options.maxHandshakeBytes !== undefined ? { maxHandshakeBytes: options.maxHandshakeBytes } : {}),
     // RFC 6455 4.2.2 item 5.4: a client offering the mode's name as a subprotocol gets it; others get none.
@@ -183,7 +186,7 @@ export async function startServer(options: ServeOptions = {}): Promise<ServeHand
     peers.set(connection, peer);
     byTracked.set(tracked, peer);
     const chatPeer: ChatPeer = { id: String(peer.id), sendText: (text) => sendText(peer, text) };
-    log(openEntry(peer, connection.protocol));
+    log(openEntry(peer, connection.protocol, connection.extensions));
 
     connection.on('message', (data) => {
       peer.messagesIn++;

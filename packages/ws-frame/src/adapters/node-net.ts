@@ -12,6 +12,7 @@ import { EventEmitter } from 'node:events';
 import net from 'node:net';
 import { type ProtocolEvent, type SendOptions, WebSocketProtocol } from '../connection.js';
 import type { WebSocketError } from '../errors.js';
+import { extensionSelector, type PerMessageDeflateOptions } from '../extensions/permessage-deflate.js';
 import {
   buildRejection,
   ServerHandshake,
@@ -21,6 +22,20 @@ import {
 import { type HttpRequestHead, serializeHead } from '../http-head.js';
 import { defaultRandom, type RandomSource } from '../random.js';
 import { parseWebSocketUrl } from '../websocket.js';
+
+import { nodeZlibCodec } from './node-zlib-codec.js';
+
+export { nodeZlibCodec };
+
+/** RFC 7692 permessage-deflate on real sockets: `true` for the defaults, the codec defaults to node:zlib. */
+export type NodePerMessageDeflate =
+  | boolean
+  | (Omit<PerMessageDeflateOptions, 'codec'> & Partial<PerMessageDeflateOptions>);
+
+function deflateOptions(option: NodePerMessageDeflate | undefined): PerMessageDeflateOptions | null {
+  if (option === undefined || option === false) return null;
+  return option === true ? { codec: nodeZlibCodec } : { ...option, codec: option.codec ?? nodeZlibCodec };
+}
 
 export interface ConnectionEvents {
   open: [protocol: string];
@@ -105,6 +120,10 @@ export class WebSocketConnection extends EventEmitter<ConnectionEvents> {
   }
   get protocol(): string {
     return this.core.protocol;
+  }
+  /** The Sec-WebSocket-Extensions value agreed in the handshake ('' for none). */
+  get extensions(): string {
+    return this.core.extensions;
   }
   /** Bytes waiting in the socket's buffer. */
   get bufferedAmount(): number {
@@ -264,6 +283,8 @@ export interface WebSocketServerOptions extends ConnectionTimeouts {
   handshakeTimeoutMs?: number;
   /** Largest request head accepted (default 16 KiB); a larger one gets 431 (RFC 6585 5). */
   maxHandshakeBytes?: number;
+  /** Accept permessage-deflate (RFC 7692) offers. Default off. */
+  perMessageDeflate?: NodePerMessageDeflate;
 }
 
 export interface WebSocketServerEvents {
@@ -308,7 +329,9 @@ export class WebSocketServer extends EventEmitter<WebSocketServerEvents> {
   }
 
   private accept(socket: net.Socket): void {
+    const deflate = deflateOptions(this.options.perMessageDeflate);
     const handshake = new ServerHandshake({
+      ...(deflate ? { selectExtensions: extensionSelector(deflate) } : {}),
       ...(this.options.handleProtocols ? { selectProtocol: this.options.handleProtocols } : {}),
       ...(this.options.verifyRequest ? { verifyRequest: this.options.verifyRequest } : {}),
       ...(this.options.maxHandshakeBytes !== undefined
@@ -346,6 +369,7 @@ export class WebSocketServer extends EventEmitter<WebSocketServerEvents> {
         handshake: { ...result, rest: new Uint8Array(0) },
         ...(this.options.maxPayload !== undefined ? { maxPayload: this.options.maxPayload } : {}),
         ...(this.options.maxFragments !== undefined ? { maxFragments: this.options.maxFragments } : {}),
+        ...(deflate ? { perMessageDeflate: deflate } : {}),
       });
       const connection = new WebSocketConnection(socket, core, result.request, this.options);
       this.live.add(connection);
@@ -434,6 +458,8 @@ export interface ConnectOptions extends ConnectionTimeouts {
   maxPayload?: number;
   maxFragments?: number;
   random?: RandomSource;
+  /** Offer permessage-deflate (RFC 7692). Default off. */
+  perMessageDeflate?: NodePerMessageDeflate;
   /** Time allowed for TCP connect plus the opening handshake (default 10000 ms). */
   handshakeTimeoutMs?: number;
   /**
@@ -468,6 +494,7 @@ export function connectWebSocket(
     },
     ...(options.maxPayload !== undefined ? { maxPayload: options.maxPayload } : {}),
     ...(options.maxFragments !== undefined ? { maxFragments: options.maxFragments } : {}),
+    ...(options.perMessageDeflate ? { perMessageDeflate: deflateOptions(options.perMessageDeflate)! } : {}),
   });
   const connection = new WebSocketConnection(socket, core, null, options);
   options.onConnection?.(connection);
