@@ -44,7 +44,6 @@ import {
 } from './extensions/permessage-deflate.js';
 import {
   encodeFrame,
-  encodeFrameHeader,
   encodeFrameParts,
   type FrameInput,
   isControlOpcode,
