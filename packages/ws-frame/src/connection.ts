@@ -42,13 +42,7 @@ import {
   RSV1,
   startSession,
 } from './extensions/permessage-deflate.js';
-import {
-  encodeFrame,
-  encodeFrameParts,
-  type FrameInput,
-  isControlOpcode,
-  Opcode,
-} from './frame.js';
+import { encodeFrame, encodeFrameParts, type FrameInput, isControlOpcode, Opcode } from './frame.js';
 import { concatBytes, type FrameHeader, FrameParser, type FrameSink } from './frame-parser.js';
 import type { ClientRequestOptions, ServerHandshakeOptions } from './handshake.js';
 import { DEFAULT_LIMITS, MessageAssembler } from './message.js';
@@ -288,7 +282,7 @@ export class WebSocketProtocol implements FrameSink {
   send(data: string | Uint8Array, options?: SendOptions): boolean {
     this.requireNotConnecting('send');
     if (this.stateValue !== 'OPEN') return false;
-    if (this.deflate !== null) return this.sendMessage(this.deflate, data);
+    if (this.deflate !== null) return this.sendMessage(this.deflate, data, options);
     if (typeof data === 'string') this.queueFrame({ opcode: Opcode.Text, payload: encodeUtf8(data) });
     else this.queueFrame({ opcode: options?.binary === false ? Opcode.Text : Opcode.Binary, payload: data });
     return true;
@@ -451,8 +445,13 @@ export class WebSocketProtocol implements FrameSink {
   };
 
   /** RFC 7692 7.2.1: a message compressed (RSV1 on its frame) unless below the threshold. */
-  private sendMessage(deflate: PerMessageDeflateSession, data: string | Uint8Array): boolean {
-    const opcode = typeof data === 'string' ? Opcode.Text : Opcode.Binary;
+  private sendMessage(
+    deflate: PerMessageDeflateSession,
+    data: string | Uint8Array,
+    options?: SendOptions,
+  ): boolean {
+    // Bytes marked `{ binary: false }` are text already encoded as UTF-8, compressed or not.
+    const opcode = typeof data === 'string' || options?.binary === false ? Opcode.Text : Opcode.Binary;
     const payload = typeof data === 'string' ? encodeUtf8(data) : data;
     const compressed = deflate.compress(payload);
     this.queueFrame(compressed === null ? { opcode, payload } : { opcode, payload: compressed, rsv: RSV1 });
